@@ -1,0 +1,156 @@
+//! The command line: clap derive only; each command's logic is in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "git-https", version, about = "Move git remotes from SSH to HTTPS for personal access tokens")]
+pub struct Cli {
+    /// When to use colour (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the HTTPS form of each URL.
+    Convert(ConvertArgs),
+    /// Show each remote's URLs, planned HTTPS URL and the URL git really uses.
+    Status(StatusArgs),
+    /// Switch SSH remotes to HTTPS (one repository, or every one under folders with --recursive).
+    Migrate(MigrateArgs),
+    /// Restore the URLs a migration replaced.
+    Undo(UndoArgs),
+    /// List the runs in the journal.
+    Runs(RunsArgs),
+}
+
+/// Where SSH hosts live over HTTPS, beyond the built-in rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MapArgs {
+    /// Map an SSH host (or ssh alias) to an HTTPS base, e.g. ghe.corp=https://ghe.corp:8443.
+    #[arg(long = "map", value_name = "SSH_HOST=HTTPS_BASE")]
+    pub maps: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Remote URLs, in any form git accepts.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// One JSON object per URL (JSON Lines).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which repositories a command works on.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Selection {
+    /// The repository (default: the one you stand in); with --recursive, folders to search.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Find every repository under the given folders.
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// With --recursive: how deep to look below each folder.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// With --recursive: skip paths matching this glob (repeatable), e.g. '*/vendor/*'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// With --recursive: also find bare repositories.
+    #[arg(long)]
+    pub bare: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// Only this remote.
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// JSON Lines: one object per repository.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// Only this remote.
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// Only URLs on this host (repeatable; SSH host or HTTPS host).
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Also convert submodule.<name>.url in the repository's config.
+    #[arg(long)]
+    pub submodules: bool,
+    /// Also rewrite SSH URLs in the tracked .gitmodules file.
+    #[arg(long)]
+    pub gitmodules: bool,
+    /// Also rewrite HTTPS URLs that hold a password or token to their bare form
+    /// (the secret is not kept, so undo cannot put it back).
+    #[arg(long)]
+    pub strip_credentials: bool,
+    /// Show the plan and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// JSON Lines: one object per change, then a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The repository whose last migration to undo (default: the one you stand in).
+    #[arg(value_name = "PATH", conflicts_with_all = ["run", "last"])]
+    pub path: Option<PathBuf>,
+    /// Undo this whole run (see `git-https runs`).
+    #[arg(long, value_name = "RUN_ID", conflicts_with = "last")]
+    pub run: Option<String>,
+    /// Undo the most recent run not yet undone.
+    #[arg(long)]
+    pub last: bool,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show what would be restored and change nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// JSON Lines: one object per restored value, then a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// JSON Lines: one object per run.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,206 @@
+//! `git-https status [PATH] [--recursive DIR…]`: each remote's raw URLs, planned HTTPS URL and
+//! the URL git really uses after `insteadOf` rules. Read-only.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+
+use crate::cli::StatusArgs;
+use crate::engine::{self, Ctx, Observed};
+use crate::env::Env;
+use crate::error;
+use crate::insteadof::Rewritten;
+use crate::output;
+use crate::plan::{self, Item, Outcome};
+use crate::repo;
+use crate::settings;
+use crate::url::redact;
+
+pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
+    let hosts = settings::load_host_rules(env, &args.map.maps)?;
+    let global_rules = repo::global_rules(env)?;
+    let selected = engine::select(env, &args.selection)?;
+    let opts = plan::Options { remote: args.remote.clone(), submodules: true, gitmodules: false, ..plan::Options::default() };
+    let ctx = Ctx { hosts, global_rules, opts };
+    let threads = engine::thread_count(args.selection.jobs);
+    let (observed, mut failures) = engine::observe(selected.repos, &ctx, threads);
+    failures.extend(selected.failures);
+    if !args.selection.recursive {
+        if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
+            if !o.plan.items.iter().any(|i| i.slot.section == "remote" && &i.slot.subsection == name) {
+                bail!("no remote named '{name}' in {}", o.repo.root.display());
+            }
+        }
+        if let Some(f) = failures.first() {
+            bail!("{}", f.error);
+        }
+    }
+    let mut out = output::stdout();
+    for o in &observed {
+        if args.json {
+            output::json_line(&mut out, &repo_json(o))?;
+        } else {
+            render(&mut out, o, args.remote.as_deref())?;
+        }
+    }
+    for f in &failures {
+        if args.json {
+            output::json_line(&mut out, &json!({"type": "failure", "path": f.path, "error": f.error}))?;
+        } else {
+            out.flush()?;
+            output::error_line(format!("{}: {}", f.path.display(), f.error));
+        }
+    }
+    if args.selection.recursive {
+        let to_change: usize = observed.iter().map(|o| o.plan.change_count()).sum();
+        let repos_to_change = observed.iter().filter(|o| o.plan.change_count() > 0).count();
+        if args.json {
+            output::json_line(
+                &mut out,
+                &json!({"type": "summary", "repos": observed.len(), "repos_to_migrate": repos_to_change, "urls_to_migrate": to_change, "failed": failures.len()}),
+            )?;
+        } else {
+            out.flush()?;
+            output::note(format!(
+                "{} found; {} to migrate ({}); {} could not be read",
+                output::count(observed.len(), "repository", "repositories"),
+                output::count(repos_to_change, "repository", "repositories"),
+                output::count(to_change, "URL", "URLs"),
+                failures.len()
+            ));
+        }
+    }
+    out.flush()?;
+    Ok(if failures.is_empty() { error::OK } else { error::FAILURE })
+}
+
+/// Remote names in the order they first appear.
+fn remote_names(o: &Observed) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for i in o.plan.items.iter().filter(|i| i.slot.section == "remote") {
+        if !names.contains(&i.slot.subsection.as_str()) {
+            names.push(&i.slot.subsection);
+        }
+    }
+    names
+}
+
+fn items<'a>(o: &'a Observed, remote: &str, name: &str) -> Vec<&'a Item> {
+    o.plan.items.iter().filter(|i| i.slot.section == "remote" && i.slot.subsection == remote && i.slot.name == name).collect()
+}
+
+fn values(items: &[&Item]) -> Vec<String> {
+    items.iter().map(|i| i.slot.value.clone()).collect()
+}
+
+fn planned(i: &Item) -> Option<&str> {
+    match &i.outcome {
+        Outcome::Change { new } | Outcome::Leak { new } | Outcome::Listed { new } => Some(new),
+        _ => None,
+    }
+}
+
+fn outcome_note(i: &Item) -> String {
+    match &i.outcome {
+        Outcome::Change { new } => format!("→ {}", output::new(new)),
+        Outcome::AlreadyHttps => output::dim("already HTTPS"),
+        Outcome::Leak { new } => format!("→ {}  {}", output::new(new), output::old("(credentials in the URL!)")),
+        Outcome::Listed { new } => format!("→ {}  (with --gitmodules)", output::new(new)),
+        Outcome::Skipped { reason } => output::dim(&format!("left alone: {reason}")),
+        Outcome::Filtered => String::new(),
+    }
+}
+
+fn rewritten_note(r: &Rewritten<'_>) -> String {
+    match r.rule {
+        Some(rule) => format!("{}  {}", redact(&r.url), output::dim(&format!("via {}", rule.describe()))),
+        None => redact(&r.url),
+    }
+}
+
+fn render(out: &mut impl Write, o: &Observed, only: Option<&str>) -> std::io::Result<()> {
+    writeln!(out, "{}  {}", output::heading(&o.repo.root.display().to_string()), output::dim(&format!("({})", o.repo.config.display())))?;
+    let names = remote_names(o);
+    if names.is_empty() {
+        writeln!(out, "  {}", output::dim("no remotes"))?;
+    }
+    for name in names.into_iter().filter(|n| only.is_none_or(|o| o == *n)) {
+        let urls = items(o, name, "url");
+        let pushurls = items(o, name, "pushurl");
+        let kind = urls.first().or(pushurls.first()).and_then(|i| i.kind).map_or("?", |k| k.as_str());
+        writeln!(out, "  {} {}", output::heading(name), output::kind(&format!("[{kind}]")))?;
+        for i in urls.iter().chain(&pushurls) {
+            writeln!(out, "    {:<8} {}  {}", i.slot.name, redact(&i.slot.value), outcome_note(i))?;
+        }
+        let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
+        for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
+            for r in list {
+                writeln!(out, "    {:<8} {}", format!("git {what}"), rewritten_note(r))?;
+            }
+        }
+    }
+    for i in o.plan.items.iter().filter(|i| i.slot.section == "submodule") {
+        let file = match i.slot.file {
+            plan::FileKind::Config => "config",
+            plan::FileKind::Gitmodules => ".gitmodules",
+        };
+        writeln!(out, "  submodule {} ({file})  {}  {}", i.slot.subsection, redact(&i.slot.value), outcome_note(i))?;
+    }
+    out.flush()?;
+    for w in &o.plan.warnings {
+        output::warn(w);
+    }
+    Ok(())
+}
+
+fn url_json(i: &Item) -> Value {
+    json!({
+        "value": redact(&i.slot.value),
+        "kind": i.kind,
+        "outcome": i.outcome_name(),
+        "https": planned(i),
+        "reason": match &i.outcome { Outcome::Skipped { reason } => Some(reason.as_str()), _ => None },
+    })
+}
+
+fn rewritten_json(list: &[Rewritten<'_>]) -> Value {
+    list.iter().map(|r| json!({"url": redact(&r.url), "rule": r.rule.map(|x| x.describe())})).collect()
+}
+
+fn repo_json(o: &Observed) -> Value {
+    let remotes: Vec<Value> = remote_names(o)
+        .into_iter()
+        .map(|name| {
+            let urls = items(o, name, "url");
+            let pushurls = items(o, name, "pushurl");
+            let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
+            json!({
+                "name": name,
+                "urls": urls.iter().map(|i| url_json(i)).collect::<Vec<_>>(),
+                "pushurls": pushurls.iter().map(|i| url_json(i)).collect::<Vec<_>>(),
+                "effective": {"fetch": rewritten_json(&eff.fetch), "push": rewritten_json(&eff.push)},
+            })
+        })
+        .collect();
+    let submodules: Vec<Value> = o
+        .plan
+        .items
+        .iter()
+        .filter(|i| i.slot.section == "submodule")
+        .map(|i| {
+            let mut v = url_json(i);
+            v["name"] = json!(i.slot.subsection);
+            v["file"] = json!(i.slot.file);
+            v
+        })
+        .collect();
+    json!({
+        "type": "repo",
+        "repo": o.repo.root,
+        "config": o.repo.config,
+        "remotes": remotes,
+        "submodules": submodules,
+        "warnings": o.plan.warnings,
+    })
+}

@@ -1,0 +1,171 @@
+//! observe → plan → apply for a set of repositories, in parallel; shared by `status`,
+//! `migrate` and `undo`, for one repository or ten thousand.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::cli::Selection;
+use crate::discover::{self, Failure};
+use crate::env::Env;
+use crate::error::usage;
+use crate::hosts::HostRules;
+use crate::insteadof::{Rewrites, Rule};
+use crate::plan::{self, FileKind, RepoPlan};
+use crate::repo::{self, ApplyError, Edit, Repo};
+use crate::settings;
+
+/// Repositories picked by a command's PATH arguments and `--recursive` options.
+pub struct Selected {
+    pub repos: Vec<Repo>,
+    pub failures: Vec<Failure>,
+    /// The folders or repository paths, as given (absolute), for the journal.
+    pub roots: Vec<PathBuf>,
+}
+
+pub fn thread_count(jobs: Option<usize>) -> usize {
+    jobs.filter(|&j| j > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+pub fn select(env: &Env, sel: &Selection) -> Result<Selected> {
+    let given: Vec<PathBuf> = if sel.paths.is_empty() { vec![env.cwd.clone()] } else { sel.paths.clone() };
+    let mut out = Selected { repos: Vec::new(), failures: Vec::new(), roots: Vec::new() };
+    if sel.recursive {
+        let mut exclude = Vec::new();
+        for g in &sel.exclude {
+            exclude.push(glob::Pattern::new(g).map_err(|e| usage(format!("--exclude {g:?}: {e}")))?);
+        }
+        for p in &given {
+            out.roots.push(settings::existing_dir(env, p)?);
+        }
+        let opts = discover::Options { max_depth: sel.max_depth, exclude, bare: sel.bare, threads: thread_count(sel.jobs) };
+        let found = discover::discover(&out.roots, &opts);
+        out.repos = found.repos;
+        out.failures = found.failures;
+    } else {
+        if sel.max_depth.is_some() || !sel.exclude.is_empty() || sel.bare {
+            return Err(usage("--max-depth, --exclude and --bare need --recursive"));
+        }
+        for p in &given {
+            let abs = env.abs(p);
+            out.repos.push(repo::discover(&abs)?);
+            out.roots.push(abs);
+        }
+    }
+    // Worktrees of one repository share its config: handle it once.
+    let mut seen = HashSet::new();
+    out.repos.retain(|r| seen.insert(r.config.clone()));
+    Ok(out)
+}
+
+/// Settings every repository's plan needs.
+pub struct Ctx {
+    pub hosts: HostRules,
+    pub global_rules: Vec<Rule>,
+    pub opts: plan::Options,
+}
+
+/// One repository read and planned.
+pub struct Observed {
+    pub repo: Repo,
+    pub plan: RepoPlan,
+    pub rewrites: Rewrites,
+}
+
+/// Reads and plans every repository in parallel; a repository that cannot be read is a
+/// failure with its reason, and the others go on.
+pub fn observe(repos: Vec<Repo>, ctx: &Ctx, threads: usize) -> (Vec<Observed>, Vec<Failure>) {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let work = || {
+        repos
+            .into_par_iter()
+            .map(|r| observe_one(&r, ctx).map_err(|e| Failure { path: r.root.clone(), error: format!("{e:#}") }))
+            .collect::<Vec<_>>()
+    };
+    let results = match &pool {
+        Ok(p) => p.install(work),
+        Err(_) => work(),
+    };
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => ok.push(o),
+            Err(f) => failed.push(f),
+        }
+    }
+    (ok, failed)
+}
+
+fn observe_one(repo: &Repo, ctx: &Ctx) -> Result<Observed> {
+    let parsed = repo::read_config(&repo.config)?;
+    let mut slots = repo::slots_of(FileKind::Config, &parsed.entries);
+    if let Some(gm) = &repo.gitmodules {
+        if ctx.opts.submodules || ctx.opts.gitmodules {
+            let gm_parsed = repo::read_config(gm)?;
+            slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
+        }
+    }
+    let rewrites = Rewrites { rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)? };
+    let plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
+    Ok(Observed { repo: repo.clone(), plan, rewrites })
+}
+
+/// One file's edits.
+pub struct FileEdits {
+    pub repo: PathBuf,
+    pub kind: FileKind,
+    pub path: PathBuf,
+    pub edits: Vec<Edit>,
+}
+
+/// The edits a plan makes, grouped per file.
+pub fn edits_of(o: &Observed) -> Vec<FileEdits> {
+    let mut out: Vec<FileEdits> = Vec::new();
+    for (slot, new) in o.plan.changes() {
+        let Some(path) = o.repo.file(slot.file) else { continue };
+        let edit = Edit {
+            section: slot.section.clone(),
+            subsection: slot.subsection.clone(),
+            name: slot.name.clone(),
+            index: slot.index,
+            old: slot.value.clone(),
+            new: new.to_string(),
+        };
+        match out.iter_mut().find(|f| f.kind == slot.file) {
+            Some(f) => f.edits.push(edit),
+            None => out.push(FileEdits { repo: o.repo.root.clone(), kind: slot.file, path: path.to_path_buf(), edits: vec![edit] }),
+        }
+    }
+    out
+}
+
+/// What applying one file's edits came to.
+pub struct FileOutcome<'a> {
+    pub repo: &'a Path,
+    pub path: &'a Path,
+    pub edits: &'a [Edit],
+    pub result: Result<repo::Applied, ApplyError>,
+}
+
+/// Applies every file's edits in parallel, each file in one atomic write.
+pub fn apply_all<'a>(files: &'a [FileEdits], threads: usize, tick: &(dyn Fn() + Sync)) -> Vec<FileOutcome<'a>> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+    let work = || {
+        files
+            .par_iter()
+            .map(|f| {
+                let result = repo::apply(&f.path, &f.edits);
+                tick();
+                FileOutcome { repo: &f.repo, path: &f.path, edits: &f.edits, result }
+            })
+            .collect::<Vec<_>>()
+    };
+    match &pool {
+        Ok(p) => p.install(work),
+        Err(_) => work(),
+    }
+}

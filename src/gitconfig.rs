@@ -1,0 +1,364 @@
+//! Pure: read a git config file into entries that remember where they stand, and rewrite
+//! values in place the way `git config` does.
+//!
+//! Why not git2 for the write: libgit2 rewrites the whole file once per key, so a remote with
+//! `url` and `pushurl` takes two renames and could be seen half done; one rewrite of all keys
+//! with one rename keeps every repository either old or new, and is what the bulk run's speed
+//! rests on. The syntax and the rewrite format follow git's `config.c` (`git_parse_source`,
+//! `write_pair`), so the result is byte for byte what `git remote set-url` writes.
+
+use std::ops::Range;
+
+/// One `name = value` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Lower-cased section name (`remote`).
+    pub section: String,
+    /// Subsection as written (`origin`); case-sensitive, as in git.
+    pub subsection: Option<String>,
+    /// Lower-cased variable name (`url`).
+    pub name: String,
+    /// `None` for a bare `name` line (boolean true).
+    pub value: Option<String>,
+    /// 1-based line of the name.
+    pub line: usize,
+    /// What git replaces: from the name, less blanks before it on its line, through the line end.
+    pub span: Range<usize>,
+}
+
+impl Entry {
+    /// `section.subsection.name`, with the case rules of git's canonical keys.
+    pub fn key(&self) -> String {
+        match &self.subsection {
+            Some(sub) => format!("{}.{}.{}", self.section, sub, self.name),
+            None => format!("{}.{}", self.section, self.name),
+        }
+    }
+
+    pub fn is(&self, section: &str, subsection: Option<&str>, name: &str) -> bool {
+        self.section == section && self.subsection.as_deref() == subsection && self.name == name
+    }
+}
+
+/// A syntax error, with git's own wording where it has one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad config line {line}: {reason}")]
+pub struct ParseError {
+    pub line: usize,
+    pub reason: &'static str,
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+    line: usize,
+}
+
+impl Cursor<'_> {
+    /// Next byte with `\r\n` read as `\n`, as git's `get_next_char` does.
+    fn next(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.i)?;
+        self.i += 1;
+        if c == b'\r' && self.b.get(self.i) == Some(&b'\n') {
+            self.i += 1;
+            self.line += 1;
+            return Some(b'\n');
+        }
+        if c == b'\n' {
+            self.line += 1;
+        }
+        Some(c)
+    }
+
+    fn err(&self, line: usize, reason: &'static str) -> ParseError {
+        ParseError { line, reason }
+    }
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Parses a whole config file.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
+    let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let mut cur = Cursor { b: bytes, i: start, line: 1 };
+    let mut entries = Vec::new();
+    let mut section: Option<(String, Option<String>)> = None;
+    loop {
+        let at = cur.i;
+        let Some(c) = cur.next() else { break };
+        if c == b'\n' || is_space(c) {
+            continue;
+        }
+        if c == b'#' || c == b';' {
+            while let Some(c) = cur.next() {
+                if c == b'\n' {
+                    break;
+                }
+            }
+            continue;
+        }
+        if c == b'[' {
+            section = Some(parse_section(&mut cur)?);
+            continue;
+        }
+        if !c.is_ascii_alphabetic() {
+            return Err(cur.err(cur.line, "invalid character at the start of a key"));
+        }
+        let Some((sec, sub)) = &section else {
+            return Err(cur.err(cur.line, "key outside any section"));
+        };
+        let line = cur.line;
+        let (name, value) = parse_entry(&mut cur, c)?;
+        // git swallows the blanks before the name on the same line when it replaces it.
+        let mut begin = at;
+        while begin > 0 && matches!(bytes[begin - 1], b' ' | b'\t' | 0x0b | 0x0c | b'\r') {
+            begin -= 1;
+        }
+        entries.push(Entry {
+            section: sec.clone(),
+            subsection: sub.clone(),
+            name,
+            value,
+            line,
+            span: begin..cur.i,
+        });
+    }
+    Ok(entries)
+}
+
+fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Option<String>), ParseError> {
+    let line = cur.line;
+    let mut name = String::new();
+    loop {
+        let c = cur.next().ok_or(cur.err(line, "unterminated section header"))?;
+        if c == b']' {
+            break;
+        }
+        if c == b' ' || c == b'\t' {
+            let sub = parse_subsection(cur, line)?;
+            if name.is_empty() {
+                return Err(cur.err(line, "empty section name"));
+            }
+            return Ok((name, Some(sub)));
+        }
+        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
+            return Err(cur.err(line, "invalid character in section name"));
+        }
+        name.push(c.to_ascii_lowercase() as char);
+    }
+    if name.is_empty() {
+        return Err(cur.err(line, "empty section name"));
+    }
+    // Old style `[section.subsection]`: the subsection is lower-cased.
+    match name.split_once('.') {
+        Some((s, sub)) => Ok((s.to_string(), Some(sub.to_string()))),
+        None => Ok((name, None)),
+    }
+}
+
+fn parse_subsection(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> {
+    let mut c = cur.next();
+    while matches!(c, Some(b' ' | b'\t')) {
+        c = cur.next();
+    }
+    if c != Some(b'"') {
+        return Err(cur.err(line, "expected '\"' before the subsection name"));
+    }
+    let mut sub = Vec::new();
+    loop {
+        match cur.next() {
+            None | Some(b'\n') => return Err(cur.err(line, "unterminated subsection name")),
+            Some(b'"') => break,
+            Some(b'\\') => match cur.next() {
+                None | Some(b'\n') => return Err(cur.err(line, "unterminated subsection name")),
+                Some(c) => sub.push(c),
+            },
+            Some(c) => sub.push(c),
+        }
+    }
+    if cur.next() != Some(b']') {
+        return Err(cur.err(line, "expected ']' after the subsection name"));
+    }
+    Ok(String::from_utf8_lossy(&sub).into_owned())
+}
+
+fn parse_entry(cur: &mut Cursor<'_>, first: u8) -> Result<(String, Option<String>), ParseError> {
+    let line = cur.line;
+    let mut name = String::from(first.to_ascii_lowercase() as char);
+    let mut c;
+    loop {
+        c = cur.next();
+        match c {
+            Some(x) if x.is_ascii_alphanumeric() || x == b'-' => name.push(x.to_ascii_lowercase() as char),
+            _ => break,
+        }
+    }
+    while matches!(c, Some(b' ' | b'\t')) {
+        c = cur.next();
+    }
+    match c {
+        None | Some(b'\n') => return Ok((name, None)),
+        Some(b'#' | b';') => {
+            skip_line(cur);
+            return Ok((name, None));
+        }
+        Some(b'=') => {}
+        Some(_) => return Err(cur.err(line, "expected '=' after the key name")),
+    }
+    Ok((name, Some(parse_value(cur, line)?)))
+}
+
+fn skip_line(cur: &mut Cursor<'_>) {
+    while let Some(c) = cur.next() {
+        if c == b'\n' {
+            break;
+        }
+    }
+}
+
+fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut pending_space = 0usize;
+    let mut started = false;
+    loop {
+        let Some(c) = cur.next() else {
+            if quoted {
+                return Err(cur.err(line, "unterminated quoted value"));
+            }
+            break;
+        };
+        if c == b'\n' {
+            if quoted {
+                return Err(cur.err(line, "unterminated quoted value"));
+            }
+            break;
+        }
+        if !quoted && (c == b'#' || c == b';') {
+            skip_line(cur);
+            break;
+        }
+        if !quoted && is_space(c) {
+            if started {
+                pending_space += 1;
+            }
+            continue;
+        }
+        for _ in 0..pending_space {
+            out.push(b' ');
+        }
+        pending_space = 0;
+        started = true;
+        match c {
+            b'\\' => match cur.next() {
+                Some(b'\n') => {}
+                Some(b't') => out.push(b'\t'),
+                Some(b'b') => out.push(8),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'\\') => out.push(b'\\'),
+                Some(b'"') => out.push(b'"'),
+                _ => return Err(cur.err(line, "bad escape in value")),
+            },
+            b'"' => quoted = !quoted,
+            c => out.push(c),
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The line git writes for `name = value` (`write_pair` in git's `config.c`).
+pub fn format_pair(name: &str, value: &str) -> String {
+    let needs_quotes = value.starts_with(' ') || value.ends_with(' ') || value.contains(['#', ';']);
+    let q = if needs_quotes { "\"" } else { "" };
+    let mut s = String::with_capacity(name.len() + value.len() + 6);
+    s.push('\t');
+    s.push_str(name);
+    s.push_str(" = ");
+    s.push_str(q);
+    for c in value.chars() {
+        match c {
+            '\n' => s.push_str("\\n"),
+            '\t' => s.push_str("\\t"),
+            '"' | '\\' => {
+                s.push('\\');
+                s.push(c);
+            }
+            c => s.push(c),
+        }
+    }
+    s.push_str(q);
+    s.push('\n');
+    s
+}
+
+/// Replaces the values of the given entries, leaving every other byte alone.
+/// `edits` pairs an index into `entries` with the new value.
+pub fn rewrite(bytes: &[u8], entries: &[Entry], edits: &[(usize, &str)]) -> Vec<u8> {
+    let mut order: Vec<&(usize, &str)> = edits.iter().collect();
+    order.sort_by_key(|(i, _)| entries[*i].span.start);
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut copied = 0;
+    for (i, value) in order {
+        let e = &entries[*i];
+        out.extend_from_slice(&bytes[copied..e.span.start]);
+        out.extend_from_slice(format_pair(&e.name, value).as_bytes());
+        copied = e.span.end;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "[core]\n\trepositoryformatversion = 0\n\tbare\n[remote \"Origin\"]\n\turl = git@h:o/r.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n    pushurl = \"ssh://h/o/r\" ; push here\n[Remote.legacy]\nurl=a\\\n b\n";
+
+    #[test]
+    fn parses_sections_values_and_lines() {
+        let e = parse(SAMPLE.as_bytes()).unwrap();
+        assert_eq!(e[1].name, "bare");
+        assert_eq!(e[1].value, None);
+        assert_eq!(e[2].key(), "remote.Origin.url");
+        assert_eq!(e[2].value.as_deref(), Some("git@h:o/r.git"));
+        assert_eq!(e[2].line, 5);
+        assert_eq!(e[4].value.as_deref(), Some("ssh://h/o/r"));
+        assert_eq!(e[5].key(), "remote.legacy.url");
+        assert_eq!(e[5].value.as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn rewrite_matches_git_format() {
+        let e = parse(SAMPLE.as_bytes()).unwrap();
+        let out = rewrite(SAMPLE.as_bytes(), &e, &[(2, "https://h/o/r.git"), (4, "https://h/o/r")]);
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("\n\turl = https://h/o/r.git\n\tfetch"));
+        assert!(out.contains("*\n\tpushurl = https://h/o/r\n[Remote"));
+        // Everything else is untouched.
+        assert!(out.starts_with("[core]\n\trepositoryformatversion = 0\n\tbare\n[remote \"Origin\"]\n"));
+        assert!(out.ends_with("[Remote.legacy]\nurl=a\\\n b\n"));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(format_pair("url", "a#b"), "\turl = \"a#b\"\n");
+        assert_eq!(format_pair("url", "a\"b\\"), "\turl = a\\\"b\\\\\n");
+        assert_eq!(format_pair("url", " x"), "\turl = \" x\"\n");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        assert_eq!(parse(b"[core]\n\tok = 1\n[remote \"x\"\n").unwrap_err().line, 3);
+        assert_eq!(parse(b"[core]\n  = x\n").unwrap_err().line, 2);
+        assert_eq!(parse(b"url = x\n").unwrap_err().reason, "key outside any section");
+        assert_eq!(parse(b"[a]\nk = \"open\n").unwrap_err().line, 2);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let e = parse(b"\xef\xbb\xbf[remote \"o\"]\r\n\turl = x\r\n").unwrap();
+        assert_eq!(e[0].value.as_deref(), Some("x"));
+    }
+}

@@ -1,0 +1,310 @@
+//! Pure: where an SSH host's repositories live over HTTPS.
+//!
+//! Order: a user map for the host as written (an ssh alias may be mapped directly), the ssh
+//! alias resolved to its `HostName`, a user map for that real host, the forges' known SSH
+//! front doors (`ssh.github.com`, Azure DevOps), and finally `https://HOST`.
+
+use crate::url::Refusal;
+
+/// One `--map SSH_HOST=HTTPS_BASE` or config-file entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostMap {
+    pub ssh_host: String,
+    pub https_base: String,
+}
+
+impl HostMap {
+    /// Parses `SSH_HOST=HTTPS_BASE`; the base may be given without a scheme.
+    pub fn parse(spec: &str) -> Result<HostMap, String> {
+        let (host, base) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--map {spec:?}: expected SSH_HOST=HTTPS_BASE"))?;
+        HostMap::new(host, base).map_err(|e| format!("--map {spec:?}: {e}"))
+    }
+
+    pub fn new(host: &str, base: &str) -> Result<HostMap, String> {
+        let host = host.trim().to_ascii_lowercase();
+        if host.is_empty() {
+            return Err("empty SSH host".into());
+        }
+        let base = base.trim();
+        let base = if base.contains("://") { base.to_string() } else { format!("https://{base}") };
+        let u = url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base {base:?}: {e}"))?;
+        if u.scheme() != "https" && u.scheme() != "http" {
+            return Err(format!("HTTPS base {base:?} must be an https:// URL"));
+        }
+        if u.host_str().is_none() {
+            return Err(format!("HTTPS base {base:?} has no host"));
+        }
+        Ok(HostMap { ssh_host: host, https_base: base.trim_end_matches('/').to_string() })
+    }
+}
+
+/// `Host` blocks of an ssh config, flattened in file order with `Include`s inlined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SshConfig {
+    blocks: Vec<SshBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SshBlock {
+    /// `None` for the lines before the first `Host` (they apply to every host); a `Match`
+    /// block gets an empty list and so never applies: its criteria need a live ssh.
+    patterns: Option<Vec<String>>,
+    hostname: Option<String>,
+}
+
+impl SshConfig {
+    /// Parses one file's text; `include` is the I/O side's hook that reads an `Include`
+    /// argument's files, so they land where the directive stands.
+    pub fn parse_into(&mut self, text: &str, include: &mut dyn FnMut(&str) -> Option<SshConfig>) {
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, args) = split_keyword(line);
+            match key.to_ascii_lowercase().as_str() {
+                "host" => self.blocks.push(SshBlock {
+                    patterns: Some(args.iter().map(|a| a.to_ascii_lowercase()).collect()),
+                    hostname: None,
+                }),
+                "match" => self.blocks.push(SshBlock { patterns: Some(Vec::new()), hostname: None }),
+                "hostname" => {
+                    if self.blocks.is_empty() {
+                        self.blocks.push(SshBlock { patterns: None, hostname: None });
+                    }
+                    let block = self.blocks.last_mut().expect("pushed above");
+                    // ssh keeps the first value it obtains for a block.
+                    if block.hostname.is_none() {
+                        block.hostname = args.first().cloned();
+                    }
+                }
+                "include" => {
+                    for arg in &args {
+                        if let Some(inner) = include(arg) {
+                            self.blocks.extend(inner.blocks);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `self` followed by `other`'s blocks.
+    pub fn merged(mut self, other: SshConfig) -> SshConfig {
+        self.blocks.extend(other.blocks);
+        self
+    }
+
+    /// The `HostName` ssh would connect to for `alias` (first match wins, as in ssh).
+    pub fn resolve(&self, alias: &str) -> Option<String> {
+        let alias = alias.to_ascii_lowercase();
+        for block in &self.blocks {
+            let applies = match &block.patterns {
+                None => true,
+                Some(p) => host_matches(p, &alias),
+            };
+            if let (true, Some(name)) = (applies, &block.hostname) {
+                let name = name.replace("%h", &alias).replace("%%", "%").to_ascii_lowercase();
+                return (name != alias).then_some(name);
+            }
+        }
+        None
+    }
+}
+
+fn split_keyword(line: &str) -> (&str, Vec<String>) {
+    let (key, rest) = match line.find(|c: char| c.is_whitespace() || c == '=') {
+        Some(i) => (&line[..i], line[i..].trim_start_matches(|c: char| c.is_whitespace() || c == '=')),
+        None => (line, ""),
+    };
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in rest.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    args.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        args.push(cur);
+    }
+    (key, args)
+}
+
+/// ssh's pattern-list match: any positive pattern matches and no negated one does.
+fn host_matches(patterns: &[String], host: &str) -> bool {
+    let mut matched = false;
+    for p in patterns {
+        if let Some(neg) = p.strip_prefix('!') {
+            if wildcard(neg, host) {
+                return false;
+            }
+        } else if wildcard(p, host) {
+            matched = true;
+        }
+    }
+    matched
+}
+
+/// `*` and `?` wildcards, as in ssh's `match_pattern`.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Everything that decides an SSH host's HTTPS base.
+#[derive(Debug, Clone, Default)]
+pub struct HostRules {
+    /// Later entries win, so `--map` flags are appended after the config file's.
+    pub maps: Vec<HostMap>,
+    pub ssh: SshConfig,
+}
+
+/// Where a repository lives over HTTPS: a base URL and the path below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub base: String,
+    pub path: String,
+}
+
+impl HostRules {
+    fn mapped(&self, host: &str) -> Option<&HostMap> {
+        self.maps.iter().rev().find(|m| m.ssh_host == host)
+    }
+
+    /// The HTTPS target for repository `rel` (no leading '/') on SSH host `host`.
+    pub fn resolve(&self, host: &str, rel: &str) -> Result<Target, Refusal> {
+        let host = host.to_ascii_lowercase();
+        if let Some(m) = self.mapped(&host) {
+            return Ok(Target { base: m.https_base.clone(), path: rel.to_string() });
+        }
+        let real = self.ssh.resolve(&host).unwrap_or_else(|| host.clone());
+        if let Some(m) = self.mapped(&real) {
+            return Ok(Target { base: m.https_base.clone(), path: rel.to_string() });
+        }
+        if real.starts_with('-') {
+            return Err(Refusal::DashHost(real));
+        }
+        known_host(&real, rel).unwrap_or_else(|| {
+            let bracketed = if real.contains(':') { format!("[{real}]") } else { real.clone() };
+            Ok(Target { base: format!("https://{bracketed}"), path: rel.to_string() })
+        })
+    }
+}
+
+/// The forges whose SSH host differs from their web host.
+fn known_host(host: &str, rel: &str) -> Option<Result<Target, Refusal>> {
+    let simple = |web: &str| Some(Ok(Target { base: format!("https://{web}"), path: rel.to_string() }));
+    match host {
+        // SSH over port 443 front doors.
+        "ssh.github.com" => simple("github.com"),
+        "altssh.gitlab.com" => simple("gitlab.com"),
+        "altssh.bitbucket.org" => simple("bitbucket.org"),
+        "ssh.dev.azure.com" => Some(azure(rel).map(|(org, project, repo)| Target {
+            base: format!("https://dev.azure.com/{org}"),
+            path: format!("{project}/_git/{repo}"),
+        })),
+        "vs-ssh.visualstudio.com" => Some(azure(rel).map(|(org, project, repo)| Target {
+            base: format!("https://{org}.visualstudio.com"),
+            path: format!("{project}/_git/{repo}"),
+        })),
+        _ => None,
+    }
+}
+
+/// `v3/ORG/PROJECT/REPO` → its three names.
+fn azure(rel: &str) -> Result<(String, String, String), Refusal> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["v3", org, project, repo] if !org.is_empty() && !project.is_empty() && !repo.is_empty() => {
+            Ok(((*org).to_string(), (*project).to_string(), (*repo).to_string()))
+        }
+        _ => Err(Refusal::AzurePath(rel.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssh(text: &str) -> SshConfig {
+        let mut c = SshConfig::default();
+        c.parse_into(text, &mut |_| None);
+        c
+    }
+
+    #[test]
+    fn aliases_resolve_first_match_wins() {
+        let c = ssh("Host github-work gh-*\n  HostName github.com\n  User git\nHost *\n  HostName fallback\n");
+        assert_eq!(c.resolve("github-work").as_deref(), Some("github.com"));
+        assert_eq!(c.resolve("gh-personal").as_deref(), Some("github.com"));
+        assert_eq!(c.resolve("other").as_deref(), Some("fallback"));
+    }
+
+    #[test]
+    fn negation_token_and_match() {
+        let c = ssh("Match host x\n HostName nope\nHost *.corp !bad.corp\n HostName=%h.example.org\n");
+        assert_eq!(c.resolve("git.corp").as_deref(), Some("git.corp.example.org"));
+        assert_eq!(c.resolve("bad.corp"), None);
+        assert_eq!(c.resolve("x"), None);
+    }
+
+    #[test]
+    fn includes_are_inlined() {
+        let mut c = SshConfig::default();
+        c.parse_into("Include work.conf\nHost a\n HostName b\n", &mut |arg| {
+            assert_eq!(arg, "work.conf");
+            Some(ssh("Host a\n HostName from-include\n"))
+        });
+        assert_eq!(c.resolve("a").as_deref(), Some("from-include"));
+    }
+
+    #[test]
+    fn maps_and_known_hosts() {
+        let mut rules = HostRules::default();
+        rules.maps.push(HostMap::parse("ghe.corp=https://ghe.corp:8443").unwrap());
+        rules.maps.push(HostMap::parse("gitlab-alias=git.example.com/gitlab").unwrap());
+        let t = rules.resolve("GHE.corp", "o/r.git").unwrap();
+        assert_eq!(t.base, "https://ghe.corp:8443");
+        assert_eq!(rules.resolve("gitlab-alias", "o/r").unwrap().base, "https://git.example.com/gitlab");
+        assert_eq!(rules.resolve("ssh.github.com", "o/r").unwrap().base, "https://github.com");
+        let az = rules.resolve("ssh.dev.azure.com", "v3/org/proj/repo").unwrap();
+        assert_eq!((az.base.as_str(), az.path.as_str()), ("https://dev.azure.com/org", "proj/_git/repo"));
+        assert!(matches!(rules.resolve("ssh.dev.azure.com", "org/repo"), Err(Refusal::AzurePath(_))));
+    }
+
+    #[test]
+    fn map_parse_errors() {
+        assert!(HostMap::parse("nohost").is_err());
+        assert!(HostMap::parse("h=ftp://x").is_err());
+        assert!(HostMap::parse("=https://x").is_err());
+    }
+}

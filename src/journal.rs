@@ -1,0 +1,315 @@
+//! The journal: one JSON-lines file per run under the XDG state dir. A run's changes are
+//! written and synced **before** any config is touched, so an undo (or a rerun) can finish
+//! whatever a killed run left.
+//!
+//! Records (`type` field): `run` (header), `change` (one per value), `result` (one per file
+//! after applying), `end` (a run that finished), `undone` (a later undo, whole or per repo).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufRead, BufWriter, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, anyhow};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::FileKind;
+use crate::repo::Edit;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Record {
+    Run {
+        run: String,
+        time: String,
+        command: String,
+        paths: Vec<String>,
+        version: u32,
+        /// For an undo run: the run it reverts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverts: Option<String>,
+    },
+    Change(ChangeRecord),
+    Result {
+        repo: String,
+        file: String,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    End {
+        time: String,
+        changed: usize,
+        failed: usize,
+    },
+    Undone {
+        time: String,
+        by: String,
+        /// `None`: the whole run; else just this repository.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        repo: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    pub run: String,
+    pub time: String,
+    pub repo: String,
+    pub file: String,
+    pub file_kind: FileKind,
+    pub key: String,
+    #[serde(flatten)]
+    pub edit: Edit,
+    /// The old value held credentials and was stored redacted: it cannot be restored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
+}
+
+pub fn now() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+/// A new run id: sortable by time, unique per process.
+pub fn new_run_id() -> String {
+    let t = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let stamp = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let compact: String = stamp.chars().filter(|c| c.is_ascii_digit()).collect();
+    format!("{}-{:04x}", &compact[..compact.len().min(17)], (t.subsec_nanos() ^ std::process::id()) & 0xffff)
+}
+
+pub struct Journal {
+    dir: PathBuf,
+}
+
+/// A run being written.
+pub struct RunWriter {
+    pub id: String,
+    out: BufWriter<fs::File>,
+}
+
+impl RunWriter {
+    pub fn record(&mut self, r: &Record) -> Result<()> {
+        serde_json::to_writer(&mut self.out, r)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Flushes and syncs: after this the records survive a crash.
+    pub fn sync(&mut self) -> Result<()> {
+        self.out.flush()?;
+        self.out.get_ref().sync_data()?;
+        Ok(())
+    }
+}
+
+/// A run read back.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: String,
+    pub time: String,
+    pub command: String,
+    pub paths: Vec<String>,
+    pub reverts: Option<String>,
+    pub changes: Vec<ChangeRecord>,
+    pub failed: usize,
+    pub finished: bool,
+    /// Repositories undone one by one, or `None` in the set for the whole run.
+    pub undone: Vec<Option<String>>,
+}
+
+impl Run {
+    pub fn fully_undone(&self) -> bool {
+        self.undone.iter().any(Option::is_none)
+            || (!self.changes.is_empty() && self.changes.iter().all(|c| self.undone.contains(&Some(c.repo.clone()))))
+    }
+
+    pub fn repo_undone(&self, repo: &str) -> bool {
+        self.undone.iter().any(|u| u.as_deref().is_none_or(|r| r == repo))
+    }
+
+    pub fn repos(&self) -> usize {
+        let mut r: Vec<&str> = self.changes.iter().map(|c| c.repo.as_str()).collect();
+        r.sort_unstable();
+        r.dedup();
+        r.len()
+    }
+
+    /// Changes grouped by file, in journal order.
+    pub fn by_file(&self) -> BTreeMap<(String, String), Vec<&ChangeRecord>> {
+        let mut m: BTreeMap<(String, String), Vec<&ChangeRecord>> = BTreeMap::new();
+        for c in &self.changes {
+            m.entry((c.repo.clone(), c.file.clone())).or_default().push(c);
+        }
+        m
+    }
+}
+
+impl Journal {
+    pub fn new(state_dir: &Path) -> Journal {
+        Journal { dir: state_dir.join("runs") }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.jsonl"))
+    }
+
+    /// Starts a run: creates its file (0600; the journal names every repository).
+    pub fn begin(&self, command: &str, paths: &[String], reverts: Option<&str>) -> Result<RunWriter> {
+        fs::create_dir_all(&self.dir).with_context(|| format!("cannot create journal dir {}", self.dir.display()))?;
+        let id = new_run_id();
+        let path = self.path(&id);
+        let f = fs::OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot create journal {}", path.display()))?;
+        let mut w = RunWriter { id: id.clone(), out: BufWriter::new(f) };
+        w.record(&Record::Run {
+            run: id,
+            time: now(),
+            command: command.to_string(),
+            paths: paths.to_vec(),
+            version: VERSION,
+            reverts: reverts.map(str::to_string),
+        })?;
+        Ok(w)
+    }
+
+    /// Appends one record to an existing run's file.
+    pub fn append(&self, id: &str, r: &Record) -> Result<()> {
+        let path = self.path(id);
+        let mut f = fs::OpenOptions::new().append(true).open(&path).with_context(|| format!("cannot open journal {}", path.display()))?;
+        let mut line = serde_json::to_vec(r)?;
+        line.push(b'\n');
+        f.write_all(&line)?;
+        f.sync_data()?;
+        Ok(())
+    }
+
+    pub fn load(&self, id: &str) -> Result<Run> {
+        let path = self.path(id);
+        let f = fs::File::open(&path).map_err(|_| anyhow!("no run {id:?} in the journal ({})", self.dir.display()))?;
+        let mut run = Run {
+            id: id.to_string(),
+            time: String::new(),
+            command: String::new(),
+            paths: Vec::new(),
+            reverts: None,
+            changes: Vec::new(),
+            failed: 0,
+            finished: false,
+            undone: Vec::new(),
+        };
+        for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+            let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            // A kill can leave the last line cut short; everything before it is good.
+            let Ok(rec) = serde_json::from_str::<Record>(&line) else {
+                if n == 0 {
+                    return Err(anyhow!("{}: not a git-https journal", path.display()));
+                }
+                continue;
+            };
+            match rec {
+                Record::Run { time, command, paths, reverts, .. } => {
+                    run.time = time;
+                    run.command = command;
+                    run.paths = paths;
+                    run.reverts = reverts;
+                }
+                Record::Change(c) => run.changes.push(c),
+                Record::Result { ok: false, .. } => run.failed += 1,
+                Record::Result { .. } => {}
+                Record::End { .. } => run.finished = true,
+                Record::Undone { repo, .. } => run.undone.push(repo),
+            }
+        }
+        Ok(run)
+    }
+
+    /// Every run, oldest first.
+    pub fn runs(&self) -> Result<Vec<Run>> {
+        let mut ids: Vec<String> = match fs::read_dir(&self.dir) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str()?.strip_suffix(".jsonl").map(str::to_string))
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(anyhow!("cannot read journal dir {}: {e}", self.dir.display())),
+        };
+        ids.sort();
+        ids.iter().map(|id| self.load(id)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(run: &str, repo: &str) -> Record {
+        Record::Change(ChangeRecord {
+            run: run.into(),
+            time: now(),
+            repo: repo.into(),
+            file: format!("{repo}/.git/config"),
+            file_kind: FileKind::Config,
+            key: "remote.origin.url".into(),
+            edit: Edit {
+                section: "remote".into(),
+                subsection: "origin".into(),
+                name: "url".into(),
+                index: 0,
+                old: "git@h:o/r".into(),
+                new: "https://h/o/r".into(),
+            },
+            redacted: false,
+        })
+    }
+
+    #[test]
+    fn round_trip_and_undone_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let mut w = j.begin("migrate", &["/x".into()], None).unwrap();
+        let id = w.id.clone();
+        w.record(&change(&id, "/a")).unwrap();
+        w.record(&change(&id, "/b")).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let run = j.load(&id).unwrap();
+        assert_eq!(run.changes.len(), 2);
+        assert!(!run.finished);
+        j.append(&id, &Record::Undone { time: now(), by: "u".into(), repo: Some("/a".into()) }).unwrap();
+        let run = j.load(&id).unwrap();
+        assert!(run.repo_undone("/a") && !run.repo_undone("/b") && !run.fully_undone());
+        j.append(&id, &Record::Undone { time: now(), by: "u".into(), repo: Some("/b".into()) }).unwrap();
+        assert!(j.load(&id).unwrap().fully_undone());
+        assert_eq!(j.runs().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let mut w = j.begin("migrate", &[], None).unwrap();
+        let id = w.id.clone();
+        w.record(&change(&id, "/a")).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let mut f = fs::OpenOptions::new().append(true).open(j.path(&id)).unwrap();
+        f.write_all(b"{\"type\":\"change\",\"ru").unwrap();
+        assert_eq!(j.load(&id).unwrap().changes.len(), 1);
+    }
+}

@@ -1,0 +1,25 @@
+//! Parses the command line, runs the command, maps the outcome to an exit status.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use git_https::{cli::Cli, env::Env, error, output};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = Env::from_process();
+    match git_https::run(cli, &env) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::error_line(&e);
+            for cause in e.chain().skip(1) {
+                output::note(format!("  caused by: {cause}"));
+            }
+            if let Some(h) = e.downcast_ref::<error::Hint>() {
+                output::hint(&h.hint);
+            }
+            ExitCode::from(error::exit_code(&e))
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! Pure: from the URL values a repository holds and the user's options to a list of changes,
+//! each URL with its outcome, and warnings about rules that would undo the change.
+
+use crate::hosts::HostRules;
+use crate::insteadof::Rewrites;
+use crate::url::{self, Kind};
+
+/// Which file of a repository a value lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// The repository's own config (`.git/config`, or the common dir's for a worktree).
+    Config,
+    /// The tracked `.gitmodules` in the work tree.
+    Gitmodules,
+}
+
+/// One URL-valued config entry: `section.subsection.name`, the `index`-th such value in its file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Slot {
+    pub file: FileKind,
+    pub section: String,
+    pub subsection: String,
+    pub name: String,
+    pub index: usize,
+    pub value: String,
+}
+
+impl Slot {
+    pub fn key(&self) -> String {
+        format!("{}.{}.{}", self.section, self.subsection, self.name)
+    }
+}
+
+/// What happens to one URL.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Will be (or was) rewritten to `new`.
+    Change { new: String },
+    AlreadyHttps,
+    /// An HTTPS URL with a token or password in it; `new` is it without them.
+    /// Changed only with `--strip-credentials`.
+    Leak { new: String },
+    /// An SSH URL in `.gitmodules`, listed; rewritten only with `--gitmodules`.
+    Listed { new: String },
+    /// Left alone, and why.
+    Skipped { reason: String },
+    /// Not asked for (another remote, another host).
+    Filtered,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    #[serde(flatten)]
+    pub slot: Slot,
+    pub kind: Option<Kind>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+impl Item {
+    /// The outcome's name in JSON output.
+    pub fn outcome_name(&self) -> &'static str {
+        match self.outcome {
+            Outcome::Change { .. } => "change",
+            Outcome::AlreadyHttps => "already-https",
+            Outcome::Leak { .. } => "leak",
+            Outcome::Listed { .. } => "listed",
+            Outcome::Skipped { .. } => "skipped",
+            Outcome::Filtered => "filtered",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only this remote (`--remote`).
+    pub remote: Option<String>,
+    /// Only URLs on these hosts (`--host`), SSH host or HTTPS host.
+    pub hosts: Vec<String>,
+    /// Also `submodule.*.url` in the repository's config.
+    pub submodules: bool,
+    /// Also rewrite `.gitmodules`.
+    pub gitmodules: bool,
+    /// Rewrite HTTPS URLs that hold credentials to their bare form.
+    pub strip_credentials: bool,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RepoPlan {
+    pub items: Vec<Item>,
+    pub warnings: Vec<String>,
+}
+
+impl RepoPlan {
+    pub fn changes(&self) -> impl Iterator<Item = (&Slot, &str)> {
+        self.items.iter().filter_map(|i| match &i.outcome {
+            Outcome::Change { new } => Some((&i.slot, new.as_str())),
+            _ => None,
+        })
+    }
+
+    pub fn change_count(&self) -> usize {
+        self.changes().count()
+    }
+}
+
+fn host_selected(opts: &Options, parsed: &url::RemoteUrl, new: &str) -> bool {
+    if opts.hosts.is_empty() {
+        return true;
+    }
+    let new_host = ::url::Url::parse(new).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    opts.hosts.iter().any(|h| {
+        let h = h.to_ascii_lowercase();
+        parsed.host == h || new_host.as_deref() == Some(h.as_str())
+    })
+}
+
+/// Decides the outcome of every slot and checks the result against `rewrites`.
+pub fn plan(slots: &[Slot], rules: &HostRules, rewrites: &Rewrites, opts: &Options) -> RepoPlan {
+    let mut out = RepoPlan::default();
+    for slot in slots {
+        let (kind, outcome) = decide(slot, rules, opts);
+        out.items.push(Item { slot: slot.clone(), kind, outcome });
+    }
+    out.warnings = undo_warnings(&out, rewrites);
+    out
+}
+
+fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outcome) {
+    let wanted = match slot.section.as_str() {
+        "remote" => opts.remote.as_deref().is_none_or(|r| r == slot.subsection),
+        "submodule" => opts.submodules || slot.file == FileKind::Gitmodules,
+        _ => false,
+    };
+    let parsed = match url::parse(&slot.value) {
+        Ok(p) => p,
+        Err(e) => return (None, if wanted { Outcome::Skipped { reason: e.to_string() } } else { Outcome::Filtered }),
+    };
+    let kind = Some(parsed.kind);
+    if !wanted {
+        return (kind, Outcome::Filtered);
+    }
+    if parsed.kind == Kind::Https && !parsed.leaks_credentials() {
+        return (kind, Outcome::AlreadyHttps);
+    }
+    let conv = match url::convert_parsed(&slot.value, &parsed, rules) {
+        Ok(c) => c,
+        Err(e) => return (kind, Outcome::Skipped { reason: e.to_string() }),
+    };
+    if !host_selected(opts, &parsed, &conv.https) {
+        return (kind, Outcome::Filtered);
+    }
+    let new = conv.https;
+    let outcome = if conv.stripped_credentials {
+        if opts.strip_credentials { Outcome::Change { new } } else { Outcome::Leak { new } }
+    } else if !parsed.kind.is_migratable() {
+        Outcome::Skipped { reason: format!("{} URL; only SSH and git:// remotes are migrated", parsed.kind) }
+    } else if slot.file == FileKind::Gitmodules && !opts.gitmodules {
+        Outcome::Listed { new }
+    } else {
+        Outcome::Change { new }
+    };
+    (kind, outcome)
+}
+
+/// For each remote, the URLs git would use after the plan; any that a rule turns back into a
+/// non-HTTPS URL is a warning naming the rule and its file.
+fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut remotes: Vec<&str> = plan
+        .items
+        .iter()
+        .filter(|i| i.slot.section == "remote" && matches!(i.outcome, Outcome::Change { .. }))
+        .map(|i| i.slot.subsection.as_str())
+        .collect();
+    remotes.dedup();
+    for remote in remotes {
+        let after = |name: &str| -> Vec<String> {
+            plan.items
+                .iter()
+                .filter(|i| i.slot.file == FileKind::Config && i.slot.section == "remote")
+                .filter(|i| i.slot.subsection == remote && i.slot.name == name)
+                .map(|i| match &i.outcome {
+                    Outcome::Change { new } => new.clone(),
+                    _ => i.slot.value.clone(),
+                })
+                .collect()
+        };
+        let eff = rewrites.effective(&after("url"), &after("pushurl"));
+        for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
+            for r in list {
+                let Some(rule) = r.rule else { continue };
+                if url::parse(&r.url).is_ok_and(|p| p.kind != Kind::Https) {
+                    warnings.push(format!(
+                        "remote '{remote}': {} turns the new {what} URL back into {}",
+                        rule.describe(),
+                        r.url
+                    ));
+                }
+            }
+        }
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::insteadof::Rule;
+
+    fn slot(sub: &str, name: &str, value: &str) -> Slot {
+        Slot {
+            file: FileKind::Config,
+            section: "remote".into(),
+            subsection: sub.into(),
+            name: name.into(),
+            index: 0,
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn outcomes() {
+        let slots = vec![
+            slot("origin", "url", "git@github.com:o/r.git"),
+            slot("origin", "pushurl", "ssh://git@github.com:22/o/r.git"),
+            slot("up", "url", "https://github.com/u/r.git"),
+            slot("local", "url", "/srv/r.git"),
+            slot("leak", "url", "https://x:secret@github.com/o/r"),
+        ];
+        let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &Options::default());
+        assert_eq!(p.items[0].outcome, Outcome::Change { new: "https://github.com/o/r.git".into() });
+        assert_eq!(p.items[1].outcome, Outcome::Change { new: "https://github.com/o/r.git".into() });
+        assert_eq!(p.items[2].outcome, Outcome::AlreadyHttps);
+        assert!(matches!(p.items[3].outcome, Outcome::Skipped { .. }));
+        assert_eq!(p.items[4].outcome, Outcome::Leak { new: "https://github.com/o/r".into() });
+        assert_eq!(p.change_count(), 2);
+    }
+
+    #[test]
+    fn filters() {
+        let slots = vec![slot("origin", "url", "git@github.com:o/r"), slot("other", "url", "git@gitlab.com:o/r")];
+        let opts = Options { remote: Some("other".into()), ..Options::default() };
+        let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &opts);
+        assert_eq!(p.items[0].outcome, Outcome::Filtered);
+        assert_eq!(p.change_count(), 1);
+        let opts = Options { hosts: vec!["github.com".into()], ..Options::default() };
+        let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &opts);
+        assert_eq!(p.items[1].outcome, Outcome::Filtered);
+    }
+
+    #[test]
+    fn rule_that_undoes_is_named() {
+        let rw = Rewrites {
+            rules: vec![Rule {
+                base: "git@github.com:".into(),
+                prefix: "https://github.com/".into(),
+                push: true,
+                origin: "/home/u/.gitconfig".into(),
+            }],
+        };
+        let p = plan(&[slot("origin", "url", "git@github.com:o/r")], &HostRules::default(), &rw, &Options::default());
+        assert_eq!(p.warnings.len(), 1);
+        assert!(p.warnings[0].contains("pushInsteadOf"));
+        assert!(p.warnings[0].contains("/home/u/.gitconfig"));
+    }
+}

@@ -1,0 +1,343 @@
+//! Git repositories on disk: find one, read its URL values and rewrite rules, and apply a
+//! set of changes to one config file atomically (git's `config.lock` + rename).
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::env::Env;
+use crate::gitconfig::{self, Entry};
+use crate::insteadof::Rule;
+use crate::plan::{FileKind, Slot};
+
+/// Where a repository's pieces are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repo {
+    /// The work tree, or the git dir of a bare repository: what messages call the repository.
+    pub root: PathBuf,
+    pub git_dir: PathBuf,
+    /// The config file remotes live in (the common dir's, for a linked worktree).
+    pub config: PathBuf,
+    /// `.gitmodules`, when the work tree has one.
+    pub gitmodules: Option<PathBuf>,
+}
+
+impl Repo {
+    pub fn file(&self, kind: FileKind) -> Option<&Path> {
+        match kind {
+            FileKind::Config => Some(&self.config),
+            FileKind::Gitmodules => self.gitmodules.as_deref(),
+        }
+    }
+}
+
+/// Follows a `.git` file (`gitdir: …`) to the git dir it names.
+fn read_gitfile(dotgit: &Path) -> Result<PathBuf> {
+    let text = fs::read_to_string(dotgit).with_context(|| format!("cannot read {}", dotgit.display()))?;
+    let target = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("gitdir:"))
+        .map(str::trim)
+        .ok_or_else(|| anyhow!("{} is not a gitdir file", dotgit.display()))?;
+    let parent = dotgit.parent().unwrap_or(Path::new("."));
+    Ok(parent.join(target))
+}
+
+/// Whether `dir` looks like a git dir (bare repository or `.git`).
+pub fn is_git_dir(dir: &Path) -> bool {
+    dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
+}
+
+/// Builds a [`Repo`] from its work tree (or `None` when bare) and git dir.
+pub fn from_git_dir(work_tree: Option<&Path>, git_dir: PathBuf) -> Result<Repo> {
+    if !git_dir.is_dir() {
+        bail!("{}: git dir {} does not exist", work_tree.unwrap_or(&git_dir).display(), git_dir.display());
+    }
+    // A linked worktree keeps its config in the common dir named by `commondir`.
+    let common = match fs::read_to_string(git_dir.join("commondir")) {
+        Ok(rel) => git_dir.join(rel.trim()),
+        Err(_) => git_dir.clone(),
+    };
+    let config = clean(&common.join("config"));
+    let root = work_tree.map_or_else(|| git_dir.clone(), Path::to_path_buf);
+    let gitmodules = work_tree.map(|w| w.join(".gitmodules")).filter(|p| p.is_file());
+    Ok(Repo { root, git_dir, config, gitmodules })
+}
+
+/// Resolves `a/b/../c` without touching the disk, so one config has one name.
+fn clean(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository a `.git` entry (directory or file) belongs to.
+pub fn from_dotgit(dotgit: &Path) -> Result<Repo> {
+    let work = dotgit.parent().unwrap_or(Path::new("."));
+    let git_dir = if dotgit.is_dir() { dotgit.to_path_buf() } else { read_gitfile(dotgit)? };
+    from_git_dir(Some(work), git_dir)
+}
+
+/// The repository at or above `start`, as git would find it.
+pub fn discover(start: &Path) -> Result<Repo> {
+    let start = fs::canonicalize(start).with_context(|| format!("{}: no such directory", start.display()))?;
+    let mut dir = start.as_path();
+    loop {
+        let dotgit = dir.join(".git");
+        if dotgit.exists() {
+            return from_dotgit(&dotgit);
+        }
+        if is_git_dir(dir) {
+            return from_git_dir(None, dir.to_path_buf());
+        }
+        match dir.parent() {
+            Some(p) => dir = p,
+            None => bail!("not a git repository (or any parent up to /): {}", start.display()),
+        }
+    }
+}
+
+/// A config file read and parsed.
+pub struct Parsed {
+    pub bytes: Vec<u8>,
+    pub entries: Vec<Entry>,
+}
+
+pub fn read_config(path: &Path) -> Result<Parsed> {
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let entries = gitconfig::parse(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    Ok(Parsed { bytes, entries })
+}
+
+fn is_url_entry(e: &Entry) -> bool {
+    e.value.is_some()
+        && e.subsection.is_some()
+        && matches!((e.section.as_str(), e.name.as_str()), ("remote", "url" | "pushurl") | ("submodule", "url"))
+}
+
+/// The URL values of one file, numbered per key in file order.
+pub fn slots_of(file: FileKind, entries: &[Entry]) -> Vec<Slot> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for e in entries.iter().filter(|e| is_url_entry(e)) {
+        let key = e.key();
+        let index = match seen.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((key, 0));
+                0
+            }
+        };
+        out.push(Slot {
+            file,
+            section: e.section.clone(),
+            subsection: e.subsection.clone().unwrap_or_default(),
+            name: e.name.clone(),
+            index,
+            value: e.value.clone().unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// `url.<base>.insteadOf` rules among parsed entries.
+pub fn rules_of(entries: &[Entry], origin: &Path) -> Vec<Rule> {
+    entries
+        .iter()
+        .filter(|e| e.section == "url" && matches!(e.name.as_str(), "insteadof" | "pushinsteadof"))
+        .filter_map(|e| {
+            Some(Rule {
+                base: e.subsection.clone()?,
+                prefix: e.value.clone()?,
+                push: e.name == "pushinsteadof",
+                origin: origin.display().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Rewrite rules from the system and global config files, includes followed (by libgit2).
+pub fn global_rules(env: &Env) -> Result<Vec<Rule>> {
+    let mut files: Vec<PathBuf> = env.system_git_config().into_iter().collect();
+    files.extend(env.global_git_configs());
+    let mut rules = Vec::new();
+    for path in files.iter().filter(|p| p.is_file()) {
+        rules.extend(rules_via_git2(path)?);
+    }
+    Ok(rules)
+}
+
+/// Reads one config file (and what it includes) with libgit2.
+pub fn rules_via_git2(path: &Path) -> Result<Vec<Rule>> {
+    let cfg = git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    let mut rules = Vec::new();
+    let mut it = cfg.entries(Some(r"^url\..*\.(push)?insteadof$")).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    while let Some(entry) = it.next() {
+        let entry = entry.map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+        let (Ok(name), Ok(value)) = (entry.name(), entry.value()) else { continue };
+        let Some(rest) = name.strip_prefix("url.") else { continue };
+        let (base, push) = match rest.rsplit_once('.') {
+            Some((b, "pushinsteadof")) => (b, true),
+            Some((b, _)) => (b, false),
+            None => continue,
+        };
+        let origin = if entry.include_depth() > 0 {
+            format!("a file included from {}", path.display())
+        } else {
+            path.display().to_string()
+        };
+        rules.push(Rule { base: base.to_string(), prefix: value.to_string(), push, origin });
+    }
+    Ok(rules)
+}
+
+/// The rules that apply to one repository: global ones plus its own config's.
+pub fn repo_rules(repo: &Repo, parsed: &Parsed, global: &[Rule]) -> Result<Vec<Rule>> {
+    let mut rules = global.to_vec();
+    let has_includes = parsed.entries.iter().any(|e| e.section == "include" || e.section == "includeif");
+    if has_includes {
+        rules.extend(rules_via_git2(&repo.config)?);
+    } else {
+        rules.extend(rules_of(&parsed.entries, &repo.config));
+    }
+    Ok(rules)
+}
+
+/// One value to replace in one file: where it should be, what it must be now, what it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Edit {
+    pub section: String,
+    pub subsection: String,
+    pub name: String,
+    pub index: usize,
+    pub old: String,
+    pub new: String,
+}
+
+/// What applying edits to one file did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub written: usize,
+    /// Edits whose value was already the new one (a rerun, or an undo of an undo).
+    pub already: usize,
+}
+
+/// Why an edit could not be made; the file is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("{path}: locked ({path}.lock exists: another git process is running, or one was killed; remove the lock if not)")]
+    Locked { path: String },
+    #[error("{path}: read-only (mode {mode:04o}); not changed")]
+    ReadOnly { path: String, mode: u32 },
+    #[error("{path}: {key} is now {now:?}, not {expected:?} as planned; not changed")]
+    Changed { path: String, key: String, now: String, expected: String },
+    #[error("{0}")]
+    Other(#[from] anyhow::Error),
+}
+
+/// Applies `edits` to the config file at `path` in one atomic write: take `path.lock`
+/// exclusively (as git does), re-read under the lock, rewrite, keep the mode, rename.
+/// Either every edit lands or none does.
+pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
+    let meta = fs::metadata(path).with_context(|| format!("{}: cannot stat", path.display()))?;
+    let mode = meta.permissions().mode() & 0o7777;
+    // A root user can write anything: honour the mode as the owner's intent.
+    if mode & 0o222 == 0 {
+        return Err(ApplyError::ReadOnly { path: path.display().to_string(), mode });
+    }
+    let lock_path = lock_path(path);
+    let lock = match fs::OpenOptions::new().write(true).create_new(true).open(&lock_path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(ApplyError::Locked { path: path.display().to_string() });
+        }
+        Err(e) => return Err(anyhow!("{}: cannot create lock file: {e}", lock_path.display()).into()),
+    };
+    let result = write_locked(path, &lock_path, lock, mode, edits);
+    if result.is_err() || matches!(result, Ok(Applied { written: 0, .. })) {
+        let _ = fs::remove_file(&lock_path);
+    }
+    result
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".lock");
+    PathBuf::from(s)
+}
+
+fn write_locked(path: &Path, lock_path: &Path, mut lock: fs::File, mode: u32, edits: &[Edit]) -> Result<Applied, ApplyError> {
+    let parsed = read_config(path)?;
+    let mut applied = Applied::default();
+    let mut chosen: Vec<(usize, &str)> = Vec::new();
+    for edit in edits {
+        match find(&parsed.entries, edit, &chosen) {
+            Found::Old(i) => chosen.push((i, edit.new.as_str())),
+            Found::AlreadyNew => applied.already += 1,
+            Found::Neither(now) => {
+                return Err(ApplyError::Changed {
+                    path: path.display().to_string(),
+                    key: format!("{}.{}.{}", edit.section, edit.subsection, edit.name),
+                    now,
+                    expected: edit.old.clone(),
+                });
+            }
+        }
+    }
+    if chosen.is_empty() {
+        return Ok(applied);
+    }
+    let out = gitconfig::rewrite(&parsed.bytes, &parsed.entries, &chosen);
+    let io = |e: std::io::Error| ApplyError::Other(anyhow!("{}: {e}", lock_path.display()));
+    lock.write_all(&out).map_err(io)?;
+    lock.set_permissions(fs::Permissions::from_mode(mode)).map_err(io)?;
+    drop(lock);
+    fs::rename(lock_path, path).map_err(|e| ApplyError::Other(anyhow!("{}: cannot rename lock file: {e}", path.display())))?;
+    applied.written = chosen.len();
+    Ok(applied)
+}
+
+enum Found {
+    Old(usize),
+    AlreadyNew,
+    Neither(String),
+}
+
+/// Finds the entry an edit targets: its `index`-th value of the key if that still holds the
+/// old value, else any value of the key that does. A key that holds the new value instead is
+/// already done.
+fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
+    let same: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.is(&edit.section, Some(&edit.subsection), &edit.name) && e.value.is_some())
+        .map(|(i, _)| i)
+        .filter(|i| !taken.iter().any(|(t, _)| t == i))
+        .collect();
+    let value = |i: usize| entries[i].value.as_deref().unwrap_or_default();
+    if let Some(&i) = same.get(edit.index).filter(|&&i| value(i) == edit.old) {
+        return Found::Old(i);
+    }
+    if let Some(&i) = same.iter().find(|&&i| value(i) == edit.old) {
+        return Found::Old(i);
+    }
+    if same.iter().any(|&i| value(i) == edit.new) {
+        return Found::AlreadyNew;
+    }
+    Found::Neither(same.first().map_or_else(|| "(unset)".to_string(), |&i| value(i).to_string()))
+}

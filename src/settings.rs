@@ -1,0 +1,91 @@
+//! Loading host rules: the config file (`$XDG_CONFIG_HOME/git-https/config.toml`), the user's
+//! ssh config (for aliases), and `--map` flags.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::env::Env;
+use crate::error::usage;
+use crate::hosts::{HostMap, HostRules, SshConfig};
+
+/// The config file's shape.
+///
+/// ```toml
+/// [hosts]
+/// "ghe.corp" = "https://ghe.corp:8443"
+/// ```
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    hosts: std::collections::BTreeMap<String, String>,
+}
+
+pub fn config_file(env: &Env) -> PathBuf {
+    env.config_dir().join("config.toml")
+}
+
+pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
+    let mut rules = HostRules::default();
+    let path = config_file(env);
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            let cfg: FileConfig = toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+            for (host, base) in cfg.hosts {
+                rules.maps.push(HostMap::new(&host, &base).map_err(|e| anyhow!("{}: hosts.{host}: {e}", path.display()))?);
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+    }
+    for spec in maps {
+        rules.maps.push(HostMap::parse(spec).map_err(usage)?);
+    }
+    rules.ssh = load_ssh_config(&env.ssh_dir());
+    Ok(rules)
+}
+
+/// Reads `~/.ssh/config` with its `Include`s (relative to `~/.ssh`, globs allowed). An
+/// unreadable ssh config only means no aliases, as for ssh itself.
+pub fn load_ssh_config(ssh_dir: &Path) -> SshConfig {
+    load_ssh_file(&ssh_dir.join("config"), ssh_dir, 0).unwrap_or_default()
+}
+
+fn load_ssh_file(path: &Path, ssh_dir: &Path, depth: usize) -> Option<SshConfig> {
+    // ssh's own limit on nested includes.
+    if depth > 16 {
+        return None;
+    }
+    let text = fs::read_to_string(path).ok()?;
+    let mut cfg = SshConfig::default();
+    cfg.parse_into(&text, &mut |arg| {
+        let expanded = match arg.strip_prefix("~/") {
+            Some(rest) => ssh_dir.parent().unwrap_or(ssh_dir).join(rest),
+            None if Path::new(arg).is_absolute() => PathBuf::from(arg),
+            None => ssh_dir.join(arg),
+        };
+        let mut merged = SshConfig::default();
+        let pattern = expanded.to_string_lossy().into_owned();
+        let mut paths: Vec<PathBuf> = glob::glob(&pattern).ok()?.filter_map(Result::ok).collect();
+        paths.sort();
+        for p in paths {
+            if let Some(inner) = load_ssh_file(&p, ssh_dir, depth + 1) {
+                merged = merged.merged(inner);
+            }
+        }
+        Some(merged)
+    });
+    Some(cfg)
+}
+
+/// Makes sure `path` exists and is readable before a command starts working on it.
+pub fn existing_dir(env: &Env, p: &Path) -> Result<PathBuf> {
+    let abs = env.abs(p);
+    let meta = fs::metadata(&abs).with_context(|| format!("{}: cannot open", abs.display()))?;
+    if !meta.is_dir() {
+        return Err(anyhow!("{}: not a directory", abs.display()));
+    }
+    Ok(abs)
+}
