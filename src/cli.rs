@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "git-https", version, about = "Move git remotes from SSH to HTTPS for personal access tokens")]
+#[command(
+    name = "git-https",
+    version,
+    about = "Move git remotes from SSH to HTTPS for personal access tokens"
+)]
 pub struct Cli {
     /// When to use colour (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]

@@ -45,12 +45,16 @@ pub struct Found {
 
 fn excluded(opts: &Options, path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy());
-    opts.exclude.iter().any(|p| p.matches_path(path) || name.as_deref().is_some_and(|n| p.matches(n)))
+    opts.exclude
+        .iter()
+        .any(|p| p.matches_path(path) || name.as_deref().is_some_and(|n| p.matches(n)))
 }
 
 /// Every repository under `roots`, sorted by path.
 pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
-    let Some((first, rest)) = roots.split_first() else { return Found::default() };
+    let Some((first, rest)) = roots.split_first() else {
+        return Found::default();
+    };
     let mut builder = WalkBuilder::new(first);
     for r in rest {
         builder.add(r);
@@ -65,7 +69,8 @@ pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
         .filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             let name = e.file_name().to_string_lossy();
-            !(is_dir && e.depth() > 0 && DEFAULT_SKIP.contains(&name.as_ref())) && !excluded(&skip_opts, e.path())
+            let skipped = is_dir && e.depth() > 0 && DEFAULT_SKIP.contains(&name.as_ref());
+            !skipped && !excluded(&skip_opts, e.path())
         });
     let found = Mutex::new(Found::default());
     builder.build_parallel().run(|| {
@@ -76,10 +81,14 @@ pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
                 Ok(e) => e,
                 Err(err) => {
                     let path = err_path(&err).unwrap_or_default();
-                    found.lock().expect("no panics under the lock").failures.push(Failure {
-                        path,
-                        error: io_reason(&err),
-                    });
+                    found
+                        .lock()
+                        .expect("no panics under the lock")
+                        .failures
+                        .push(Failure {
+                            path,
+                            error: io_reason(&err),
+                        });
                     return WalkState::Continue;
                 }
             };
@@ -89,13 +98,20 @@ pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
                 let mut f = found.lock().expect("no panics under the lock");
                 match result {
                     Ok(r) => f.repos.push(r),
-                    Err(e) => f.failures.push(Failure { path: entry.path().to_path_buf(), error: format!("{e:#}") }),
+                    Err(e) => f.failures.push(Failure {
+                        path: entry.path().to_path_buf(),
+                        error: format!("{e:#}"),
+                    }),
                 }
                 return WalkState::Skip;
             }
             if bare && ft.is_some_and(|t| t.is_dir()) && repo::is_git_dir(entry.path()) {
                 if let Ok(r) = repo::from_git_dir(None, entry.path().to_path_buf()) {
-                    found.lock().expect("no panics under the lock").repos.push(r);
+                    found
+                        .lock()
+                        .expect("no panics under the lock")
+                        .repos
+                        .push(r);
                 }
                 return WalkState::Skip;
             }
@@ -111,14 +127,18 @@ pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
         _ => None,
     }
 }
 
 fn io_reason(err: &ignore::Error) -> String {
     match err {
-        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => io_reason(err),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => io_reason(err),
         ignore::Error::Io(e) => e.to_string(),
         other => other.to_string(),
     }

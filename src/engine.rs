@@ -31,17 +31,31 @@ pub fn thread_count(jobs: Option<usize>) -> usize {
 }
 
 pub fn select(env: &Env, sel: &Selection) -> Result<Selected> {
-    let given: Vec<PathBuf> = if sel.paths.is_empty() { vec![env.cwd.clone()] } else { sel.paths.clone() };
-    let mut out = Selected { repos: Vec::new(), failures: Vec::new(), roots: Vec::new() };
+    let given: Vec<PathBuf> = if sel.paths.is_empty() {
+        vec![env.cwd.clone()]
+    } else {
+        sel.paths.clone()
+    };
+    let mut out = Selected {
+        repos: Vec::new(),
+        failures: Vec::new(),
+        roots: Vec::new(),
+    };
     if sel.recursive {
         let mut exclude = Vec::new();
         for g in &sel.exclude {
-            exclude.push(glob::Pattern::new(g).map_err(|e| usage(format!("--exclude {g:?}: {e}")))?);
+            exclude
+                .push(glob::Pattern::new(g).map_err(|e| usage(format!("--exclude {g:?}: {e}")))?);
         }
         for p in &given {
             out.roots.push(settings::existing_dir(env, p)?);
         }
-        let opts = discover::Options { max_depth: sel.max_depth, exclude, bare: sel.bare, threads: thread_count(sel.jobs) };
+        let opts = discover::Options {
+            max_depth: sel.max_depth,
+            exclude,
+            bare: sel.bare,
+            threads: thread_count(sel.jobs),
+        };
         let found = discover::discover(&out.roots, &opts);
         out.repos = found.repos;
         out.failures = found.failures;
@@ -82,7 +96,12 @@ pub fn observe(repos: Vec<Repo>, ctx: &Ctx, threads: usize) -> (Vec<Observed>, V
     let work = || {
         repos
             .into_par_iter()
-            .map(|r| observe_one(&r, ctx).map_err(|e| Failure { path: r.root.clone(), error: format!("{e:#}") }))
+            .map(|r| {
+                observe_one(&r, ctx).map_err(|e| Failure {
+                    path: r.root.clone(),
+                    error: format!("{e:#}"),
+                })
+            })
             .collect::<Vec<_>>()
     };
     let results = match &pool {
@@ -109,9 +128,15 @@ fn observe_one(repo: &Repo, ctx: &Ctx) -> Result<Observed> {
             slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
         }
     }
-    let rewrites = Rewrites { rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)? };
+    let rewrites = Rewrites {
+        rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
+    };
     let plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
-    Ok(Observed { repo: repo.clone(), plan, rewrites })
+    Ok(Observed {
+        repo: repo.clone(),
+        plan,
+        rewrites,
+    })
 }
 
 /// One file's edits.
@@ -126,7 +151,9 @@ pub struct FileEdits {
 pub fn edits_of(o: &Observed) -> Vec<FileEdits> {
     let mut out: Vec<FileEdits> = Vec::new();
     for (slot, new) in o.plan.changes() {
-        let Some(path) = o.repo.file(slot.file) else { continue };
+        let Some(path) = o.repo.file(slot.file) else {
+            continue;
+        };
         let edit = Edit {
             section: slot.section.clone(),
             subsection: slot.subsection.clone(),
@@ -137,7 +164,12 @@ pub fn edits_of(o: &Observed) -> Vec<FileEdits> {
         };
         match out.iter_mut().find(|f| f.kind == slot.file) {
             Some(f) => f.edits.push(edit),
-            None => out.push(FileEdits { repo: o.repo.root.clone(), kind: slot.file, path: path.to_path_buf(), edits: vec![edit] }),
+            None => out.push(FileEdits {
+                repo: o.repo.root.clone(),
+                kind: slot.file,
+                path: path.to_path_buf(),
+                edits: vec![edit],
+            }),
         }
     }
     out
@@ -152,7 +184,11 @@ pub struct FileOutcome<'a> {
 }
 
 /// Applies every file's edits in parallel, each file in one atomic write.
-pub fn apply_all<'a>(files: &'a [FileEdits], threads: usize, tick: &(dyn Fn() + Sync)) -> Vec<FileOutcome<'a>> {
+pub fn apply_all<'a>(
+    files: &'a [FileEdits],
+    threads: usize,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<FileOutcome<'a>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
     let work = || {
         files
@@ -160,7 +196,12 @@ pub fn apply_all<'a>(files: &'a [FileEdits], threads: usize, tick: &(dyn Fn() + 
             .map(|f| {
                 let result = repo::apply(&f.path, &f.edits);
                 tick();
-                FileOutcome { repo: &f.repo, path: &f.path, edits: &f.edits, result }
+                FileOutcome {
+                    repo: &f.repo,
+                    path: &f.path,
+                    edits: &f.edits,
+                    result,
+                }
             })
             .collect::<Vec<_>>()
     };

@@ -19,7 +19,9 @@ pub struct Env {
 }
 
 fn path_var(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 fn truthy(v: Option<OsString>) -> bool {
@@ -51,7 +53,10 @@ impl Env {
 
     /// `$XDG_CONFIG_HOME/git-https`, else `~/.config/git-https`.
     pub fn config_dir(&self) -> PathBuf {
-        self.xdg_config_home.clone().unwrap_or_else(|| self.home_or_cwd().join(".config")).join("git-https")
+        self.xdg_config_home
+            .clone()
+            .unwrap_or_else(|| self.home_or_cwd().join(".config"))
+            .join("git-https")
     }
 
     /// `$XDG_STATE_HOME/git-https`, else `~/.local/state/git-https`: the journal lives here.
@@ -67,8 +72,14 @@ impl Env {
         if let Some(p) = &self.git_config_global {
             return vec![p.clone()];
         }
-        let xdg = self.xdg_config_home.clone().unwrap_or_else(|| self.home_or_cwd().join(".config"));
-        vec![xdg.join("git").join("config"), self.home_or_cwd().join(".gitconfig")]
+        let xdg = self
+            .xdg_config_home
+            .clone()
+            .unwrap_or_else(|| self.home_or_cwd().join(".config"));
+        vec![
+            xdg.join("git").join("config"),
+            self.home_or_cwd().join(".gitconfig"),
+        ]
     }
 
     /// The system config file, unless `GIT_CONFIG_NOSYSTEM` says not to read one.
@@ -92,6 +103,10 @@ impl Env {
 
     /// Resolves a user-given path against the working directory.
     pub fn abs(&self, p: &Path) -> PathBuf {
-        if p.is_absolute() { p.to_path_buf() } else { self.cwd.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        }
     }
 }

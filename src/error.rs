@@ -34,7 +34,10 @@ impl fmt::Display for Hint {
 impl std::error::Error for Hint {}
 
 pub fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Hint { message: message.into(), hint: hint.into() })
+    anyhow::Error::new(Hint {
+        message: message.into(),
+        hint: hint.into(),
+    })
 }
 
 pub const OK: u8 = 0;
@@ -43,10 +46,17 @@ pub const USAGE: u8 = 2;
 
 /// The exit code an error maps to.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<Usage>().is_some() { USAGE } else { FAILURE }
+    if e.downcast_ref::<Usage>().is_some() {
+        USAGE
+    } else {
+        FAILURE
+    }
 }
 
 /// True when the error is a closed stdout (`| head`): exit quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

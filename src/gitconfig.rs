@@ -41,6 +41,10 @@ impl Entry {
 }
 
 /// A syntax error, with git's own wording where it has one.
+///
+/// # Deviation
+/// `line` is where the faulty construct starts; git names the line where it noticed, which
+/// for an unterminated header or quote is often the next one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad config line {line}: {reason}")]
 pub struct ParseError {
@@ -81,8 +85,16 @@ fn is_space(c: u8) -> bool {
 
 /// Parses a whole config file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
-    let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    let mut cur = Cursor { b: bytes, i: start, line: 1 };
+    let start = if bytes.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let mut cur = Cursor {
+        b: bytes,
+        i: start,
+        line: 1,
+    };
     let mut entries = Vec::new();
     let mut section: Option<(String, Option<String>)> = None;
     loop {
@@ -132,7 +144,9 @@ fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Option<String>), Parse
     let line = cur.line;
     let mut name = String::new();
     loop {
-        let c = cur.next().ok_or(cur.err(line, "unterminated section header"))?;
+        let c = cur
+            .next()
+            .ok_or(cur.err(line, "unterminated section header"))?;
         if c == b']' {
             break;
         }
@@ -191,7 +205,9 @@ fn parse_entry(cur: &mut Cursor<'_>, first: u8) -> Result<(String, Option<String
     loop {
         c = cur.next();
         match c {
-            Some(x) if x.is_ascii_alphanumeric() || x == b'-' => name.push(x.to_ascii_lowercase() as char),
+            Some(x) if x.is_ascii_alphanumeric() || x == b'-' => {
+                name.push(x.to_ascii_lowercase() as char)
+            }
             _ => break,
         }
     }
@@ -246,9 +262,7 @@ fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> 
             }
             continue;
         }
-        for _ in 0..pending_space {
-            out.push(b' ');
-        }
+        out.resize(out.len() + pending_space, b' ');
         pending_space = 0;
         started = true;
         match c {
@@ -332,12 +346,18 @@ mod tests {
     #[test]
     fn rewrite_matches_git_format() {
         let e = parse(SAMPLE.as_bytes()).unwrap();
-        let out = rewrite(SAMPLE.as_bytes(), &e, &[(2, "https://h/o/r.git"), (4, "https://h/o/r")]);
+        let out = rewrite(
+            SAMPLE.as_bytes(),
+            &e,
+            &[(2, "https://h/o/r.git"), (4, "https://h/o/r")],
+        );
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("\n\turl = https://h/o/r.git\n\tfetch"));
         assert!(out.contains("*\n\tpushurl = https://h/o/r\n[Remote"));
         // Everything else is untouched.
-        assert!(out.starts_with("[core]\n\trepositoryformatversion = 0\n\tbare\n[remote \"Origin\"]\n"));
+        assert!(
+            out.starts_with("[core]\n\trepositoryformatversion = 0\n\tbare\n[remote \"Origin\"]\n")
+        );
         assert!(out.ends_with("[Remote.legacy]\nurl=a\\\n b\n"));
     }
 
@@ -350,9 +370,17 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        assert_eq!(parse(b"[core]\n\tok = 1\n[remote \"x\"\n").unwrap_err().line, 3);
+        assert_eq!(
+            parse(b"[core]\n\tok = 1\n[remote \"x\"\n")
+                .unwrap_err()
+                .line,
+            3
+        );
         assert_eq!(parse(b"[core]\n  = x\n").unwrap_err().line, 2);
-        assert_eq!(parse(b"url = x\n").unwrap_err().reason, "key outside any section");
+        assert_eq!(
+            parse(b"url = x\n").unwrap_err().reason,
+            "key outside any section"
+        );
         assert_eq!(parse(b"[a]\nk = \"open\n").unwrap_err().line, 2);
     }
 

@@ -28,7 +28,11 @@ impl HostMap {
             return Err("empty SSH host".into());
         }
         let base = base.trim();
-        let base = if base.contains("://") { base.to_string() } else { format!("https://{base}") };
+        let base = if base.contains("://") {
+            base.to_string()
+        } else {
+            format!("https://{base}")
+        };
         let u = url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base {base:?}: {e}"))?;
         if u.scheme() != "https" && u.scheme() != "http" {
             return Err(format!("HTTPS base {base:?} must be an https:// URL"));
@@ -36,7 +40,10 @@ impl HostMap {
         if u.host_str().is_none() {
             return Err(format!("HTTPS base {base:?} has no host"));
         }
-        Ok(HostMap { ssh_host: host, https_base: base.trim_end_matches('/').to_string() })
+        Ok(HostMap {
+            ssh_host: host,
+            https_base: base.trim_end_matches('/').to_string(),
+        })
     }
 }
 
@@ -69,10 +76,16 @@ impl SshConfig {
                     patterns: Some(args.iter().map(|a| a.to_ascii_lowercase()).collect()),
                     hostname: None,
                 }),
-                "match" => self.blocks.push(SshBlock { patterns: Some(Vec::new()), hostname: None }),
+                "match" => self.blocks.push(SshBlock {
+                    patterns: Some(Vec::new()),
+                    hostname: None,
+                }),
                 "hostname" => {
                     if self.blocks.is_empty() {
-                        self.blocks.push(SshBlock { patterns: None, hostname: None });
+                        self.blocks.push(SshBlock {
+                            patterns: None,
+                            hostname: None,
+                        });
                     }
                     let block = self.blocks.last_mut().expect("pushed above");
                     // ssh keeps the first value it obtains for a block.
@@ -107,7 +120,10 @@ impl SshConfig {
                 Some(p) => host_matches(p, &alias),
             };
             if let (true, Some(name)) = (applies, &block.hostname) {
-                let name = name.replace("%h", &alias).replace("%%", "%").to_ascii_lowercase();
+                let name = name
+                    .replace("%h", &alias)
+                    .replace("%%", "%")
+                    .to_ascii_lowercase();
                 return (name != alias).then_some(name);
             }
         }
@@ -117,7 +133,10 @@ impl SshConfig {
 
 fn split_keyword(line: &str) -> (&str, Vec<String>) {
     let (key, rest) = match line.find(|c: char| c.is_whitespace() || c == '=') {
-        Some(i) => (&line[..i], line[i..].trim_start_matches(|c: char| c.is_whitespace() || c == '=')),
+        Some(i) => (
+            &line[..i],
+            line[i..].trim_start_matches(|c: char| c.is_whitespace() || c == '='),
+        ),
         None => (line, ""),
     };
     let mut args = Vec::new();
@@ -204,25 +223,43 @@ impl HostRules {
     pub fn resolve(&self, host: &str, rel: &str) -> Result<Target, Refusal> {
         let host = host.to_ascii_lowercase();
         if let Some(m) = self.mapped(&host) {
-            return Ok(Target { base: m.https_base.clone(), path: rel.to_string() });
+            return Ok(Target {
+                base: m.https_base.clone(),
+                path: rel.to_string(),
+            });
         }
         let real = self.ssh.resolve(&host).unwrap_or_else(|| host.clone());
         if let Some(m) = self.mapped(&real) {
-            return Ok(Target { base: m.https_base.clone(), path: rel.to_string() });
+            return Ok(Target {
+                base: m.https_base.clone(),
+                path: rel.to_string(),
+            });
         }
         if real.starts_with('-') {
             return Err(Refusal::DashHost(real));
         }
         known_host(&real, rel).unwrap_or_else(|| {
-            let bracketed = if real.contains(':') { format!("[{real}]") } else { real.clone() };
-            Ok(Target { base: format!("https://{bracketed}"), path: rel.to_string() })
+            let bracketed = if real.contains(':') {
+                format!("[{real}]")
+            } else {
+                real.clone()
+            };
+            Ok(Target {
+                base: format!("https://{bracketed}"),
+                path: rel.to_string(),
+            })
         })
     }
 }
 
 /// The forges whose SSH host differs from their web host.
 fn known_host(host: &str, rel: &str) -> Option<Result<Target, Refusal>> {
-    let simple = |web: &str| Some(Ok(Target { base: format!("https://{web}"), path: rel.to_string() }));
+    let simple = |web: &str| {
+        Some(Ok(Target {
+            base: format!("https://{web}"),
+            path: rel.to_string(),
+        }))
+    };
     match host {
         // SSH over port 443 front doors.
         "ssh.github.com" => simple("github.com"),
@@ -240,12 +277,16 @@ fn known_host(host: &str, rel: &str) -> Option<Result<Target, Refusal>> {
     }
 }
 
-/// `v3/ORG/PROJECT/REPO` → its three names.
+/// `v3/ORG/PROJECT/REPO` → its three names. Azure shows these paths percent-encoded
+/// (`My%20Project`), so they are decoded here and encoded again in the HTTPS form.
 fn azure(rel: &str) -> Result<(String, String, String), Refusal> {
     let parts: Vec<&str> = rel.split('/').collect();
     match parts.as_slice() {
-        ["v3", org, project, repo] if !org.is_empty() && !project.is_empty() && !repo.is_empty() => {
-            Ok(((*org).to_string(), (*project).to_string(), (*repo).to_string()))
+        ["v3", org, project, repo]
+            if !org.is_empty() && !project.is_empty() && !repo.is_empty() =>
+        {
+            let d = crate::url::percent_decode;
+            Ok((d(org), d(project), d(repo)))
         }
         _ => Err(Refusal::AzurePath(rel.to_string())),
     }
@@ -263,7 +304,9 @@ mod tests {
 
     #[test]
     fn aliases_resolve_first_match_wins() {
-        let c = ssh("Host github-work gh-*\n  HostName github.com\n  User git\nHost *\n  HostName fallback\n");
+        let c = ssh(
+            "Host github-work gh-*\n  HostName github.com\n  User git\nHost *\n  HostName fallback\n",
+        );
         assert_eq!(c.resolve("github-work").as_deref(), Some("github.com"));
         assert_eq!(c.resolve("gh-personal").as_deref(), Some("github.com"));
         assert_eq!(c.resolve("other").as_deref(), Some("fallback"));
@@ -271,8 +314,12 @@ mod tests {
 
     #[test]
     fn negation_token_and_match() {
-        let c = ssh("Match host x\n HostName nope\nHost *.corp !bad.corp\n HostName=%h.example.org\n");
-        assert_eq!(c.resolve("git.corp").as_deref(), Some("git.corp.example.org"));
+        let c =
+            ssh("Match host x\n HostName nope\nHost *.corp !bad.corp\n HostName=%h.example.org\n");
+        assert_eq!(
+            c.resolve("git.corp").as_deref(),
+            Some("git.corp.example.org")
+        );
         assert_eq!(c.resolve("bad.corp"), None);
         assert_eq!(c.resolve("x"), None);
     }
@@ -290,15 +337,33 @@ mod tests {
     #[test]
     fn maps_and_known_hosts() {
         let mut rules = HostRules::default();
-        rules.maps.push(HostMap::parse("ghe.corp=https://ghe.corp:8443").unwrap());
-        rules.maps.push(HostMap::parse("gitlab-alias=git.example.com/gitlab").unwrap());
+        rules
+            .maps
+            .push(HostMap::parse("ghe.corp=https://ghe.corp:8443").unwrap());
+        rules
+            .maps
+            .push(HostMap::parse("gitlab-alias=git.example.com/gitlab").unwrap());
         let t = rules.resolve("GHE.corp", "o/r.git").unwrap();
         assert_eq!(t.base, "https://ghe.corp:8443");
-        assert_eq!(rules.resolve("gitlab-alias", "o/r").unwrap().base, "https://git.example.com/gitlab");
-        assert_eq!(rules.resolve("ssh.github.com", "o/r").unwrap().base, "https://github.com");
-        let az = rules.resolve("ssh.dev.azure.com", "v3/org/proj/repo").unwrap();
-        assert_eq!((az.base.as_str(), az.path.as_str()), ("https://dev.azure.com/org", "proj/_git/repo"));
-        assert!(matches!(rules.resolve("ssh.dev.azure.com", "org/repo"), Err(Refusal::AzurePath(_))));
+        assert_eq!(
+            rules.resolve("gitlab-alias", "o/r").unwrap().base,
+            "https://git.example.com/gitlab"
+        );
+        assert_eq!(
+            rules.resolve("ssh.github.com", "o/r").unwrap().base,
+            "https://github.com"
+        );
+        let az = rules
+            .resolve("ssh.dev.azure.com", "v3/org/proj/repo")
+            .unwrap();
+        assert_eq!(
+            (az.base.as_str(), az.path.as_str()),
+            ("https://dev.azure.com/org", "proj/_git/repo")
+        );
+        assert!(matches!(
+            rules.resolve("ssh.dev.azure.com", "org/repo"),
+            Err(Refusal::AzurePath(_))
+        ));
     }
 
     #[test]

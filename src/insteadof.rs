@@ -14,8 +14,15 @@ pub struct Rule {
 
 impl Rule {
     pub fn describe(&self) -> String {
-        let key = if self.push { "pushInsteadOf" } else { "insteadOf" };
-        format!("url.{}.{key} = {} (in {})", self.base, self.prefix, self.origin)
+        let key = if self.push {
+            "pushInsteadOf"
+        } else {
+            "insteadOf"
+        };
+        format!(
+            "url.{}.{key} = {} (in {})",
+            self.base, self.prefix, self.origin
+        )
     }
 }
 
@@ -51,11 +58,17 @@ impl Rewrites {
                 best = Some(r);
             }
         }
-        best.map(|r| Rewritten { url: format!("{}{}", r.base, &url[r.prefix.len()..]), rule: Some(r) })
+        best.map(|r| Rewritten {
+            url: format!("{}{}", r.base, &url[r.prefix.len()..]),
+            rule: Some(r),
+        })
     }
 
     fn fetch_form<'a>(&'a self, url: &str) -> Rewritten<'a> {
-        self.alias(url, false).unwrap_or_else(|| Rewritten { url: url.to_string(), rule: None })
+        self.alias(url, false).unwrap_or_else(|| Rewritten {
+            url: url.to_string(),
+            rule: None,
+        })
     }
 
     /// What git does with a remote's `url` and `pushurl` values (`alias_all_urls`): push URLs
@@ -66,8 +79,13 @@ impl Rewrites {
         let push = if !pushurls.is_empty() {
             pushurls.iter().map(|u| self.fetch_form(u)).collect()
         } else {
-            let aliased: Vec<Rewritten<'a>> = urls.iter().filter_map(|u| self.alias(u, true)).collect();
-            if aliased.is_empty() { fetch.clone() } else { aliased }
+            let aliased: Vec<Rewritten<'a>> =
+                urls.iter().filter_map(|u| self.alias(u, true)).collect();
+            if aliased.is_empty() {
+                fetch.clone()
+            } else {
+                aliased
+            }
         };
         Effective { fetch, push }
     }
@@ -78,22 +96,35 @@ mod tests {
     use super::*;
 
     fn rule(base: &str, prefix: &str, push: bool) -> Rule {
-        Rule { base: base.into(), prefix: prefix.into(), push, origin: "test".into() }
+        Rule {
+            base: base.into(),
+            prefix: prefix.into(),
+            push,
+            origin: "test".into(),
+        }
     }
 
     #[test]
     fn longest_prefix_wins() {
         let rw = Rewrites {
-            rules: vec![rule("git@github.com:", "https://github.com/", false), rule("X", "https://github.com/o/", false)],
+            rules: vec![
+                rule("git@github.com:", "https://github.com/", false),
+                rule("X", "https://github.com/o/", false),
+            ],
         };
         assert_eq!(rw.alias("https://github.com/o/r", false).unwrap().url, "Xr");
-        assert_eq!(rw.alias("https://github.com/p/r", false).unwrap().url, "git@github.com:p/r");
+        assert_eq!(
+            rw.alias("https://github.com/p/r", false).unwrap().url,
+            "git@github.com:p/r"
+        );
         assert!(rw.alias("https://gitlab.com/p/r", false).is_none());
     }
 
     #[test]
     fn push_rules_only_without_pushurl() {
-        let rw = Rewrites { rules: vec![rule("git@h:", "https://h/", true)] };
+        let rw = Rewrites {
+            rules: vec![rule("git@h:", "https://h/", true)],
+        };
         let urls = vec!["https://h/o/r".to_string()];
         let e = rw.effective(&urls, &[]);
         assert_eq!(e.fetch[0].url, "https://h/o/r");

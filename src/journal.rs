@@ -76,10 +76,16 @@ pub fn now() -> String {
 
 /// A new run id: sortable by time, unique per process.
 pub fn new_run_id() -> String {
-    let t = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let t = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
     let stamp = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let compact: String = stamp.chars().filter(|c| c.is_ascii_digit()).collect();
-    format!("{}-{:04x}", &compact[..compact.len().min(17)], (t.subsec_nanos() ^ std::process::id()) & 0xffff)
+    format!(
+        "{}-{:04x}",
+        &compact[..compact.len().min(17)],
+        (t.subsec_nanos() ^ std::process::id()) & 0xffff
+    )
 }
 
 pub struct Journal {
@@ -125,11 +131,17 @@ pub struct Run {
 impl Run {
     pub fn fully_undone(&self) -> bool {
         self.undone.iter().any(Option::is_none)
-            || (!self.changes.is_empty() && self.changes.iter().all(|c| self.undone.contains(&Some(c.repo.clone()))))
+            || (!self.changes.is_empty()
+                && self
+                    .changes
+                    .iter()
+                    .all(|c| self.undone.contains(&Some(c.repo.clone()))))
     }
 
     pub fn repo_undone(&self, repo: &str) -> bool {
-        self.undone.iter().any(|u| u.as_deref().is_none_or(|r| r == repo))
+        self.undone
+            .iter()
+            .any(|u| u.as_deref().is_none_or(|r| r == repo))
     }
 
     pub fn repos(&self) -> usize {
@@ -143,7 +155,9 @@ impl Run {
     pub fn by_file(&self) -> BTreeMap<(String, String), Vec<&ChangeRecord>> {
         let mut m: BTreeMap<(String, String), Vec<&ChangeRecord>> = BTreeMap::new();
         for c in &self.changes {
-            m.entry((c.repo.clone(), c.file.clone())).or_default().push(c);
+            m.entry((c.repo.clone(), c.file.clone()))
+                .or_default()
+                .push(c);
         }
         m
     }
@@ -151,7 +165,9 @@ impl Run {
 
 impl Journal {
     pub fn new(state_dir: &Path) -> Journal {
-        Journal { dir: state_dir.join("runs") }
+        Journal {
+            dir: state_dir.join("runs"),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -163,8 +179,14 @@ impl Journal {
     }
 
     /// Starts a run: creates its file (0600; the journal names every repository).
-    pub fn begin(&self, command: &str, paths: &[String], reverts: Option<&str>) -> Result<RunWriter> {
-        fs::create_dir_all(&self.dir).with_context(|| format!("cannot create journal dir {}", self.dir.display()))?;
+    pub fn begin(
+        &self,
+        command: &str,
+        paths: &[String],
+        reverts: Option<&str>,
+    ) -> Result<RunWriter> {
+        fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create journal dir {}", self.dir.display()))?;
         let id = new_run_id();
         let path = self.path(&id);
         let f = fs::OpenOptions::new()
@@ -173,7 +195,10 @@ impl Journal {
             .mode(0o600)
             .open(&path)
             .with_context(|| format!("cannot create journal {}", path.display()))?;
-        let mut w = RunWriter { id: id.clone(), out: BufWriter::new(f) };
+        let mut w = RunWriter {
+            id: id.clone(),
+            out: BufWriter::new(f),
+        };
         w.record(&Record::Run {
             run: id,
             time: now(),
@@ -188,7 +213,10 @@ impl Journal {
     /// Appends one record to an existing run's file.
     pub fn append(&self, id: &str, r: &Record) -> Result<()> {
         let path = self.path(id);
-        let mut f = fs::OpenOptions::new().append(true).open(&path).with_context(|| format!("cannot open journal {}", path.display()))?;
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot open journal {}", path.display()))?;
         let mut line = serde_json::to_vec(r)?;
         line.push(b'\n');
         f.write_all(&line)?;
@@ -198,7 +226,8 @@ impl Journal {
 
     pub fn load(&self, id: &str) -> Result<Run> {
         let path = self.path(id);
-        let f = fs::File::open(&path).map_err(|_| anyhow!("no run {id:?} in the journal ({})", self.dir.display()))?;
+        let f = fs::File::open(&path)
+            .map_err(|_| anyhow!("no run {id:?} in the journal ({})", self.dir.display()))?;
         let mut run = Run {
             id: id.to_string(),
             time: String::new(),
@@ -223,7 +252,13 @@ impl Journal {
                 continue;
             };
             match rec {
-                Record::Run { time, command, paths, reverts, .. } => {
+                Record::Run {
+                    time,
+                    command,
+                    paths,
+                    reverts,
+                    ..
+                } => {
                     run.time = time;
                     run.command = command;
                     run.paths = paths;
@@ -244,10 +279,20 @@ impl Journal {
         let mut ids: Vec<String> = match fs::read_dir(&self.dir) {
             Ok(rd) => rd
                 .filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().to_str()?.strip_suffix(".jsonl").map(str::to_string))
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()?
+                        .strip_suffix(".jsonl")
+                        .map(str::to_string)
+                })
                 .collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(anyhow!("cannot read journal dir {}: {e}", self.dir.display())),
+            Err(e) => {
+                return Err(anyhow!(
+                    "cannot read journal dir {}: {e}",
+                    self.dir.display()
+                ));
+            }
         };
         ids.sort();
         ids.iter().map(|id| self.load(id)).collect()
@@ -291,10 +336,26 @@ mod tests {
         let run = j.load(&id).unwrap();
         assert_eq!(run.changes.len(), 2);
         assert!(!run.finished);
-        j.append(&id, &Record::Undone { time: now(), by: "u".into(), repo: Some("/a".into()) }).unwrap();
+        j.append(
+            &id,
+            &Record::Undone {
+                time: now(),
+                by: "u".into(),
+                repo: Some("/a".into()),
+            },
+        )
+        .unwrap();
         let run = j.load(&id).unwrap();
         assert!(run.repo_undone("/a") && !run.repo_undone("/b") && !run.fully_undone());
-        j.append(&id, &Record::Undone { time: now(), by: "u".into(), repo: Some("/b".into()) }).unwrap();
+        j.append(
+            &id,
+            &Record::Undone {
+                time: now(),
+                by: "u".into(),
+                repo: Some("/b".into()),
+            },
+        )
+        .unwrap();
         assert!(j.load(&id).unwrap().fully_undone());
         assert_eq!(j.runs().unwrap().len(), 1);
     }
@@ -308,7 +369,10 @@ mod tests {
         w.record(&change(&id, "/a")).unwrap();
         w.sync().unwrap();
         drop(w);
-        let mut f = fs::OpenOptions::new().append(true).open(j.path(&id)).unwrap();
+        let mut f = fs::OpenOptions::new()
+            .append(true)
+            .open(j.path(&id))
+            .unwrap();
         f.write_all(b"{\"type\":\"change\",\"ru").unwrap();
         assert_eq!(j.load(&id).unwrap().changes.len(), 1);
     }

@@ -13,7 +13,10 @@ pub fn init_colors(choice: ColorChoice, env: &Env) {
         ColorChoice::Always => (true, true),
         ColorChoice::Never => (false, false),
         ColorChoice::Auto if env.no_color => (false, false),
-        ColorChoice::Auto => (console::Term::stdout().features().colors_supported(), env.stderr_tty),
+        ColorChoice::Auto => (
+            console::Term::stdout().features().colors_supported(),
+            env.stderr_tty,
+        ),
     };
     console::set_colors_enabled(out);
     console::set_colors_enabled_stderr(err);

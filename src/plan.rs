@@ -37,15 +37,23 @@ impl Slot {
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Will be (or was) rewritten to `new`.
-    Change { new: String },
+    Change {
+        new: String,
+    },
     AlreadyHttps,
     /// An HTTPS URL with a token or password in it; `new` is it without them.
     /// Changed only with `--strip-credentials`.
-    Leak { new: String },
+    Leak {
+        new: String,
+    },
     /// An SSH URL in `.gitmodules`, listed; rewritten only with `--gitmodules`.
-    Listed { new: String },
+    Listed {
+        new: String,
+    },
     /// Left alone, and why.
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
     /// Not asked for (another remote, another host).
     Filtered,
 }
@@ -110,7 +118,9 @@ fn host_selected(opts: &Options, parsed: &url::RemoteUrl, new: &str) -> bool {
     if opts.hosts.is_empty() {
         return true;
     }
-    let new_host = ::url::Url::parse(new).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    let new_host = ::url::Url::parse(new)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
     opts.hosts.iter().any(|h| {
         let h = h.to_ascii_lowercase();
         parsed.host == h || new_host.as_deref() == Some(h.as_str())
@@ -122,7 +132,11 @@ pub fn plan(slots: &[Slot], rules: &HostRules, rewrites: &Rewrites, opts: &Optio
     let mut out = RepoPlan::default();
     for slot in slots {
         let (kind, outcome) = decide(slot, rules, opts);
-        out.items.push(Item { slot: slot.clone(), kind, outcome });
+        out.items.push(Item {
+            slot: slot.clone(),
+            kind,
+            outcome,
+        });
     }
     out.warnings = undo_warnings(&out, rewrites);
     out
@@ -136,7 +150,18 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
     };
     let parsed = match url::parse(&slot.value) {
         Ok(p) => p,
-        Err(e) => return (None, if wanted { Outcome::Skipped { reason: e.to_string() } } else { Outcome::Filtered }),
+        Err(e) => {
+            return (
+                None,
+                if wanted {
+                    Outcome::Skipped {
+                        reason: e.to_string(),
+                    }
+                } else {
+                    Outcome::Filtered
+                },
+            );
+        }
     };
     let kind = Some(parsed.kind);
     if !wanted {
@@ -147,16 +172,32 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
     }
     let conv = match url::convert_parsed(&slot.value, &parsed, rules) {
         Ok(c) => c,
-        Err(e) => return (kind, Outcome::Skipped { reason: e.to_string() }),
+        Err(e) => {
+            return (
+                kind,
+                Outcome::Skipped {
+                    reason: e.to_string(),
+                },
+            );
+        }
     };
     if !host_selected(opts, &parsed, &conv.https) {
         return (kind, Outcome::Filtered);
     }
     let new = conv.https;
     let outcome = if conv.stripped_credentials {
-        if opts.strip_credentials { Outcome::Change { new } } else { Outcome::Leak { new } }
+        if opts.strip_credentials {
+            Outcome::Change { new }
+        } else {
+            Outcome::Leak { new }
+        }
     } else if !parsed.kind.is_migratable() {
-        Outcome::Skipped { reason: format!("{} URL; only SSH and git:// remotes are migrated", parsed.kind) }
+        Outcome::Skipped {
+            reason: format!(
+                "{} URL; only SSH and git:// remotes are migrated",
+                parsed.kind
+            ),
+        }
     } else if slot.file == FileKind::Gitmodules && !opts.gitmodules {
         Outcome::Listed { new }
     } else {
@@ -230,23 +271,52 @@ mod tests {
             slot("local", "url", "/srv/r.git"),
             slot("leak", "url", "https://x:secret@github.com/o/r"),
         ];
-        let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &Options::default());
-        assert_eq!(p.items[0].outcome, Outcome::Change { new: "https://github.com/o/r.git".into() });
-        assert_eq!(p.items[1].outcome, Outcome::Change { new: "https://github.com/o/r.git".into() });
+        let p = plan(
+            &slots,
+            &HostRules::default(),
+            &Rewrites::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            p.items[0].outcome,
+            Outcome::Change {
+                new: "https://github.com/o/r.git".into()
+            }
+        );
+        assert_eq!(
+            p.items[1].outcome,
+            Outcome::Change {
+                new: "https://github.com/o/r.git".into()
+            }
+        );
         assert_eq!(p.items[2].outcome, Outcome::AlreadyHttps);
         assert!(matches!(p.items[3].outcome, Outcome::Skipped { .. }));
-        assert_eq!(p.items[4].outcome, Outcome::Leak { new: "https://github.com/o/r".into() });
+        assert_eq!(
+            p.items[4].outcome,
+            Outcome::Leak {
+                new: "https://github.com/o/r".into()
+            }
+        );
         assert_eq!(p.change_count(), 2);
     }
 
     #[test]
     fn filters() {
-        let slots = vec![slot("origin", "url", "git@github.com:o/r"), slot("other", "url", "git@gitlab.com:o/r")];
-        let opts = Options { remote: Some("other".into()), ..Options::default() };
+        let slots = vec![
+            slot("origin", "url", "git@github.com:o/r"),
+            slot("other", "url", "git@gitlab.com:o/r"),
+        ];
+        let opts = Options {
+            remote: Some("other".into()),
+            ..Options::default()
+        };
         let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &opts);
         assert_eq!(p.items[0].outcome, Outcome::Filtered);
         assert_eq!(p.change_count(), 1);
-        let opts = Options { hosts: vec!["github.com".into()], ..Options::default() };
+        let opts = Options {
+            hosts: vec!["github.com".into()],
+            ..Options::default()
+        };
         let p = plan(&slots, &HostRules::default(), &Rewrites::default(), &opts);
         assert_eq!(p.items[1].outcome, Outcome::Filtered);
     }
@@ -261,7 +331,12 @@ mod tests {
                 origin: "/home/u/.gitconfig".into(),
             }],
         };
-        let p = plan(&[slot("origin", "url", "git@github.com:o/r")], &HostRules::default(), &rw, &Options::default());
+        let p = plan(
+            &[slot("origin", "url", "git@github.com:o/r")],
+            &HostRules::default(),
+            &rw,
+            &Options::default(),
+        );
         assert_eq!(p.warnings.len(), 1);
         assert!(p.warnings[0].contains("pushInsteadOf"));
         assert!(p.warnings[0].contains("/home/u/.gitconfig"));

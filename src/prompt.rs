@@ -13,7 +13,10 @@ pub fn confirm(env: &Env, question: &str) -> Result<bool> {
     if !env.interactive() {
         return Ok(false);
     }
-    Ok(dialoguer::Confirm::new().with_prompt(question).default(false).interact()?)
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()?)
 }
 
 /// A spinner or bar on stderr, or nothing.
@@ -23,12 +26,16 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(enabled: bool) -> Progress {
-        Progress { bar: enabled.then(ProgressBar::new_spinner) }
+        Progress {
+            bar: enabled.then(ProgressBar::new_spinner),
+        }
     }
 
     pub fn spin(&self, msg: &str) {
         if let Some(b) = &self.bar {
-            b.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+            );
             b.set_message(msg.to_string());
             b.enable_steady_tick(Duration::from_millis(100));
         }

@@ -36,7 +36,8 @@ impl Repo {
 
 /// Follows a `.git` file (`gitdir: …`) to the git dir it names.
 fn read_gitfile(dotgit: &Path) -> Result<PathBuf> {
-    let text = fs::read_to_string(dotgit).with_context(|| format!("cannot read {}", dotgit.display()))?;
+    let text =
+        fs::read_to_string(dotgit).with_context(|| format!("cannot read {}", dotgit.display()))?;
     let target = text
         .lines()
         .next()
@@ -55,7 +56,11 @@ pub fn is_git_dir(dir: &Path) -> bool {
 /// Builds a [`Repo`] from its work tree (or `None` when bare) and git dir.
 pub fn from_git_dir(work_tree: Option<&Path>, git_dir: PathBuf) -> Result<Repo> {
     if !git_dir.is_dir() {
-        bail!("{}: git dir {} does not exist", work_tree.unwrap_or(&git_dir).display(), git_dir.display());
+        bail!(
+            "{}: git dir {} does not exist",
+            work_tree.unwrap_or(&git_dir).display(),
+            git_dir.display()
+        );
     }
     // A linked worktree keeps its config in the common dir named by `commondir`.
     let common = match fs::read_to_string(git_dir.join("commondir")) {
@@ -64,8 +69,15 @@ pub fn from_git_dir(work_tree: Option<&Path>, git_dir: PathBuf) -> Result<Repo> 
     };
     let config = clean(&common.join("config"));
     let root = work_tree.map_or_else(|| git_dir.clone(), Path::to_path_buf);
-    let gitmodules = work_tree.map(|w| w.join(".gitmodules")).filter(|p| p.is_file());
-    Ok(Repo { root, git_dir, config, gitmodules })
+    let gitmodules = work_tree
+        .map(|w| w.join(".gitmodules"))
+        .filter(|p| p.is_file());
+    Ok(Repo {
+        root,
+        git_dir,
+        config,
+        gitmodules,
+    })
 }
 
 /// Resolves `a/b/../c` without touching the disk, so one config has one name.
@@ -86,13 +98,18 @@ fn clean(p: &Path) -> PathBuf {
 /// The repository a `.git` entry (directory or file) belongs to.
 pub fn from_dotgit(dotgit: &Path) -> Result<Repo> {
     let work = dotgit.parent().unwrap_or(Path::new("."));
-    let git_dir = if dotgit.is_dir() { dotgit.to_path_buf() } else { read_gitfile(dotgit)? };
+    let git_dir = if dotgit.is_dir() {
+        dotgit.to_path_buf()
+    } else {
+        read_gitfile(dotgit)?
+    };
     from_git_dir(Some(work), git_dir)
 }
 
 /// The repository at or above `start`, as git would find it.
 pub fn discover(start: &Path) -> Result<Repo> {
-    let start = fs::canonicalize(start).with_context(|| format!("{}: no such directory", start.display()))?;
+    let start = fs::canonicalize(start)
+        .with_context(|| format!("{}: no such directory", start.display()))?;
     let mut dir = start.as_path();
     loop {
         let dotgit = dir.join(".git");
@@ -104,7 +121,10 @@ pub fn discover(start: &Path) -> Result<Repo> {
         }
         match dir.parent() {
             Some(p) => dir = p,
-            None => bail!("not a git repository (or any parent up to /): {}", start.display()),
+            None => bail!(
+                "not a git repository (or any parent up to /): {}",
+                start.display()
+            ),
         }
     }
 }
@@ -124,7 +144,10 @@ pub fn read_config(path: &Path) -> Result<Parsed> {
 fn is_url_entry(e: &Entry) -> bool {
     e.value.is_some()
         && e.subsection.is_some()
-        && matches!((e.section.as_str(), e.name.as_str()), ("remote", "url" | "pushurl") | ("submodule", "url"))
+        && matches!(
+            (e.section.as_str(), e.name.as_str()),
+            ("remote", "url" | "pushurl") | ("submodule", "url")
+        )
 }
 
 /// The URL values of one file, numbered per key in file order.
@@ -184,13 +207,20 @@ pub fn global_rules(env: &Env) -> Result<Vec<Rule>> {
 
 /// Reads one config file (and what it includes) with libgit2.
 pub fn rules_via_git2(path: &Path) -> Result<Vec<Rule>> {
-    let cfg = git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    let cfg =
+        git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
     let mut rules = Vec::new();
-    let mut it = cfg.entries(Some(r"^url\..*\.(push)?insteadof$")).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    let mut it = cfg
+        .entries(Some(r"^url\..*\.(push)?insteadof$"))
+        .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
     while let Some(entry) = it.next() {
         let entry = entry.map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-        let (Ok(name), Ok(value)) = (entry.name(), entry.value()) else { continue };
-        let Some(rest) = name.strip_prefix("url.") else { continue };
+        let (Ok(name), Ok(value)) = (entry.name(), entry.value()) else {
+            continue;
+        };
+        let Some(rest) = name.strip_prefix("url.") else {
+            continue;
+        };
         let (base, push) = match rest.rsplit_once('.') {
             Some((b, "pushinsteadof")) => (b, true),
             Some((b, _)) => (b, false),
@@ -201,7 +231,12 @@ pub fn rules_via_git2(path: &Path) -> Result<Vec<Rule>> {
         } else {
             path.display().to_string()
         };
-        rules.push(Rule { base: base.to_string(), prefix: value.to_string(), push, origin });
+        rules.push(Rule {
+            base: base.to_string(),
+            prefix: value.to_string(),
+            push,
+            origin,
+        });
     }
     Ok(rules)
 }
@@ -209,7 +244,10 @@ pub fn rules_via_git2(path: &Path) -> Result<Vec<Rule>> {
 /// The rules that apply to one repository: global ones plus its own config's.
 pub fn repo_rules(repo: &Repo, parsed: &Parsed, global: &[Rule]) -> Result<Vec<Rule>> {
     let mut rules = global.to_vec();
-    let has_includes = parsed.entries.iter().any(|e| e.section == "include" || e.section == "includeif");
+    let has_includes = parsed
+        .entries
+        .iter()
+        .any(|e| e.section == "include" || e.section == "includeif");
     if has_includes {
         rules.extend(rules_via_git2(&repo.config)?);
     } else {
@@ -240,12 +278,19 @@ pub struct Applied {
 /// Why an edit could not be made; the file is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
-    #[error("{path}: locked ({path}.lock exists: another git process is running, or one was killed; remove the lock if not)")]
+    #[error(
+        "{path}: locked ({path}.lock exists: another git process is running, or one was killed; remove the lock if not)"
+    )]
     Locked { path: String },
     #[error("{path}: read-only (mode {mode:04o}); not changed")]
     ReadOnly { path: String, mode: u32 },
     #[error("{path}: {key} is now {now:?}, not {expected:?} as planned; not changed")]
-    Changed { path: String, key: String, now: String, expected: String },
+    Changed {
+        path: String,
+        key: String,
+        now: String,
+        expected: String,
+    },
     #[error("{0}")]
     Other(#[from] anyhow::Error),
 }
@@ -258,15 +303,26 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     let mode = meta.permissions().mode() & 0o7777;
     // A root user can write anything: honour the mode as the owner's intent.
     if mode & 0o222 == 0 {
-        return Err(ApplyError::ReadOnly { path: path.display().to_string(), mode });
+        return Err(ApplyError::ReadOnly {
+            path: path.display().to_string(),
+            mode,
+        });
     }
     let lock_path = lock_path(path);
-    let lock = match fs::OpenOptions::new().write(true).create_new(true).open(&lock_path) {
+    let lock = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock_path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(ApplyError::Locked { path: path.display().to_string() });
+            return Err(ApplyError::Locked {
+                path: path.display().to_string(),
+            });
         }
-        Err(e) => return Err(anyhow!("{}: cannot create lock file: {e}", lock_path.display()).into()),
+        Err(e) => {
+            return Err(anyhow!("{}: cannot create lock file: {e}", lock_path.display()).into());
+        }
     };
     let result = write_locked(path, &lock_path, lock, mode, edits);
     if result.is_err() || matches!(result, Ok(Applied { written: 0, .. })) {
@@ -281,7 +337,13 @@ fn lock_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn write_locked(path: &Path, lock_path: &Path, mut lock: fs::File, mode: u32, edits: &[Edit]) -> Result<Applied, ApplyError> {
+fn write_locked(
+    path: &Path,
+    lock_path: &Path,
+    mut lock: fs::File,
+    mode: u32,
+    edits: &[Edit],
+) -> Result<Applied, ApplyError> {
     let parsed = read_config(path)?;
     let mut applied = Applied::default();
     let mut chosen: Vec<(usize, &str)> = Vec::new();
@@ -305,9 +367,12 @@ fn write_locked(path: &Path, lock_path: &Path, mut lock: fs::File, mode: u32, ed
     let out = gitconfig::rewrite(&parsed.bytes, &parsed.entries, &chosen);
     let io = |e: std::io::Error| ApplyError::Other(anyhow!("{}: {e}", lock_path.display()));
     lock.write_all(&out).map_err(io)?;
-    lock.set_permissions(fs::Permissions::from_mode(mode)).map_err(io)?;
+    lock.set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(io)?;
     drop(lock);
-    fs::rename(lock_path, path).map_err(|e| ApplyError::Other(anyhow!("{}: cannot rename lock file: {e}", path.display())))?;
+    fs::rename(lock_path, path).map_err(|e| {
+        ApplyError::Other(anyhow!("{}: cannot rename lock file: {e}", path.display()))
+    })?;
     applied.written = chosen.len();
     Ok(applied)
 }
@@ -325,7 +390,9 @@ fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
     let same: Vec<usize> = entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.is(&edit.section, Some(&edit.subsection), &edit.name) && e.value.is_some())
+        .filter(|(_, e)| {
+            e.is(&edit.section, Some(&edit.subsection), &edit.name) && e.value.is_some()
+        })
         .map(|(i, _)| i)
         .filter(|i| !taken.iter().any(|(t, _)| t == i))
         .collect();
@@ -339,5 +406,8 @@ fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
     if same.iter().any(|&i| value(i) == edit.new) {
         return Found::AlreadyNew;
     }
-    Found::Neither(same.first().map_or_else(|| "(unset)".to_string(), |&i| value(i).to_string()))
+    Found::Neither(
+        same.first()
+            .map_or_else(|| "(unset)".to_string(), |&i| value(i).to_string()),
+    )
 }

@@ -32,9 +32,13 @@ pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
     let path = config_file(env);
     match fs::read_to_string(&path) {
         Ok(text) => {
-            let cfg: FileConfig = toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+            let cfg: FileConfig = toml::from_str(&text)
+                .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
             for (host, base) in cfg.hosts {
-                rules.maps.push(HostMap::new(&host, &base).map_err(|e| anyhow!("{}: hosts.{host}: {e}", path.display()))?);
+                rules.maps.push(
+                    HostMap::new(&host, &base)
+                        .map_err(|e| anyhow!("{}: hosts.{host}: {e}", path.display()))?,
+                );
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

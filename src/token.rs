@@ -65,7 +65,10 @@ impl TokenKind {
 
 /// Whether a URL's user part is a token rather than a login (`https://ghp_…@github.com/`).
 pub fn looks_like_token(user: &str) -> bool {
-    !matches!(TokenKind::of(user), TokenKind::Unknown | TokenKind::LegacyHex)
+    !matches!(
+        TokenKind::of(user),
+        TokenKind::Unknown | TokenKind::LegacyHex
+    )
 }
 
 /// A token. `Debug` and `Display` print `(redacted)`; the bytes are zeroed on drop; the one
@@ -107,9 +110,15 @@ mod tests {
     fn kinds() {
         let body = "A".repeat(36);
         assert_eq!(TokenKind::of(&format!("ghp_{body}")), TokenKind::Classic);
-        assert_eq!(TokenKind::of(&format!("github_pat_{body}_{body}")), TokenKind::FineGrained);
+        assert_eq!(
+            TokenKind::of(&format!("github_pat_{body}_{body}")),
+            TokenKind::FineGrained
+        );
         assert_eq!(TokenKind::of(&format!("gho_{body}")), TokenKind::OAuth);
-        assert_eq!(TokenKind::of(&format!("ghs_{body}")), TokenKind::AppInstallation);
+        assert_eq!(
+            TokenKind::of(&format!("ghs_{body}")),
+            TokenKind::AppInstallation
+        );
         assert_eq!(TokenKind::of(&"a1".repeat(20)), TokenKind::LegacyHex);
         assert_eq!(TokenKind::of("ghp_short"), TokenKind::Unknown);
         assert_eq!(TokenKind::of(&format!("ghp_{body} ")), TokenKind::Unknown);

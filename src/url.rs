@@ -73,7 +73,11 @@ pub struct RemoteUrl {
 impl fmt::Debug for RemoteUrl {
     // Hand-written so that a user part that is a token never reaches a log.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let user = if self.user_is_token { Some("(redacted)") } else { self.user.as_deref() };
+        let user = if self.user_is_token {
+            Some("(redacted)")
+        } else {
+            self.user.as_deref()
+        };
         f.debug_struct("RemoteUrl")
             .field("kind", &self.kind)
             .field("user", &user)
@@ -157,9 +161,9 @@ pub fn parse(input: &str) -> Result<RemoteUrl, Refusal> {
         return Ok(local_like(Kind::Helper, input));
     }
     if scheme_end > 0 && rest.starts_with("://") {
-        let scheme = input[..scheme_end].to_ascii_lowercase();
+        // Case-sensitive, as in git: `SSH://` names a remote helper `git-remote-SSH`.
         let after = &rest[3..];
-        return match scheme.as_str() {
+        return match &input[..scheme_end] {
             "ssh" | "git+ssh" | "ssh+git" => parse_authority_url(Kind::Ssh, after),
             "git" => parse_authority_url(Kind::Git, after),
             "http" => parse_http(Kind::Http, input),
@@ -201,7 +205,9 @@ fn parse_scp(input: &str) -> Result<RemoteUrl, Refusal> {
         let close = stripped.find(']').ok_or(Refusal::UnclosedBracket)?;
         let inner = &stripped[..close];
         let after = &stripped[close + 1..];
-        let path = after.strip_prefix(':').ok_or_else(|| Refusal::Invalid(format!("expected ':' after ']' in {input:?}")))?;
+        let path = after
+            .strip_prefix(':')
+            .ok_or_else(|| Refusal::Invalid(format!("expected ':' after ']' in {input:?}")))?;
         (inner.to_string(), path)
     } else if let Some(at) = input.find("@[") {
         let rest = &input[at + 2..];
@@ -263,7 +269,9 @@ fn parse_authority_url(kind: Kind, after_scheme: &str) -> Result<RemoteUrl, Refu
         (Some(b), Some(s)) if b < s => after_scheme[b..].find(']').map_or(0, |c| b + c),
         _ => 0,
     };
-    let path_start = after_scheme[search_from..].find('/').map(|i| i + search_from);
+    let path_start = after_scheme[search_from..]
+        .find('/')
+        .map(|i| i + search_from);
     let (authority, path) = match path_start {
         Some(i) => (&after_scheme[..i], &after_scheme[i..]),
         None => (after_scheme, ""),
@@ -281,7 +289,13 @@ fn parse_authority_url(kind: Kind, after_scheme: &str) -> Result<RemoteUrl, Refu
             user = Some(name.to_string());
         }
     }
-    let mut url = finish_ssh_like(kind, user, percent_decode(&host), port, percent_decode(path))?;
+    let mut url = finish_ssh_like(
+        kind,
+        user,
+        percent_decode(&host),
+        port,
+        percent_decode(path),
+    )?;
     url.has_password = has_password;
     Ok(url)
 }
@@ -316,9 +330,13 @@ fn finish_ssh_like(
 }
 
 fn parse_http(kind: Kind, input: &str) -> Result<RemoteUrl, Refusal> {
-    let u = url::Url::parse(input).map_err(|e| Refusal::Invalid(format!("not a valid URL: {e}")))?;
+    let u =
+        url::Url::parse(input).map_err(|e| Refusal::Invalid(format!("not a valid URL: {e}")))?;
     let host = u.host_str().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
     if host.is_empty() {
         return Err(Refusal::EmptyHost);
     }
@@ -336,7 +354,7 @@ fn parse_http(kind: Kind, input: &str) -> Result<RemoteUrl, Refusal> {
 }
 
 /// Decodes `%XX` escapes; invalid escapes and non-UTF-8 results are kept as written.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -345,7 +363,9 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 i += 3;
@@ -361,12 +381,18 @@ fn percent_decode(s: &str) -> String {
 /// The URL with any password or token in its user part replaced by `***`, for display and
 /// for the journal. Anything that is not such a URL comes back unchanged.
 pub fn redact(s: &str) -> String {
-    let Some(start) = s.find("://").map(|i| i + 3) else { return s.to_string() };
+    let Some(start) = s.find("://").map(|i| i + 3) else {
+        return s.to_string();
+    };
     let end = s[start..].find('/').map_or(s.len(), |i| start + i);
-    let Some(at) = s[start..end].rfind('@').map(|i| start + i) else { return s.to_string() };
+    let Some(at) = s[start..end].rfind('@').map(|i| start + i) else {
+        return s.to_string();
+    };
     let userinfo = &s[start..at];
     let replaced = match userinfo.split_once(':') {
-        Some((user, _)) if crate::token::looks_like_token(&percent_decode(user)) => "***:***".to_string(),
+        Some((user, _)) if crate::token::looks_like_token(&percent_decode(user)) => {
+            "***:***".to_string()
+        }
         Some((user, _)) => format!("{user}:***"),
         None if crate::token::looks_like_token(&percent_decode(userinfo)) => "***".to_string(),
         None => return s.to_string(),
@@ -389,14 +415,22 @@ pub fn to_https(input: &str, rules: &HostRules) -> Result<Conversion, Refusal> {
     convert_parsed(input, &parsed, rules)
 }
 
-pub fn convert_parsed(input: &str, p: &RemoteUrl, rules: &HostRules) -> Result<Conversion, Refusal> {
+pub fn convert_parsed(
+    input: &str,
+    p: &RemoteUrl,
+    rules: &HostRules,
+) -> Result<Conversion, Refusal> {
     match p.kind {
         Kind::Local if input.to_ascii_lowercase().starts_with("file://") => Err(Refusal::FileUrl),
         Kind::Local => Err(Refusal::LocalPath),
-        Kind::Helper => Err(Refusal::Helper(input.split("::").next().unwrap_or(input).to_string())),
-        Kind::Https if !p.leaks_credentials() => {
-            Ok(Conversion { kind: p.kind, https: input.to_string(), stripped_credentials: false })
-        }
+        Kind::Helper => Err(Refusal::Helper(
+            input.split("::").next().unwrap_or(input).to_string(),
+        )),
+        Kind::Https if !p.leaks_credentials() => Ok(Conversion {
+            kind: p.kind,
+            https: input.to_string(),
+            stripped_credentials: false,
+        }),
         Kind::Https | Kind::Http => {
             let mut u = url::Url::parse(input).map_err(|e| Refusal::Invalid(e.to_string()))?;
             let strip = p.leaks_credentials();
@@ -411,11 +445,19 @@ pub fn convert_parsed(input: &str, p: &RemoteUrl, rules: &HostRules) -> Result<C
                     let _ = u.set_port(None);
                 }
             }
-            Ok(Conversion { kind: p.kind, https: u.to_string(), stripped_credentials: strip })
+            Ok(Conversion {
+                kind: p.kind,
+                https: u.to_string(),
+                stripped_credentials: strip,
+            })
         }
         Kind::Scp | Kind::Ssh | Kind::Git | Kind::Ftp => {
             let https = ssh_to_https(p, rules)?;
-            Ok(Conversion { kind: p.kind, https, stripped_credentials: false })
+            Ok(Conversion {
+                kind: p.kind,
+                https,
+                stripped_credentials: false,
+            })
         }
     }
 }
@@ -441,9 +483,15 @@ fn ssh_to_https(p: &RemoteUrl, rules: &HostRules) -> Result<String, Refusal> {
 /// Joins an HTTPS base (`https://host[:port][/prefix]`) and a repository path, percent-encoding
 /// what must be.
 pub fn build_https(base: &str, rel_path: &str) -> Result<String, Refusal> {
-    let mut u = url::Url::parse(base).map_err(|e| Refusal::BadHost { host: base.to_string(), reason: e.to_string() })?;
+    let mut u = url::Url::parse(base).map_err(|e| Refusal::BadHost {
+        host: base.to_string(),
+        reason: e.to_string(),
+    })?;
     if u.cannot_be_a_base() || u.host_str().is_none() {
-        return Err(Refusal::BadHost { host: base.to_string(), reason: "not a base URL".into() });
+        return Err(Refusal::BadHost {
+            host: base.to_string(),
+            reason: "not a base URL".into(),
+        });
     }
     let prefix = u.path().trim_end_matches('/').to_string();
     let mut path = String::with_capacity(prefix.len() + rel_path.len() + 1);
@@ -465,21 +513,36 @@ mod tests {
 
     #[test]
     fn scp_like() {
-        assert_eq!(conv("git@github.com:owner/repo.git").unwrap(), "https://github.com/owner/repo.git");
-        assert_eq!(conv("GitHub.COM:owner/repo").unwrap(), "https://github.com/owner/repo");
-        assert_eq!(conv("git@github.com:owner/repo/").unwrap(), "https://github.com/owner/repo");
+        assert_eq!(
+            conv("git@github.com:owner/repo.git").unwrap(),
+            "https://github.com/owner/repo.git"
+        );
+        assert_eq!(
+            conv("GitHub.COM:owner/repo").unwrap(),
+            "https://github.com/owner/repo"
+        );
+        assert_eq!(
+            conv("git@github.com:owner/repo/").unwrap(),
+            "https://github.com/owner/repo"
+        );
     }
 
     #[test]
     fn ssh_url_drops_user_and_port() {
-        assert_eq!(conv("ssh://git@host:2222/owner/repo.git").unwrap(), "https://host/owner/repo.git");
+        assert_eq!(
+            conv("ssh://git@host:2222/owner/repo.git").unwrap(),
+            "https://host/owner/repo.git"
+        );
         assert_eq!(conv("git+ssh://host/o/r").unwrap(), "https://host/o/r");
         assert_eq!(conv("ssh+git://host/o/r").unwrap(), "https://host/o/r");
     }
 
     #[test]
     fn ipv6() {
-        assert_eq!(conv("ssh://git@[2001:db8::1]:2222/o/r.git").unwrap(), "https://[2001:db8::1]/o/r.git");
+        assert_eq!(
+            conv("ssh://git@[2001:db8::1]:2222/o/r.git").unwrap(),
+            "https://[2001:db8::1]/o/r.git"
+        );
         assert_eq!(conv("[::1]:o/r.git").unwrap(), "https://[::1]/o/r.git");
         assert_eq!(conv("git@[::1]:o/r.git").unwrap(), "https://[::1]/o/r.git");
     }
@@ -496,18 +559,34 @@ mod tests {
 
     #[test]
     fn refusals() {
-        assert!(matches!(conv("host:~user/repo"), Err(Refusal::HomeRelative(_))));
-        assert!(matches!(conv("ssh://host/~/repo"), Err(Refusal::HomeRelative(_))));
+        assert!(matches!(
+            conv("host:~user/repo"),
+            Err(Refusal::HomeRelative(_))
+        ));
+        assert!(matches!(
+            conv("ssh://host/~/repo"),
+            Err(Refusal::HomeRelative(_))
+        ));
         assert_eq!(conv("host:"), Err(Refusal::EmptyPath));
         assert_eq!(conv("ssh://host/"), Err(Refusal::EmptyPath));
-        assert!(matches!(conv("ssh://-oProxyCommand=x/r"), Err(Refusal::DashHost(_))));
+        assert!(matches!(
+            conv("ssh://-oProxyCommand=x/r"),
+            Err(Refusal::DashHost(_))
+        ));
         assert!(matches!(conv("ssh://-u@host/r"), Err(Refusal::DashUser(_))));
-        assert!(matches!(conv("ssh://host:99999/r"), Err(Refusal::BadPort(_))));
+        assert!(matches!(
+            conv("ssh://host:99999/r"),
+            Err(Refusal::BadPort(_))
+        ));
     }
 
     #[test]
     fn https_with_credentials_is_stripped() {
-        let c = to_https("https://me:s3cret@github.com/o/r.git", &HostRules::default()).unwrap();
+        let c = to_https(
+            "https://me:s3cret@github.com/o/r.git",
+            &HostRules::default(),
+        )
+        .unwrap();
         assert_eq!(c.https, "https://github.com/o/r.git");
         assert!(c.stripped_credentials);
         let p = parse("https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r").unwrap();
@@ -526,8 +605,14 @@ mod tests {
 
     #[test]
     fn percent_encoding() {
-        assert_eq!(conv("git@host:my org/my repo.git").unwrap(), "https://host/my%20org/my%20repo.git");
+        assert_eq!(
+            conv("git@host:my org/my repo.git").unwrap(),
+            "https://host/my%20org/my%20repo.git"
+        );
         assert_eq!(conv("ssh://host/a%20b/c").unwrap(), "https://host/a%20b/c");
-        assert_eq!(conv("git@host:o/100%.git").unwrap(), "https://host/o/100%25.git");
+        assert_eq!(
+            conv("git@host:o/100%.git").unwrap(),
+            "https://host/o/100%25.git"
+        );
     }
 }

@@ -21,8 +21,12 @@ pub fn run(args: ConvertArgs, env: &Env) -> Result<u8> {
         let result = url::to_https(input, &rules);
         if args.json {
             let rec = match &result {
-                Ok(c) => json!({"input": shown, "kind": c.kind, "https": c.https, "stripped_credentials": c.stripped_credentials}),
-                Err(e) => json!({"input": shown, "kind": url::parse(input).ok().map(|p| p.kind), "https": null, "error": e.to_string()}),
+                Ok(c) => {
+                    json!({"input": shown, "kind": c.kind, "https": c.https, "stripped_credentials": c.stripped_credentials})
+                }
+                Err(e) => {
+                    json!({"input": shown, "kind": url::parse(input).ok().map(|p| p.kind), "https": null, "error": e.to_string()})
+                }
             };
             output::json_line(&mut out, &rec)?;
         }
@@ -32,7 +36,9 @@ pub fn run(args: ConvertArgs, env: &Env) -> Result<u8> {
                     writeln!(out, "{}", c.https)?;
                 }
                 if c.stripped_credentials {
-                    output::warn(format!("{shown}: credentials in the URL (dropped from the HTTPS form); revoke that token"));
+                    output::warn(format!(
+                        "{shown}: credentials in the URL (dropped from the HTTPS form); revoke that token"
+                    ));
                 }
             }
             Err(e) => {

@@ -33,9 +33,16 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         gitmodules: args.gitmodules,
         strip_credentials: args.strip_credentials,
     };
-    let ctx = Ctx { hosts, global_rules, opts };
+    let ctx = Ctx {
+        hosts,
+        global_rules,
+        opts,
+    };
     let threads = engine::thread_count(args.selection.jobs);
-    progress.spin(&format!("reading {}", output::count(selected.repos.len(), "repository", "repositories")));
+    progress.spin(&format!(
+        "reading {}",
+        output::count(selected.repos.len(), "repository", "repositories")
+    ));
     let (observed, mut failures) = engine::observe(selected.repos, &ctx, threads);
     failures.extend(selected.failures);
     progress.clear();
@@ -44,7 +51,12 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             bail!("{}", f.error);
         }
         if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
-            if !o.plan.items.iter().any(|i| i.slot.section == "remote" && &i.slot.subsection == name) {
+            if !o
+                .plan
+                .items
+                .iter()
+                .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
+            {
                 bail!("no remote named '{name}' in {}", o.repo.root.display());
             }
         }
@@ -56,7 +68,10 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     show_plan(&mut out, &observed, &args, recursive)?;
     for f in &failures {
         if args.json {
-            output::json_line(&mut out, &json!({"type": "failure", "path": f.path, "error": f.error}))?;
+            output::json_line(
+                &mut out,
+                &json!({"type": "failure", "path": f.path, "error": f.error}),
+            )?;
         } else {
             out.flush()?;
             output::error_line(format!("{}: {}", f.path.display(), f.error));
@@ -66,10 +81,17 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     if !args.json {
         summary.print_plan(recursive);
     }
-    let failed_exit = if failures.is_empty() { error::OK } else { error::FAILURE };
+    let failed_exit = if failures.is_empty() {
+        error::OK
+    } else {
+        error::FAILURE
+    };
     if files.is_empty() || args.dry_run {
         if args.json {
-            output::json_line(&mut out, &summary.json(None, args.dry_run, 0, 0, failures.len()))?;
+            output::json_line(
+                &mut out,
+                &summary.json(None, args.dry_run, 0, 0, failures.len()),
+            )?;
         } else if files.is_empty() {
             output::note("nothing to change");
         } else {
@@ -97,7 +119,11 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
 
     // Journal every change, synced, before the first config is touched.
     let journal = Journal::new(&env.state_dir());
-    let paths: Vec<String> = selected.roots.iter().map(|p| p.display().to_string()).collect();
+    let paths: Vec<String> = selected
+        .roots
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let mut run = journal.begin("migrate", &paths, None)?;
     let time = now();
     for f in &files {
@@ -142,17 +168,37 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         }
         report_outcome(&mut out, o, args.json)?;
     }
-    run.record(&Record::End { time: now(), changed: applied, failed: failed_files })?;
+    run.record(&Record::End {
+        time: now(),
+        changed: applied,
+        failed: failed_files,
+    })?;
     run.sync()?;
     if args.json {
-        output::json_line(&mut out, &summary.json(Some(&run.id), false, applied, already, failures.len() + failed_files))?;
+        output::json_line(
+            &mut out,
+            &summary.json(
+                Some(&run.id),
+                false,
+                applied,
+                already,
+                failures.len() + failed_files,
+            ),
+        )?;
     }
     out.flush()?;
     if !args.json {
         print_result_table(&outcomes, &failures, summary.repos_unchanged);
-        output::note(format!("run {} (undo it with: git-https undo --run {})", run.id, run.id));
+        output::note(format!(
+            "run {} (undo it with: git-https undo --run {})",
+            run.id, run.id
+        ));
     }
-    Ok(if failures.is_empty() && failed_files == 0 { error::OK } else { error::FAILURE })
+    Ok(if failures.is_empty() && failed_files == 0 {
+        error::OK
+    } else {
+        error::FAILURE
+    })
 }
 
 /// Counts for the plan summary.
@@ -193,11 +239,16 @@ impl Summary {
             for i in &o.plan.items {
                 match &i.outcome {
                     Outcome::Change { new } => {
-                        let host = ::url::Url::parse(new).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+                        let host = ::url::Url::parse(new)
+                            .ok()
+                            .and_then(|u| u.host_str().map(str::to_string))
+                            .unwrap_or_default();
                         *s.by_host.entry(host).or_default() += 1;
                     }
                     Outcome::AlreadyHttps => s.already_https += 1,
-                    Outcome::Skipped { reason } => *s.skipped.entry(reason.clone()).or_default() += 1,
+                    Outcome::Skipped { reason } => {
+                        *s.skipped.entry(reason.clone()).or_default() += 1
+                    }
                     Outcome::Leak { .. } => s.leaks += 1,
                     Outcome::Listed { .. } => s.listed += 1,
                     Outcome::Filtered => {}
@@ -208,7 +259,11 @@ impl Summary {
     }
 
     fn print_plan(&self, recursive: bool) {
-        let hosts: Vec<String> = self.by_host.iter().map(|(h, n)| format!("{h}: {n}")).collect();
+        let hosts: Vec<String> = self
+            .by_host
+            .iter()
+            .map(|(h, n)| format!("{h}: {n}"))
+            .collect();
         let to_change: usize = self.by_host.values().sum();
         let mut line = format!("plan: {} to HTTPS", output::count(to_change, "URL", "URLs"));
         if !hosts.is_empty() {
@@ -224,7 +279,10 @@ impl Summary {
             line.push_str(&format!("; {skipped} left alone"));
         }
         if self.failed > 0 {
-            line.push_str(&format!("; {} unreadable", output::count(self.failed, "repository", "repositories")));
+            line.push_str(&format!(
+                "; {} unreadable",
+                output::count(self.failed, "repository", "repositories")
+            ));
         }
         output::note(line);
         if recursive {
@@ -239,11 +297,21 @@ impl Summary {
             ));
         }
         if self.listed > 0 {
-            output::note(format!("{} in .gitmodules still use SSH; --gitmodules rewrites the tracked file", self.listed));
+            output::note(format!(
+                "{} in .gitmodules still use SSH; --gitmodules rewrites the tracked file",
+                self.listed
+            ));
         }
     }
 
-    fn json(&self, run: Option<&str>, dry_run: bool, changed: usize, already: usize, failed: usize) -> serde_json::Value {
+    fn json(
+        &self,
+        run: Option<&str>,
+        dry_run: bool,
+        changed: usize,
+        already: usize,
+        failed: usize,
+    ) -> serde_json::Value {
         json!({
             "type": "summary",
             "run": run,
@@ -263,7 +331,12 @@ impl Summary {
     }
 }
 
-fn show_plan(out: &mut impl Write, observed: &[Observed], args: &MigrateArgs, recursive: bool) -> std::io::Result<()> {
+fn show_plan(
+    out: &mut impl Write,
+    observed: &[Observed],
+    args: &MigrateArgs,
+    recursive: bool,
+) -> std::io::Result<()> {
     for o in observed {
         let repo = o.repo.root.display().to_string();
         if args.json {
@@ -275,8 +348,12 @@ fn show_plan(out: &mut impl Write, observed: &[Observed], args: &MigrateArgs, re
                     Outcome::Skipped { reason } => {
                         json!({"type": "skip", "repo": repo, "key": i.slot.key(), "value": redact(&i.slot.value), "reason": reason})
                     }
-                    Outcome::Leak { new } => json!({"type": "leak", "repo": repo, "key": i.slot.key(), "value": redact(&i.slot.value), "https": new}),
-                    Outcome::Listed { new } => json!({"type": "listed", "repo": repo, "key": i.slot.key(), "value": i.slot.value, "https": new}),
+                    Outcome::Leak { new } => {
+                        json!({"type": "leak", "repo": repo, "key": i.slot.key(), "value": redact(&i.slot.value), "https": new})
+                    }
+                    Outcome::Listed { new } => {
+                        json!({"type": "listed", "repo": repo, "key": i.slot.key(), "value": i.slot.value, "https": new})
+                    }
                     _ => continue,
                 };
                 output::json_line(out, &rec)?;
@@ -286,20 +363,35 @@ fn show_plan(out: &mut impl Write, observed: &[Observed], args: &MigrateArgs, re
             }
             continue;
         }
-        let interesting: Vec<_> =
-            o.plan.items.iter().filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps)).collect();
+        let interesting: Vec<_> = o
+            .plan
+            .items
+            .iter()
+            .filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps))
+            .collect();
         if (recursive && !args.dry_run) || interesting.is_empty() && o.plan.warnings.is_empty() {
             continue;
         }
         writeln!(out, "{}", output::heading(&repo))?;
         for i in interesting {
             let key = format!("{}.{}", i.slot.subsection, i.slot.name);
-            let key = if i.slot.section == "submodule" { format!("submodule.{key}") } else { key };
-            let file = if i.slot.file == plan::FileKind::Gitmodules { " (.gitmodules)" } else { "" };
+            let key = if i.slot.section == "submodule" {
+                format!("submodule.{key}")
+            } else {
+                key
+            };
+            let file = if i.slot.file == plan::FileKind::Gitmodules {
+                " (.gitmodules)"
+            } else {
+                ""
+            };
             match &i.outcome {
-                Outcome::Change { new } => {
-                    writeln!(out, "  {key}{file}  {} → {}", output::old(&redact(&i.slot.value)), output::new(new))?
-                }
+                Outcome::Change { new } => writeln!(
+                    out,
+                    "  {key}{file}  {} → {}",
+                    output::old(&redact(&i.slot.value)),
+                    output::new(new)
+                )?,
                 Outcome::Leak { new } => writeln!(
                     out,
                     "  {key}{file}  {} → {}  {}",
@@ -307,12 +399,19 @@ fn show_plan(out: &mut impl Write, observed: &[Observed], args: &MigrateArgs, re
                     new,
                     output::dim("(holds credentials; --strip-credentials)")
                 )?,
-                Outcome::Listed { new } => {
-                    writeln!(out, "  {key}{file}  {} → {}  {}", i.slot.value, new, output::dim("(with --gitmodules)"))?
-                }
-                Outcome::Skipped { reason } => {
-                    writeln!(out, "  {key}{file}  {}  {}", redact(&i.slot.value), output::dim(&format!("left alone: {reason}")))?
-                }
+                Outcome::Listed { new } => writeln!(
+                    out,
+                    "  {key}{file}  {} → {}  {}",
+                    i.slot.value,
+                    new,
+                    output::dim("(with --gitmodules)")
+                )?,
+                Outcome::Skipped { reason } => writeln!(
+                    out,
+                    "  {key}{file}  {}  {}",
+                    redact(&i.slot.value),
+                    output::dim(&format!("left alone: {reason}"))
+                )?,
                 _ => {}
             }
         }
@@ -346,7 +445,11 @@ fn report_outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> std:
     Ok(())
 }
 
-fn print_result_table(outcomes: &[FileOutcome<'_>], read_failures: &[crate::discover::Failure], unchanged: usize) {
+fn print_result_table(
+    outcomes: &[FileOutcome<'_>],
+    read_failures: &[crate::discover::Failure],
+    unchanged: usize,
+) {
     let mut migrated = (0usize, 0usize);
     let mut already = 0usize;
     let mut failed: Vec<String> = Vec::new();
@@ -366,16 +469,29 @@ fn print_result_table(outcomes: &[FileOutcome<'_>], read_failures: &[crate::disc
         }
     }
     let rows = [
-        ("migrated", migrated.0, format!("{} rewritten", output::count(migrated.1, "URL", "URLs"))),
-        ("already done", 0, format!("{} already had the new value", output::count(already, "URL", "URLs"))),
+        (
+            "migrated",
+            migrated.0,
+            output::count(migrated.1, "URL", "URLs") + " rewritten",
+        ),
+        (
+            "already done",
+            0,
+            output::count(already, "URL", "URLs") + " already had the new value",
+        ),
         ("nothing to do", unchanged, String::new()),
         ("failed", failed.len() + read_failures.len(), String::new()),
     ];
     output::note(format!("{:<14} {:>7}", "outcome", "repos"));
     for (name, n, extra) in rows {
-        if n == 0 && extra.is_empty() {
+        if n == 0 && (name != "already done" || already == 0) {
             continue;
         }
+        let n = if name == "already done" {
+            String::from("-")
+        } else {
+            n.to_string()
+        };
         output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)));
     }
     for f in failed {

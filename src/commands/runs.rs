@@ -32,7 +32,14 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
     if !args.json && runs.is_empty() {
         output::note(format!("no runs in {}", journal.dir().display()));
     } else if !args.json {
-        writeln!(out, "{}", output::heading(&format!("{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {}", "RUN", "TIME", "COMMAND", "REPOS", "CHANGES", "FAILED", "STATE", "PATHS")))?;
+        writeln!(
+            out,
+            "{}",
+            output::heading(&format!(
+                "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {}",
+                "RUN", "TIME", "COMMAND", "REPOS", "CHANGES", "FAILED", "STATE", "PATHS"
+            ))
+        )?;
     }
     for r in &runs {
         let what = match &r.reverts {
@@ -46,7 +53,17 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
                         "repos": r.repos(), "changes": r.changes.len(), "failed": r.failed, "finished": r.finished, "state": state(r)}),
             )?;
         } else {
-            writeln!(out, "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}", r.id, r.time, r.command, r.repos(), r.changes.len(), r.failed, state(r))?;
+            writeln!(
+                out,
+                "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
+                r.id,
+                r.time,
+                r.command,
+                r.repos(),
+                r.changes.len(),
+                r.failed,
+                state(r)
+            )?;
         }
     }
     out.flush()?;

@@ -21,14 +21,28 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     let hosts = settings::load_host_rules(env, &args.map.maps)?;
     let global_rules = repo::global_rules(env)?;
     let selected = engine::select(env, &args.selection)?;
-    let opts = plan::Options { remote: args.remote.clone(), submodules: true, gitmodules: false, ..plan::Options::default() };
-    let ctx = Ctx { hosts, global_rules, opts };
+    let opts = plan::Options {
+        remote: args.remote.clone(),
+        submodules: true,
+        gitmodules: false,
+        ..plan::Options::default()
+    };
+    let ctx = Ctx {
+        hosts,
+        global_rules,
+        opts,
+    };
     let threads = engine::thread_count(args.selection.jobs);
     let (observed, mut failures) = engine::observe(selected.repos, &ctx, threads);
     failures.extend(selected.failures);
     if !args.selection.recursive {
         if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
-            if !o.plan.items.iter().any(|i| i.slot.section == "remote" && &i.slot.subsection == name) {
+            if !o
+                .plan
+                .items
+                .iter()
+                .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
+            {
                 bail!("no remote named '{name}' in {}", o.repo.root.display());
             }
         }
@@ -46,7 +60,10 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     }
     for f in &failures {
         if args.json {
-            output::json_line(&mut out, &json!({"type": "failure", "path": f.path, "error": f.error}))?;
+            output::json_line(
+                &mut out,
+                &json!({"type": "failure", "path": f.path, "error": f.error}),
+            )?;
         } else {
             out.flush()?;
             output::error_line(format!("{}: {}", f.path.display(), f.error));
@@ -54,7 +71,10 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     }
     if args.selection.recursive {
         let to_change: usize = observed.iter().map(|o| o.plan.change_count()).sum();
-        let repos_to_change = observed.iter().filter(|o| o.plan.change_count() > 0).count();
+        let repos_to_change = observed
+            .iter()
+            .filter(|o| o.plan.change_count() > 0)
+            .count();
         if args.json {
             output::json_line(
                 &mut out,
@@ -72,7 +92,11 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         }
     }
     out.flush()?;
-    Ok(if failures.is_empty() { error::OK } else { error::FAILURE })
+    Ok(if failures.is_empty() {
+        error::OK
+    } else {
+        error::FAILURE
+    })
 }
 
 /// Remote names in the order they first appear.
@@ -87,7 +111,13 @@ fn remote_names(o: &Observed) -> Vec<&str> {
 }
 
 fn items<'a>(o: &'a Observed, remote: &str, name: &str) -> Vec<&'a Item> {
-    o.plan.items.iter().filter(|i| i.slot.section == "remote" && i.slot.subsection == remote && i.slot.name == name).collect()
+    o.plan
+        .items
+        .iter()
+        .filter(|i| {
+            i.slot.section == "remote" && i.slot.subsection == remote && i.slot.name == name
+        })
+        .collect()
 }
 
 fn values(items: &[&Item]) -> Vec<String> {
@@ -105,7 +135,11 @@ fn outcome_note(i: &Item) -> String {
     match &i.outcome {
         Outcome::Change { new } => format!("→ {}", output::new(new)),
         Outcome::AlreadyHttps => output::dim("already HTTPS"),
-        Outcome::Leak { new } => format!("→ {}  {}", output::new(new), output::old("(credentials in the URL!)")),
+        Outcome::Leak { new } => format!(
+            "→ {}  {}",
+            output::new(new),
+            output::old("(credentials in the URL!)")
+        ),
         Outcome::Listed { new } => format!("→ {}  (with --gitmodules)", output::new(new)),
         Outcome::Skipped { reason } => output::dim(&format!("left alone: {reason}")),
         Outcome::Filtered => String::new(),
@@ -114,13 +148,22 @@ fn outcome_note(i: &Item) -> String {
 
 fn rewritten_note(r: &Rewritten<'_>) -> String {
     match r.rule {
-        Some(rule) => format!("{}  {}", redact(&r.url), output::dim(&format!("via {}", rule.describe()))),
+        Some(rule) => format!(
+            "{}  {}",
+            redact(&r.url),
+            output::dim(&format!("via {}", rule.describe()))
+        ),
         None => redact(&r.url),
     }
 }
 
 fn render(out: &mut impl Write, o: &Observed, only: Option<&str>) -> std::io::Result<()> {
-    writeln!(out, "{}  {}", output::heading(&o.repo.root.display().to_string()), output::dim(&format!("({})", o.repo.config.display())))?;
+    writeln!(
+        out,
+        "{}  {}",
+        output::heading(&o.repo.root.display().to_string()),
+        output::dim(&format!("({})", o.repo.config.display()))
+    )?;
     let names = remote_names(o);
     if names.is_empty() {
         writeln!(out, "  {}", output::dim("no remotes"))?;
@@ -128,24 +171,55 @@ fn render(out: &mut impl Write, o: &Observed, only: Option<&str>) -> std::io::Re
     for name in names.into_iter().filter(|n| only.is_none_or(|o| o == *n)) {
         let urls = items(o, name, "url");
         let pushurls = items(o, name, "pushurl");
-        let kind = urls.first().or(pushurls.first()).and_then(|i| i.kind).map_or("?", |k| k.as_str());
-        writeln!(out, "  {} {}", output::heading(name), output::kind(&format!("[{kind}]")))?;
+        let kind = urls
+            .first()
+            .or(pushurls.first())
+            .and_then(|i| i.kind)
+            .map_or("?", |k| k.as_str());
+        writeln!(
+            out,
+            "  {} {}",
+            output::heading(name),
+            output::kind(&format!("[{kind}]"))
+        )?;
         for i in urls.iter().chain(&pushurls) {
-            writeln!(out, "    {:<8} {}  {}", i.slot.name, redact(&i.slot.value), outcome_note(i))?;
+            writeln!(
+                out,
+                "    {:<8} {}  {}",
+                i.slot.name,
+                redact(&i.slot.value),
+                outcome_note(i)
+            )?;
         }
         let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
         for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
             for r in list {
-                writeln!(out, "    {:<8} {}", format!("git {what}"), rewritten_note(r))?;
+                writeln!(
+                    out,
+                    "    {:<8} {}",
+                    format!("git {what}"),
+                    rewritten_note(r)
+                )?;
             }
         }
     }
-    for i in o.plan.items.iter().filter(|i| i.slot.section == "submodule") {
+    for i in o
+        .plan
+        .items
+        .iter()
+        .filter(|i| i.slot.section == "submodule")
+    {
         let file = match i.slot.file {
             plan::FileKind::Config => "config",
             plan::FileKind::Gitmodules => ".gitmodules",
         };
-        writeln!(out, "  submodule {} ({file})  {}  {}", i.slot.subsection, redact(&i.slot.value), outcome_note(i))?;
+        writeln!(
+            out,
+            "  submodule {} ({file})  {}  {}",
+            i.slot.subsection,
+            redact(&i.slot.value),
+            outcome_note(i)
+        )?;
     }
     out.flush()?;
     for w in &o.plan.warnings {
@@ -165,7 +239,9 @@ fn url_json(i: &Item) -> Value {
 }
 
 fn rewritten_json(list: &[Rewritten<'_>]) -> Value {
-    list.iter().map(|r| json!({"url": redact(&r.url), "rule": r.rule.map(|x| x.describe())})).collect()
+    list.iter()
+        .map(|r| json!({"url": redact(&r.url), "rule": r.rule.map(|x| x.describe())}))
+        .collect()
 }
 
 fn repo_json(o: &Observed) -> Value {

@@ -23,7 +23,10 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         return Ok(error::OK);
     };
     if run.command == "undo" {
-        bail!("run {} is itself an undo; undo the migration it reverted instead", run.id);
+        bail!(
+            "run {} is itself an undo; undo the migration it reverted instead",
+            run.id
+        );
     }
     let mut files: Vec<FileEdits> = Vec::new();
     let mut lost = 0;
@@ -36,13 +39,25 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         for c in changes.iter().rev() {
             if c.redacted {
                 lost += 1;
-                output::warn(format!("{repo_root}: {} held credentials, which were not kept; left as {}", c.key, c.edit.new));
+                output::warn(format!(
+                    "{repo_root}: {} held credentials, which were not kept; left as {}",
+                    c.key, c.edit.new
+                ));
                 continue;
             }
-            edits.push(Edit { old: c.edit.new.clone(), new: c.edit.old.clone(), ..c.edit.clone() });
+            edits.push(Edit {
+                old: c.edit.new.clone(),
+                new: c.edit.old.clone(),
+                ..c.edit.clone()
+            });
         }
         if !edits.is_empty() {
-            files.push(FileEdits { repo: repo_root.into(), kind: changes[0].file_kind, path: file.into(), edits });
+            files.push(FileEdits {
+                repo: repo_root.into(),
+                kind: changes[0].file_kind,
+                path: file.into(),
+                edits,
+            });
         }
     }
     if files.is_empty() {
@@ -59,22 +74,42 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         for e in &f.edits {
             let key = format!("{}.{}.{}", e.section, e.subsection, e.name);
             if args.json && args.dry_run {
-                output::json_line(&mut out, &json!({"type": "restore", "status": "planned", "repo": f.repo, "file": f.path, "key": key, "from": e.old, "to": e.new}))?;
+                output::json_line(
+                    &mut out,
+                    &json!({"type": "restore", "status": "planned", "repo": f.repo, "file": f.path, "key": key, "from": e.old, "to": e.new}),
+                )?;
             } else if !args.json {
-                writeln!(out, "{}  {key}  {} → {}", f.repo.display(), output::old(&e.old), output::new(&e.new))?;
+                writeln!(
+                    out,
+                    "{}  {key}  {} → {}",
+                    f.repo.display(),
+                    output::old(&e.old),
+                    output::new(&e.new)
+                )?;
             }
         }
     }
     out.flush()?;
     let n: usize = files.iter().map(|f| f.edits.len()).sum();
     if args.dry_run {
-        output::note(format!("dry run: would restore {} from run {}", output::count(n, "URL", "URLs"), run.id));
+        output::note(format!(
+            "dry run: would restore {} from run {}",
+            output::count(n, "URL", "URLs"),
+            run.id
+        ));
         return Ok(error::OK);
     }
-    let question = format!("Restore {} from run {}?", output::count(n, "URL", "URLs"), run.id);
+    let question = format!(
+        "Restore {} from run {}?",
+        output::count(n, "URL", "URLs"),
+        run.id
+    );
     if !args.yes && !prompt::confirm(env, &question)? {
         if !env.interactive() {
-            return Err(with_hint("refusing to undo without confirmation: no terminal to ask on", "pass --yes to undo, or --dry-run to see what it would restore"));
+            return Err(with_hint(
+                "refusing to undo without confirmation: no terminal to ask on",
+                "pass --yes to undo, or --dry-run to see what it would restore",
+            ));
         }
         output::note("nothing changed");
         return Ok(error::FAILURE);
@@ -103,7 +138,12 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
     let mut ok_repos = Vec::new();
     for o in &outcomes {
         let error = o.result.as_ref().err().map(ToString::to_string);
-        undo.record(&Record::Result { repo: o.repo.display().to_string(), file: o.path.display().to_string(), ok: error.is_none(), error: error.clone() })?;
+        undo.record(&Record::Result {
+            repo: o.repo.display().to_string(),
+            file: o.path.display().to_string(),
+            ok: error.is_none(),
+            error: error.clone(),
+        })?;
         match &o.result {
             Ok(a) => {
                 restored += a.written + a.already;
@@ -114,51 +154,96 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         if args.json {
             for e in o.edits {
                 let key = format!("{}.{}.{}", e.section, e.subsection, e.name);
-                output::json_line(&mut out, &json!({"type": "restore", "status": if error.is_none() {"restored"} else {"failed"}, "repo": o.repo, "file": o.path, "key": key, "from": e.old, "to": e.new, "error": error}))?;
+                output::json_line(
+                    &mut out,
+                    &json!({"type": "restore", "status": if error.is_none() {"restored"} else {"failed"}, "repo": o.repo, "file": o.path, "key": key, "from": e.old, "to": e.new, "error": error}),
+                )?;
             }
         }
     }
-    undo.record(&Record::End { time: now(), changed: restored, failed: failed.len() })?;
+    undo.record(&Record::End {
+        time: now(),
+        changed: restored,
+        failed: failed.len(),
+    })?;
     undo.sync()?;
     // Mark what came back on the original run, so `--last` and `runs` see it.
     if failed.is_empty() && only_repo.is_none() {
-        journal.append(&run.id, &Record::Undone { time: now(), by: undo.id.clone(), repo: None })?;
+        journal.append(
+            &run.id,
+            &Record::Undone {
+                time: now(),
+                by: undo.id.clone(),
+                repo: None,
+            },
+        )?;
     } else {
         ok_repos.dedup();
         for r in ok_repos {
-            journal.append(&run.id, &Record::Undone { time: now(), by: undo.id.clone(), repo: Some(r) })?;
+            journal.append(
+                &run.id,
+                &Record::Undone {
+                    time: now(),
+                    by: undo.id.clone(),
+                    repo: Some(r),
+                },
+            )?;
         }
     }
     if args.json {
-        output::json_line(&mut out, &json!({"type": "summary", "run": undo.id, "reverts": run.id, "restored": restored, "failed": failed.len()}))?;
+        output::json_line(
+            &mut out,
+            &json!({"type": "summary", "run": undo.id, "reverts": run.id, "restored": restored, "failed": failed.len()}),
+        )?;
     }
     out.flush()?;
     for f in &failed {
         output::error_line(f);
     }
     if !args.json {
-        output::note(format!("restored {} from run {} (undo run {})", output::count(restored, "URL", "URLs"), run.id, undo.id));
+        output::note(format!(
+            "restored {} from run {} (undo run {})",
+            output::count(restored, "URL", "URLs"),
+            run.id,
+            undo.id
+        ));
     }
-    Ok(if failed.is_empty() { error::OK } else { error::FAILURE })
+    Ok(if failed.is_empty() {
+        error::OK
+    } else {
+        error::FAILURE
+    })
 }
 
 /// The run to undo, and the one repository to limit it to (PATH mode).
-fn pick_run(args: &UndoArgs, env: &Env, journal: &Journal) -> Result<(Option<Run>, Option<String>)> {
+fn pick_run(
+    args: &UndoArgs,
+    env: &Env,
+    journal: &Journal,
+) -> Result<(Option<Run>, Option<String>)> {
     if let Some(id) = &args.run {
         return Ok((Some(journal.load(id)?), None));
     }
     let runs = journal.runs()?;
-    let migrations = runs.into_iter().rev().filter(|r| r.command != "undo" && !r.changes.is_empty());
+    let migrations = runs
+        .into_iter()
+        .rev()
+        .filter(|r| r.command != "undo" && !r.changes.is_empty());
     if args.last {
         return Ok((migrations.into_iter().find(|r| !r.fully_undone()), None));
     }
-    let start = args.path.as_deref().map_or_else(|| env.cwd.clone(), |p| env.abs(p));
+    let start = args
+        .path
+        .as_deref()
+        .map_or_else(|| env.cwd.clone(), |p| env.abs(p));
     let repo = repo::discover(&start)?;
     let root = repo.root.display().to_string();
     let mut migrations = migrations.peekable();
     if migrations.peek().is_none() {
         return Ok((None, None));
     }
-    let found = migrations.into_iter().find(|r| !r.repo_undone(&root) && r.changes.iter().any(|c| c.repo == root));
+    let found = migrations
+        .into_iter()
+        .find(|r| !r.repo_undone(&root) && r.changes.iter().any(|c| c.repo == root));
     Ok((found, Some(root)))
 }

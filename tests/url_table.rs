@@ -1,0 +1,137 @@
+//! The URL model against a table of real-world forms, git's own parse of them, and properties.
+
+use git_https::hosts::HostRules;
+use git_https::url::{self, Kind};
+use proptest::prelude::*;
+
+fn table() -> Vec<(String, String)> {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/urls.tsv")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (a, b) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("no tab in {l:?}"));
+            (a.to_string(), b.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_converts_as_listed() {
+    let rows = table();
+    assert!(rows.len() >= 50, "the table should hold at least 50 forms");
+    let rules = HostRules::default();
+    let mut wrong = Vec::new();
+    for (input, expected) in &rows {
+        let got = match url::to_https(input, &rules) {
+            Ok(c) => c.https,
+            Err(e) => format!(
+                "!{}",
+                format!("{e:?}").split(['(', ' ', '{']).next().unwrap()
+            ),
+        };
+        if &got != expected {
+            wrong.push(format!("{input:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// What `git fetch-pack --diag-url` says of a URL: (host, port, path).
+fn git_diag(url: &str) -> Option<(String, Option<u16>, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = std::process::Command::new("git")
+        .args(["fetch-pack", "--diag-url", url])
+        .current_dir(dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let field = |k: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("Diag: {k}=")).map(str::to_string))
+    };
+    let host = field("userandhost").or_else(|| field("hostandport"))?;
+    let host = host.rsplit('@').next().unwrap().to_string();
+    let port = field("port").and_then(|p| p.parse().ok());
+    Some((host, port, field("path")?))
+}
+
+/// Our parse agrees with git's own on host, port and path for every SSH and git:// row.
+#[test]
+fn parse_agrees_with_git() {
+    let mut checked = 0;
+    for (input, _) in table() {
+        let Ok(ours) = url::parse(&input) else {
+            continue;
+        };
+        if !matches!(ours.kind, Kind::Scp | Kind::Ssh) || ours.host.starts_with('-') {
+            continue;
+        }
+        let Some((host, port, path)) = git_diag(&input) else {
+            // git refuses it outright; so must we.
+            assert!(
+                url::to_https(&input, &HostRules::default()).is_err(),
+                "git refuses {input:?}, we converted it"
+            );
+            continue;
+        };
+        let our_path = ours
+            .path
+            .strip_prefix('/')
+            .filter(|p| p.starts_with('~'))
+            .unwrap_or(&ours.path);
+        assert_eq!(host.to_ascii_lowercase(), ours.host, "host of {input:?}");
+        assert_eq!(port, ours.port, "port of {input:?}");
+        assert_eq!(path, our_path, "path of {input:?}");
+        checked += 1;
+    }
+    assert!(
+        checked >= 30,
+        "only {checked} rows were checked against git"
+    );
+}
+
+proptest! {
+    #[test]
+    fn parsing_never_panics(s in "\\PC{0,80}") {
+        let _ = url::parse(&s);
+        let _ = url::to_https(&s, &HostRules::default());
+        let _ = url::redact(&s);
+    }
+
+    #[test]
+    fn url_like_inputs_never_panic(s in "(ssh://|git://|https://|git@|\\[)?[a-z0-9@:\\[\\]/~%.-]{0,40}") {
+        let _ = url::to_https(&s, &HostRules::default());
+    }
+
+    #[test]
+    fn conversion_is_idempotent(
+        user in "(git@|me@)?",
+        host in "[a-z][a-z0-9-]{0,10}(\\.[a-z]{2,5})?",
+        port in proptest::option::of(1u16..),
+        path in "[A-Za-z0-9 _.#?%-]{1,12}(/[A-Za-z0-9 _.-]{1,12}){0,3}/?",
+        scp in any::<bool>(),
+    ) {
+        let input = match (scp, port) {
+            (true, _) => format!("{user}{host}:{path}"),
+            (false, Some(p)) => format!("ssh://{user}{host}:{p}/{path}"),
+            (false, None) => format!("ssh://{user}{host}/{path}"),
+        };
+        let rules = HostRules::default();
+        if let Ok(once) = url::to_https(&input, &rules) {
+            let twice = url::to_https(&once.https, &rules).unwrap();
+            prop_assert_eq!(&twice.https, &once.https);
+            prop_assert!(once.https.starts_with("https://"));
+        }
+    }
+}
