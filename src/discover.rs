@@ -37,6 +37,18 @@ pub struct Failure {
     pub error: String,
 }
 
+impl Failure {
+    /// One line naming the place: the error alone when it already names it.
+    pub fn line(&self) -> String {
+        let path = self.path.display().to_string();
+        if self.error.contains(&path) {
+            self.error.clone()
+        } else {
+            format!("{path}: {}", self.error)
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Found {
     pub repos: Vec<Repo>,

@@ -122,6 +122,8 @@ pub struct Run {
     pub paths: Vec<String>,
     pub reverts: Option<String>,
     pub changes: Vec<ChangeRecord>,
+    /// Files the run could not change (so there is nothing there to undo).
+    pub failed_files: Vec<String>,
     pub failed: usize,
     pub finished: bool,
     /// Repositories undone one by one, or `None` in the set for the whole run.
@@ -235,6 +237,7 @@ impl Journal {
             paths: Vec::new(),
             reverts: None,
             changes: Vec::new(),
+            failed_files: Vec::new(),
             failed: 0,
             finished: false,
             undone: Vec::new(),
@@ -265,7 +268,12 @@ impl Journal {
                     run.reverts = reverts;
                 }
                 Record::Change(c) => run.changes.push(c),
-                Record::Result { ok: false, .. } => run.failed += 1,
+                Record::Result {
+                    ok: false, file, ..
+                } => {
+                    run.failed += 1;
+                    run.failed_files.push(file);
+                }
                 Record::Result { .. } => {}
                 Record::End { .. } => run.finished = true,
                 Record::Undone { repo, .. } => run.undone.push(repo),

@@ -48,7 +48,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     progress.clear();
     if !recursive {
         if let Some(f) = failures.first() {
-            bail!("{}", f.error);
+            bail!("{}", f.line());
         }
         if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
             if !o
@@ -74,7 +74,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             )?;
         } else {
             out.flush()?;
-            output::error_line(format!("{}: {}", f.path.display(), f.error));
+            output::error_line(f.line());
         }
     }
     out.flush()?;
@@ -142,6 +142,16 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
                 redacted,
             }))?;
         }
+    }
+    // Repositories that could not be read belong in the run's count of failures too.
+    for f in &failures {
+        let path = f.path.display().to_string();
+        run.record(&Record::Result {
+            repo: path.clone(),
+            file: path,
+            ok: false,
+            error: Some(f.line()),
+        })?;
     }
     run.sync()?;
 

@@ -47,7 +47,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
             }
         }
         if let Some(f) = failures.first() {
-            bail!("{}", f.error);
+            bail!("{}", f.line());
         }
     }
     let mut out = output::stdout();
@@ -66,7 +66,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
             )?;
         } else {
             out.flush()?;
-            output::error_line(format!("{}: {}", f.path.display(), f.error));
+            output::error_line(f.line());
         }
     }
     if args.selection.recursive {

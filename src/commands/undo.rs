@@ -31,7 +31,10 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
     let mut files: Vec<FileEdits> = Vec::new();
     let mut lost = 0;
     for ((repo_root, file), changes) in run.by_file() {
-        if only_repo.as_ref().is_some_and(|r| *r != repo_root) || run.repo_undone(&repo_root) {
+        if only_repo.as_ref().is_some_and(|r| *r != repo_root)
+            || run.repo_undone(&repo_root)
+            || run.failed_files.contains(&file)
+        {
             continue;
         }
         let mut edits = Vec::new();

@@ -1,0 +1,521 @@
+//! End-to-end: bulk migration of a fleet of real repositories, with failures injected, a
+//! confirmation on a real pseudo-terminal, undo by run, and a SIGKILL in the middle.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use expectrl::Expect;
+
+use support::{BIN, Sandbox};
+
+/// Builds repositories fast: `git init` once, then copies of its `.git` with configs written
+/// the way git writes them (checked against `git remote add` below).
+struct Fleet {
+    template: PathBuf,
+}
+
+impl Fleet {
+    fn new(s: &Sandbox) -> Fleet {
+        let template = s.repo("template", &[]);
+        Fleet { template }
+    }
+
+    fn make(&self, s: &Sandbox, rel: &str, remotes: &[(&str, &str)]) -> PathBuf {
+        let dir = s.path().join(rel);
+        fs::create_dir_all(dir.join(".git")).unwrap();
+        copy_dir(&self.template.join(".git"), &dir.join(".git"));
+        let mut cfg = fs::read_to_string(self.template.join(".git/config")).unwrap();
+        for (name, url) in remotes {
+            cfg.push_str(&format!(
+                "[remote \"{name}\"]\n\turl = {url}\n\tfetch = +refs/heads/*:refs/remotes/{name}/*\n"
+            ));
+        }
+        fs::write(dir.join(".git/config"), cfg).unwrap();
+        dir
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every repository's config (by `.git/config` path), byte for byte.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&dir) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                if p.file_name().unwrap() == ".git" {
+                    if let Ok(b) = fs::read(p.join("config")) {
+                        out.insert(p.join("config"), b);
+                    }
+                    if p.join("modules").is_dir() {
+                        stack.push(p.join("modules"));
+                    }
+                } else if p.join("HEAD").is_file() && p.join("config").is_file() {
+                    out.insert(p.join("config"), fs::read(p.join("config")).unwrap());
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+const KINDS: &[&str] = &[
+    "git@github.com:org/repo{i}.git",
+    "ssh://git@github.com:22/org/repo{i}.git",
+    "https://github.com/org/repo{i}.git",
+    "git@gitlab.com:group/sub/repo{i}.git",
+    "ssh://git@[2001:db8::1]:2222/o/repo{i}.git",
+    "/srv/mirror/repo{i}.git",
+    "git@ssh.dev.azure.com:v3/org/proj/repo{i}",
+];
+
+#[test]
+fn a_fleet_with_failures_migrates_reports_and_undoes_byte_for_byte() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    let code = s.path().join("code");
+    let mut expected_changes = 0;
+    for i in 0..200 {
+        let url = KINDS[i % KINDS.len()].replace("{i}", &i.to_string());
+        let mut remotes = vec![("origin", url.as_str())];
+        let up = format!("git@github.com:upstream/repo{i}.git");
+        if i % 5 == 0 {
+            remotes.push(("upstream", &up));
+        }
+        let dir = fleet.make(&s, &format!("code/org{}/repo{i}", i % 7), &remotes);
+        if i % 10 == 0 {
+            fs::write(dir.join(".git/config"), {
+                let mut c = fs::read_to_string(dir.join(".git/config")).unwrap();
+                c.push_str("\tpushurl = ssh://git@github.com/org/push.git\n");
+                c
+            })
+            .unwrap();
+            expected_changes += 1;
+        }
+        expected_changes += usize::from(!matches!(i % KINDS.len(), 2 | 5));
+        expected_changes += usize::from(i % 5 == 0);
+    }
+    // Noise that must not be entered, and a repository nested in another's work tree.
+    fleet.make(
+        &s,
+        "code/org0/repo0/node_modules/dep",
+        &[("origin", "git@github.com:npm/dep.git")],
+    );
+    fleet.make(
+        &s,
+        "code/org0/repo0/vendor/nested",
+        &[("origin", "git@github.com:n/nested.git")],
+    );
+    expected_changes += 1;
+    // A symlink loop.
+    std::os::unix::fs::symlink(&code, code.join("org1/loop")).unwrap();
+
+    // Failures: corrupt, locked, read-only, and a `.git` file pointing nowhere.
+    let corrupt = code.join("org2/repo2/.git/config");
+    fs::write(
+        &corrupt,
+        "[remote \"origin\"\n\turl = git@github.com:o/r.git\n",
+    )
+    .unwrap();
+    let locked = code.join("org3/repo3");
+    fs::write(locked.join(".git/config.lock"), "").unwrap();
+    expected_changes -= 1;
+    let ro = code.join("org4/repo4/.git/config");
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o444)).unwrap();
+    expected_changes -= 1;
+    fs::create_dir_all(code.join("org5/dangling")).unwrap();
+    fs::write(
+        code.join("org5/dangling/.git"),
+        "gitdir: /nonexistent/worktree\n",
+    )
+    .unwrap();
+
+    let before = snapshot(&code);
+
+    // Read-only view first.
+    let st = s.run(s.path(), &["status", "--recursive", "code", "--json"]);
+    assert_eq!(st.code, 1, "unreadable repositories make status exit 1");
+    let summary = st
+        .json_lines()
+        .into_iter()
+        .find(|l| l["type"] == "summary")
+        .unwrap();
+    // The locked and the read-only repositories can be read, so status counts them.
+    assert_eq!(
+        summary["urls_to_migrate"],
+        expected_changes + 2,
+        "{summary}"
+    );
+
+    let r = s.run(
+        s.path(),
+        &[
+            "migrate",
+            "--recursive",
+            "code",
+            "--yes",
+            "--json",
+            "--jobs",
+            "2",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines = r.json_lines();
+    let changed = lines
+        .iter()
+        .filter(|l| l["type"] == "change" && l["status"] == "changed")
+        .count();
+    assert_eq!(changed, expected_changes);
+    let failures: Vec<String> = lines
+        .iter()
+        .filter(|l| l["type"] == "failure" || l["status"] == "failed")
+        .map(|l| l.to_string())
+        .collect();
+    assert_eq!(failures.len(), 4, "{failures:#?}");
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("org2/repo2") && f.contains("bad config line 1"))
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("org3/repo3") && f.contains("locked"))
+    );
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.contains("org4/repo4") && f.contains("read-only"))
+    );
+    assert!(failures.iter().any(|f| f.contains("dangling")));
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    let run_id = summary["run"].as_str().unwrap().to_string();
+
+    // Every config read back through git itself.
+    for i in 0..200 {
+        let dir = code.join(format!("org{}/repo{i}", i % 7));
+        if [2, 3, 4].contains(&i) {
+            continue;
+        }
+        let url = s.git(&dir, &["config", "--get", "remote.origin.url"]);
+        let kind = i % KINDS.len();
+        if kind == 5 {
+            assert_eq!(url.trim(), format!("/srv/mirror/repo{i}.git"));
+        } else {
+            assert!(url.starts_with("https://"), "repo{i}: {url}");
+        }
+    }
+    assert_eq!(
+        s.git(
+            &code.join("org0/repo0/vendor/nested"),
+            &["config", "remote.origin.url"]
+        ),
+        "https://github.com/n/nested.git\n"
+    );
+    assert_eq!(
+        s.git(
+            &code.join("org0/repo0/node_modules/dep"),
+            &["config", "remote.origin.url"]
+        ),
+        "git@github.com:npm/dep.git\n"
+    );
+    assert_eq!(
+        s.git(&code.join("org6/repo6"), &["config", "remote.origin.url"]),
+        "https://dev.azure.com/org/proj/_git/repo6\n"
+    );
+
+    // A second run finds nothing more to do, but still reports the broken ones.
+    let again = s.run(s.path(), &["migrate", "-r", "code", "--yes", "--json"]);
+    assert_eq!(
+        again.json_lines().last().unwrap()["planned"],
+        2,
+        "only the locked and read-only repos' URLs are still planned"
+    );
+
+    s.run(s.path(), &["undo", "--run", &run_id, "--yes"]).ok();
+    let after = snapshot(&code);
+    assert_eq!(before.len(), after.len());
+    for (path, bytes) in &before {
+        assert!(
+            after[path] == *bytes,
+            "{} differs after undo",
+            path.display()
+        );
+    }
+    // Undoing the same run twice is harmless.
+    let r = s.run(s.path(), &["undo", "--run", &run_id, "--yes"]).ok();
+    assert!(r.stderr.contains("already undone"), "{}", r.stderr);
+    assert_eq!(snapshot(&code), before);
+    let runs = s.run(s.path(), &["runs", "--json"]).ok().json_lines();
+    assert_eq!(runs[0]["state"], "undone");
+    assert_eq!(runs[0]["failed"], 4);
+}
+
+#[test]
+fn discovery_finds_worktrees_submodules_and_bare_repositories() {
+    let s = Sandbox::new();
+    let main = s.repo("tree/main", &[("origin", "git@github.com:o/main.git")]);
+    s.git(&main, &["commit", "-q", "--allow-empty", "-m", "init"]);
+    s.git(&main, &["worktree", "add", "-q", "../main-wt"]);
+    let lib = s.repo("libsrc", &[]);
+    s.git(&lib, &["commit", "-q", "--allow-empty", "-m", "lib"]);
+    s.git(
+        &main,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            lib.to_str().unwrap(),
+            "lib",
+        ],
+    );
+    s.git(
+        &main.join("lib"),
+        &["remote", "set-url", "origin", "git@github.com:o/lib.git"],
+    );
+    s.git(s.path(), &["init", "-q", "--bare", "tree/bare.git"]);
+    s.git(
+        &s.path().join("tree/bare.git"),
+        &["remote", "add", "origin", "git@github.com:o/bare.git"],
+    );
+
+    let r = s.run(s.path(), &["status", "-r", "tree", "--json"]).ok();
+    let repos: Vec<String> = r
+        .json_lines()
+        .iter()
+        .filter(|l| l["type"] == "repo")
+        .map(|l| l["repo"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        repos.len(),
+        2,
+        "main (once, with its worktree) and the submodule: {repos:?}"
+    );
+    let r = s
+        .run(s.path(), &["status", "-r", "tree", "--bare", "--json"])
+        .ok();
+    assert_eq!(
+        r.json_lines()
+            .iter()
+            .filter(|l| l["type"] == "repo")
+            .count(),
+        3
+    );
+
+    s.run(s.path(), &["migrate", "-r", "tree", "--bare", "--yes"])
+        .ok();
+    assert_eq!(
+        s.git(&main, &["config", "remote.origin.url"]),
+        "https://github.com/o/main.git\n"
+    );
+    assert_eq!(
+        s.git(&main.join("lib"), &["config", "remote.origin.url"]),
+        "https://github.com/o/lib.git\n"
+    );
+    assert_eq!(
+        s.git(
+            &s.path().join("tree/bare.git"),
+            &["config", "remote.origin.url"]
+        ),
+        "https://github.com/o/bare.git\n"
+    );
+    // --max-depth and --exclude narrow the search.
+    let r = s
+        .run(
+            s.path(),
+            &["status", "-r", "tree", "--max-depth", "0", "--json"],
+        )
+        .ok();
+    assert_eq!(
+        r.json_lines()
+            .iter()
+            .filter(|l| l["type"] == "repo")
+            .count(),
+        0
+    );
+    let r = s
+        .run(
+            s.path(),
+            &["status", "-r", "tree", "--exclude", "lib", "--json"],
+        )
+        .ok();
+    assert_eq!(
+        r.json_lines()
+            .iter()
+            .filter(|l| l["type"] == "repo")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn the_fleet_configs_are_what_git_remote_add_writes() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    let ours = fleet.make(&s, "a", &[("origin", "git@github.com:o/r.git")]);
+    let theirs = s.repo("b", &[("origin", "git@github.com:o/r.git")]);
+    assert_eq!(s.config(&ours), s.config(&theirs));
+}
+
+#[test]
+fn confirmation_on_a_terminal_and_a_repository_vanishing_before_apply() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    for i in 0..5 {
+        fleet.make(
+            &s,
+            &format!("code/r{i}"),
+            &[("origin", &format!("git@github.com:o/r{i}.git"))],
+        );
+    }
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["migrate", "-r", "code"])
+        .current_dir(s.path())
+        .env("HOME", &s.home)
+        .env("XDG_STATE_HOME", s.home.join(".local/state"))
+        .env("XDG_CONFIG_HOME", s.home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("Rewrite 5 URLs in 5 repositories?").unwrap();
+    // Gone between plan and apply: reported, and the others go on.
+    fs::remove_dir_all(s.path().join("code/r3")).unwrap();
+    p.send_line("y").unwrap();
+    let rest = p.expect(expectrl::Eof).unwrap();
+    let mut tail = String::from_utf8_lossy(rest.before()).into_owned();
+    for m in rest.matches() {
+        tail.push_str(&String::from_utf8_lossy(m));
+    }
+    assert!(tail.contains("migrated"), "{tail}");
+    assert!(tail.contains("r3"), "{tail}");
+    for i in [0, 1, 2, 4] {
+        assert_eq!(
+            s.git(
+                &s.path().join(format!("code/r{i}")),
+                &["config", "remote.origin.url"]
+            ),
+            format!("https://github.com/o/r{i}.git\n")
+        );
+    }
+}
+
+#[test]
+fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_everything() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    let n = 1500;
+    for i in 0..n {
+        fleet.make(
+            &s,
+            &format!("code/o{}/r{i}", i % 20),
+            &[
+                ("origin", &format!("git@github.com:o/r{i}.git")),
+                ("fork", &format!("ssh://git@github.com/me/r{i}.git")),
+            ],
+        );
+    }
+    let code = s.path().join("code");
+    let before = snapshot(&code);
+    let runs_dir = s.state_dir().join("runs");
+
+    // Kill as soon as the journal shows the plan, i.e. while configs are being rewritten.
+    let mut killed_mid_run = false;
+    for delay_ms in [0u64, 5, 20] {
+        let mut child = std::process::Command::new(BIN)
+            .args(["migrate", "-r", "code", "--yes", "--jobs", "2"])
+            .current_dir(s.path())
+            .env("HOME", &s.home)
+            .env("XDG_STATE_HOME", s.home.join(".local/state"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let journal = loop {
+            let found = fs::read_dir(&runs_dir)
+                .ok()
+                .and_then(|rd| rd.flatten().map(|e| e.path()).max());
+            if let Some(p) = found
+                .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"change\"")))
+            {
+                break p;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let text = fs::read_to_string(&journal).unwrap();
+        if !text.contains("\"type\":\"end\"") {
+            killed_mid_run = true;
+            break;
+        }
+        s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    }
+    assert!(killed_mid_run, "the kill never landed before the run ended");
+
+    // Every config parses, and each key is wholly old or wholly new.
+    let mut new_count = 0;
+    for (path, old) in &before {
+        let now = fs::read(path).unwrap();
+        if now == *old {
+            continue;
+        }
+        new_count += 1;
+        let text = String::from_utf8(now).unwrap();
+        assert!(
+            text.contains("\turl = https://github.com/o/r")
+                && text.contains("\turl = https://github.com/me/r"),
+            "{text}"
+        );
+    }
+    assert!(new_count < n, "the kill came after every repo was done");
+
+    // A stale lock from the kill is reported as such; git's own advice is to remove it.
+    for path in before.keys() {
+        let lock = path.with_extension("lock");
+        if lock.exists() {
+            assert_eq!(fs::read(path).unwrap(), before[path]);
+            fs::remove_file(lock).unwrap();
+        }
+    }
+    s.run(s.path(), &["migrate", "-r", "code", "--yes"]).ok();
+    for path in before.keys() {
+        let text = fs::read_to_string(path).unwrap();
+        assert!(
+            !text.contains("git@") && !text.contains("ssh://"),
+            "{}",
+            path.display()
+        );
+    }
+    // Undo the rerun, then the killed run: everything is back, byte for byte.
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert_eq!(snapshot(&code), before);
+}
