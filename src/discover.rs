@@ -106,7 +106,7 @@ pub fn discover(roots: &[PathBuf], opts: &Options) -> Found {
             };
             let ft = entry.file_type();
             if entry.file_name() == ".git" && ft.is_some_and(|t| t.is_dir() || t.is_file()) {
-                let result = repo::from_dotgit(entry.path());
+                let result = repo::from_dotgit(entry.path(), ft.is_some_and(|t| t.is_dir()));
                 let mut f = found.lock().expect("no panics under the lock");
                 match result {
                     Ok(r) => f.repos.push(r),

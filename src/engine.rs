@@ -122,11 +122,13 @@ pub fn observe(repos: Vec<Repo>, ctx: &Ctx, threads: usize) -> (Vec<Observed>, V
 fn observe_one(repo: &Repo, ctx: &Ctx) -> Result<Observed> {
     let parsed = repo::read_config(&repo.config)?;
     let mut slots = repo::slots_of(FileKind::Config, &parsed.entries);
-    if let Some(gm) = &repo.gitmodules {
-        if ctx.opts.submodules || ctx.opts.gitmodules {
-            let gm_parsed = repo::read_config(gm)?;
-            slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
-        }
+    let gitmodules = repo
+        .gitmodules
+        .as_deref()
+        .filter(|p| (ctx.opts.submodules || ctx.opts.gitmodules) && p.is_file());
+    if let Some(gm) = gitmodules {
+        let gm_parsed = repo::read_config(gm)?;
+        slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
     }
     let rewrites = Rewrites {
         rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
