@@ -38,6 +38,78 @@ pub enum Command {
     Undo(UndoArgs),
     /// List the runs in the journal.
     Runs(RunsArgs),
+    /// Get a personal access token into git for a host, remembered the way you choose.
+    Login(LoginArgs),
+    /// Remove a host's token from git's cache, the store file and the keyring, and the helper lines.
+    Logout(LogoutArgs),
+    /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
+    Credential(CredentialArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CacheMode {
+    /// git's in-memory credential cache daemon, for --timeout seconds.
+    Memory,
+    /// git's plain-text credential store file.
+    Store,
+    /// The OS keyring, with git-https as git's credential helper.
+    Keyring,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The host, with a port if it has one (github.com, ghe.corp:8443).
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    /// Read the token from the first line of standard input.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// The REST API base (default: https://api.github.com for github.com, else https://HOST/api/v3).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Do not check the token with the API (the username stored is then x-access-token).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// How git remembers the token (asked on a terminal; memory otherwise).
+    #[arg(long, value_enum)]
+    pub cache: Option<CacheMode>,
+    /// With --cache memory: seconds the cache keeps the token.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub timeout: u64,
+    /// With --cache store: the file to store into (git's default: ~/.git-credentials).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Write the helper lines into the current repository's config instead of the global one.
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The host, as given to login.
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    /// The helper lines are in the current repository's config.
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CredentialAction {
+    Get,
+    Store,
+    Erase,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// What git asks of the helper.
+    #[arg(value_enum)]
+    pub action: CredentialAction,
+    /// Answer `get` from GIT_HTTPS_PROOF_USER / GIT_HTTPS_PROOF_TOKEN (used by login to test a
+    /// token through git before anything is stored).
+    #[arg(long, hide = true)]
+    pub from_env: bool,
 }
 
 /// Where SSH hosts live over HTTPS, beyond the built-in rules.

@@ -4,6 +4,8 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use crate::token::Secret;
+
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     pub home: Option<PathBuf>,
@@ -16,6 +18,11 @@ pub struct Env {
     pub stdin_tty: bool,
     pub stderr_tty: bool,
     pub no_color: bool,
+    /// Token variables that are set, in `gh`'s order.
+    pub tokens: Vec<(&'static str, Secret)>,
+    pub git_ssl_cainfo: Option<PathBuf>,
+    /// `GIT_HTTPS_KEYRING`: `secret-service` or `keyutils`, to pick the Linux keyring store.
+    pub keyring_choice: Option<String>,
 }
 
 fn path_var(name: &str) -> Option<PathBuf> {
@@ -44,10 +51,38 @@ impl Env {
             stdin_tty: std::io::stdin().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            tokens: [
+                "GH_TOKEN",
+                "GITHUB_TOKEN",
+                "GH_ENTERPRISE_TOKEN",
+                "GITHUB_ENTERPRISE_TOKEN",
+            ]
+            .into_iter()
+            .filter_map(|k| {
+                std::env::var(k)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (k, Secret::new(v)))
+            })
+            .collect(),
+            git_ssl_cainfo: path_var("GIT_SSL_CAINFO"),
+            keyring_choice: std::env::var("GIT_HTTPS_KEYRING")
+                .ok()
+                .filter(|v| !v.is_empty()),
         }
     }
 
-    fn home_or_cwd(&self) -> &Path {
+    /// The first set variable among `names`.
+    pub fn token(&self, names: &[&str]) -> Option<(&'static str, &Secret)> {
+        names.iter().find_map(|n| {
+            self.tokens
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(k, v)| (*k, v))
+        })
+    }
+
+    pub fn home_or_cwd(&self) -> &Path {
         self.home.as_deref().unwrap_or(&self.cwd)
     }
 

@@ -4,8 +4,10 @@
 //! adapters (`repo`, `journal`, `discover`, `settings`, `output`) touch the world; `commands`
 //! holds one file per subcommand.
 
+pub mod api;
 pub mod cli;
 pub mod commands;
+pub mod credential;
 pub mod discover;
 pub mod engine;
 pub mod env;
@@ -14,6 +16,7 @@ pub mod gitconfig;
 pub mod hosts;
 pub mod insteadof;
 pub mod journal;
+pub mod keystore;
 pub mod output;
 pub mod plan;
 pub mod prompt;
@@ -34,5 +37,8 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
         Command::Migrate(a) => commands::migrate::run(a, env),
         Command::Undo(a) => commands::undo::run(a, env),
         Command::Runs(a) => commands::runs::run(a, env),
+        Command::Login(a) => commands::login::run(a, env),
+        Command::Logout(a) => commands::logout::run(a, env),
+        Command::Credential(a) => commands::credential::run(a, env),
     }
 }

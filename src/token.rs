@@ -131,3 +131,127 @@ mod tests {
         assert_eq!(s.expose(), "ghp_canary");
     }
 }
+
+/// Where a token came from, in the order they are tried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    Env(&'static str),
+    Keyring,
+    GitHelper,
+    Prompt,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str("standard input"),
+            Source::Env(var) => write!(f, "${var}"),
+            Source::Keyring => f.write_str("the OS keyring"),
+            Source::GitHelper => f.write_str("git's credential helper"),
+            Source::Prompt => f.write_str("the prompt"),
+        }
+    }
+}
+
+/// The environment variables that may hold a token for `host`, in order (as `gh` reads them).
+pub fn env_vars(host: &str) -> &'static [&'static str] {
+    if is_github_com(host) {
+        &["GH_TOKEN", "GITHUB_TOKEN"]
+    } else {
+        &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
+    }
+}
+
+pub fn is_github_com(host: &str) -> bool {
+    host.eq_ignore_ascii_case("github.com")
+}
+
+/// The REST API base for a host: `https://api.github.com` for github.com, else
+/// `https://HOST/api/v3` (GitHub Enterprise Server).
+pub fn api_base(host: &str, api_url: Option<&str>) -> String {
+    match api_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None if is_github_com(host) => "https://api.github.com".to_string(),
+        None => format!("https://{host}/api/v3"),
+    }
+}
+
+/// Where to create a token with the `repo` scope.
+pub fn new_token_url(host: &str) -> String {
+    format!("https://{host}/settings/tokens/new?scopes=repo&description=git-https")
+}
+
+/// Normalises `--host`: drops a scheme and trailing slash, lower-cases; the port stays.
+pub fn normalize_host(input: &str) -> Result<String, String> {
+    let h = input.trim();
+    let h = h
+        .strip_prefix("https://")
+        .unwrap_or(h)
+        .trim_end_matches('/');
+    if h.is_empty() || h.contains(['/', '@', ' ']) || h.starts_with('-') {
+        return Err(format!("--host {input:?}: expected HOST or HOST:PORT"));
+    }
+    if let Some((_, port)) = h.rsplit_once(':').filter(|_| !h.ends_with(']')) {
+        if port.parse::<u16>().is_err() {
+            return Err(format!("--host {input:?}: bad port {port:?}"));
+        }
+    }
+    Ok(h.to_ascii_lowercase())
+}
+
+/// Cleans a pasted token: surrounding whitespace is dropped (with a warning); whitespace inside
+/// or an unknown shape gives a warning too.
+pub fn clean(raw: &str) -> (Secret, Vec<String>) {
+    let mut warnings = Vec::new();
+    let trimmed = raw.trim();
+    if trimmed.len() != raw.len() {
+        warnings.push("the token had whitespace around it; it was trimmed".to_string());
+    }
+    if trimmed.contains(char::is_whitespace) {
+        warnings.push("the token has whitespace inside it; was it pasted whole?".to_string());
+    }
+    let secret = Secret::new(trimmed.to_string());
+    match secret.kind() {
+        TokenKind::Unknown => warnings.push("the token does not look like a GitHub token (ghp_, github_pat_, gho_, ghu_, ghs_ or 40 hex digits)".to_string()),
+        TokenKind::Refresh => warnings.push("a ghr_ refresh token cannot authenticate git; use the access token".to_string()),
+        _ => {}
+    }
+    (secret, warnings)
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::*;
+
+    #[test]
+    fn hosts_apis_and_env() {
+        assert_eq!(api_base("github.com", None), "https://api.github.com");
+        assert_eq!(
+            api_base("ghe.corp:8443", None),
+            "https://ghe.corp:8443/api/v3"
+        );
+        assert_eq!(api_base("x", Some("https://a/b/")), "https://a/b");
+        assert_eq!(env_vars("GitHub.com"), &["GH_TOKEN", "GITHUB_TOKEN"]);
+        assert_eq!(
+            env_vars("ghe.corp"),
+            &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
+        );
+        assert_eq!(
+            normalize_host("https://GHE.corp:8443/").unwrap(),
+            "ghe.corp:8443"
+        );
+        assert!(normalize_host("ghe.corp:x").is_err());
+        assert!(normalize_host("a/b").is_err());
+    }
+
+    #[test]
+    fn cleaning_warns() {
+        let tok = format!("ghp_{}", "a".repeat(36));
+        let (s, w) = clean(&format!("  {tok}\n"));
+        assert_eq!(s.expose(), tok);
+        assert_eq!(w.len(), 1);
+        let (_, w) = clean("hunter2");
+        assert!(w[0].contains("does not look like"));
+    }
+}

@@ -1,0 +1,82 @@
+//! `git-https logout --host HOST`: forget the host's token everywhere login may have put it —
+//! git's cache daemon and store file (through `git credential reject`), the OS keyring — and
+//! remove the helper lines login wrote.
+
+use anyhow::Result;
+
+use crate::cli::LogoutArgs;
+use crate::credential::{self, Credential, Scope};
+use crate::env::Env;
+use crate::error::{self, usage};
+use crate::keystore::Keystore;
+use crate::output;
+use crate::repo;
+use crate::token;
+
+/// Whether a helper line is one login writes.
+fn ours(line: &str) -> bool {
+    line.is_empty()
+        || line.starts_with("cache --timeout=")
+        || line == "store"
+        || line.starts_with("store --file=")
+        || (line.starts_with('!') && line.ends_with(" credential") && line.contains("git-https"))
+}
+
+pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
+    let host = token::normalize_host(&args.host).map_err(usage)?;
+    let scope = if args.local {
+        Scope::Local(repo::discover(&env.cwd)?.root)
+    } else {
+        Scope::Global
+    };
+    let dir = match &scope {
+        Scope::Local(d) => d.clone(),
+        Scope::Global => env.cwd.clone(),
+    };
+    let lines = credential::helpers(&scope, &host)?;
+
+    // While the helper lines are still there, git tells each helper to erase the credential.
+    let mut forgot = Vec::new();
+    if !lines.is_empty() {
+        credential::run_credential(&dir, "reject", &Credential::for_host(&host, None, None))?;
+        forgot.push("git's credential helpers");
+    }
+    match Keystore::open(env.keyring_choice.as_deref())
+        .and_then(|k| k.delete(&host).map(|d| (k, d)))
+    {
+        Ok((k, true)) => {
+            output::note(format!(
+                "removed the token for {host} from {}",
+                k.backend.describe()
+            ));
+            forgot.push("the keyring");
+        }
+        Ok((_, false)) => {}
+        Err(e) if lines.iter().any(|l| l.starts_with('!')) => output::warn(format!("{e:#}")),
+        Err(_) => {}
+    }
+
+    if lines.is_empty() {
+    } else if lines.iter().all(|l| ours(l)) {
+        credential::remove_helpers(&scope, &host)?;
+        output::note(format!(
+            "removed {} from the {} config",
+            credential::helper_key(&host),
+            scope.describe()
+        ));
+    } else {
+        output::warn(format!(
+            "{} holds helper lines git-https did not write; left them in place",
+            credential::helper_key(&host)
+        ));
+    }
+    if forgot.is_empty() {
+        output::note(format!(
+            "no credential helper or keyring entry for {host} was found ({} config)",
+            scope.describe()
+        ));
+    } else {
+        output::note(format!("logged out of {host}"));
+    }
+    Ok(error::OK)
+}

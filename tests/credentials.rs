@@ -1,0 +1,665 @@
+//! End-to-end: login / logout against a real git smart-HTTP server over TLS with Basic auth on
+//! loopback (`git http-backend` behind `tests/support/git_server.py`), for each cache mode:
+//! git's credential-cache daemon, git's store file, and real keyrings (a headless gnome-keyring
+//! Secret Service and the kernel keyutils keyring, both started by `scripts/test`).
+//!
+//! Stand-in: the GitHub REST API (`GET /api/v3/user`) is out of reach here, so the same test
+//! server answers it for the same token. Everything else is the real thing.
+
+mod support;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use expectrl::Expect;
+use support::{BIN, Run, Sandbox};
+
+/// A canary: it must show up nowhere but where the user asked it to be stored.
+const TOKEN: &str = "ghp_CANARYcanaryCANARYcanaryCANARY012345";
+const LOGIN: &str = "alice";
+
+struct Server {
+    child: Child,
+    port: u16,
+    ca: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let o = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    assert!(
+        o.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A throwaway CA and a server certificate for 127.0.0.1 signed by it.
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    fs::create_dir_all(dir).unwrap();
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=git-https test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    );
+    fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server.pem",
+        ],
+    );
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+impl Server {
+    /// Serves `o/r.git` (with one commit) and the API stand-in; `scopes` "-" sends no scopes header.
+    fn start(s: &Sandbox, scopes: &str) -> Server {
+        let (ca, cert, key) = certificates(&s.path().join("tls"));
+        let root = s.path().join("served");
+        fs::create_dir_all(&root).unwrap();
+        s.git(&root, &["init", "-q", "--bare", "o/r.git"]);
+        let seed = s.repo("seed", &[]);
+        s.git(&seed, &["commit", "-q", "--allow-empty", "-m", "seed"]);
+        s.git(
+            &seed,
+            &[
+                "push",
+                "-q",
+                root.join("o/r.git").to_str().unwrap(),
+                "HEAD:refs/heads/main",
+            ],
+        );
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/git_server.py");
+        let mut child = Command::new("python3")
+            .args([
+                script,
+                root.to_str().unwrap(),
+                cert.to_str().unwrap(),
+                key.to_str().unwrap(),
+                TOKEN,
+                LOGIN,
+                scopes,
+            ])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", &s.home)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the test git server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("server port");
+        Server { child, port, ca }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/o/r.git", self.port)
+    }
+}
+
+/// A sandbox, a server, a client repository with an HTTPS remote, and a log of every argv
+/// git-https gives `git` (through a shim first on PATH).
+struct World {
+    s: Sandbox,
+    server: Server,
+    client: PathBuf,
+    argv_log: PathBuf,
+    shim_dir: PathBuf,
+    outputs: String,
+}
+
+impl World {
+    fn new(scopes: &str) -> World {
+        let s = Sandbox::new();
+        let server = Server::start(&s, scopes);
+        let client = s.repo("client", &[("origin", &server.url())]);
+        s.git(&client, &["commit", "-q", "--allow-empty", "-m", "local"]);
+        let shim_dir = s.path().join("shim");
+        fs::create_dir_all(&shim_dir).unwrap();
+        let argv_log = s.path().join("argv.log");
+        let real_git = String::from_utf8(
+            Command::new("sh")
+                .args(["-c", "command -v git"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        fs::write(
+            shim_dir.join("git"),
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec {} \"$@\"\n",
+                argv_log.display(),
+                real_git.trim()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(shim_dir.join("git"), fs::Permissions::from_mode(0o755)).unwrap();
+        World {
+            s,
+            server,
+            client,
+            argv_log,
+            shim_dir,
+            outputs: String::new(),
+        }
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        let path = format!(
+            "{}:{}",
+            self.shim_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut env = vec![
+            ("PATH".to_string(), path),
+            (
+                "GIT_SSL_CAINFO".to_string(),
+                self.server.ca.display().to_string(),
+            ),
+            ("GIT_TERMINAL_PROMPT".to_string(), "0".to_string()),
+        ];
+        // The keyring sessions scripts/test started.
+        for var in [
+            "DBUS_SESSION_BUS_ADDRESS",
+            "XDG_RUNTIME_DIR",
+            "GNOME_KEYRING_CONTROL",
+        ] {
+            if let Ok(v) = std::env::var(var) {
+                env.push((var.to_string(), v));
+            }
+        }
+        env
+    }
+
+    /// Runs git-https in the client repository; `stdin` is fed to it.
+    fn run(&mut self, args: &[&str], stdin: Option<&str>, extra: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
+            .env("HOME", &self.s.home)
+            .env("XDG_CONFIG_HOME", self.s.home.join(".config"))
+            .env("XDG_STATE_HOME", self.s.home.join(".local/state"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("LC_ALL", "C")
+            .envs(self.env())
+            .envs(extra.iter().copied())
+            .current_dir(&self.client)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        let o = child.wait_with_output().unwrap();
+        let run = Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        self.outputs.push_str(&run.stdout);
+        self.outputs.push_str(&run.stderr);
+        run
+    }
+
+    fn login(&mut self, extra_args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+        let host = self.server.host();
+        let mut args = vec!["login", "--host", &host, "--token-stdin"];
+        args.extend_from_slice(extra_args);
+        self.run(&args, Some(&format!("{TOKEN}\n")), extra_env)
+    }
+
+    /// git fetch and push, as the user would run them; whether each worked.
+    fn fetch_push(&mut self, extra_env: &[(&str, &str)]) -> (bool, bool) {
+        let env: Vec<(String, String)> = self
+            .env()
+            .into_iter()
+            .filter(|(k, _)| k != "PATH")
+            .collect();
+        let mut seen = String::new();
+        let mut git = |args: &[&str]| {
+            let o = Command::new("git")
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("HOME", &self.s.home)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .envs(extra_env.iter().copied())
+                .current_dir(&self.client)
+                .args(args)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            seen.push_str(&String::from_utf8_lossy(&o.stderr));
+            o.status.success()
+        };
+        let fetched = git(&["fetch", "-q", "origin"]);
+        let pushed = git(&["push", "-q", "origin", "HEAD:refs/heads/from-test"]);
+        self.outputs.push_str(&seen);
+        (fetched, pushed)
+    }
+
+    fn global_helpers(&self) -> String {
+        let o = Command::new("git")
+            .env("HOME", &self.s.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args([
+                "config",
+                "--global",
+                "--get-all",
+                &format!("credential.https://{}.helper", self.server.host()),
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    /// The canary is in no output, no argv git-https gave a child, and no file under HOME
+    /// except `allowed` (the plain-text store the user chose).
+    fn assert_no_leak(&self, allowed: Option<&Path>) {
+        assert!(
+            !self.outputs.contains("CANARY"),
+            "the token leaked into output:\n{}",
+            self.outputs
+        );
+        let argv = fs::read_to_string(&self.argv_log).unwrap_or_default();
+        assert!(
+            !argv.is_empty(),
+            "git-https ran git: the argv log must show it"
+        );
+        assert!(
+            !argv.contains("CANARY"),
+            "the token leaked into a child's argv:\n{argv}"
+        );
+        let mut stack = vec![self.s.home.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in fs::read_dir(&dir).unwrap().flatten() {
+                let p = e.path();
+                let ft = e.file_type().unwrap();
+                if ft.is_dir() {
+                    stack.push(p);
+                } else if ft.is_file() && Some(p.as_path()) != allowed {
+                    let bytes = fs::read(&p).unwrap();
+                    assert!(
+                        !String::from_utf8_lossy(&bytes).contains("CANARY"),
+                        "the token leaked into {}",
+                        p.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // Stop the credential-cache daemon this HOME may have started.
+        let _ = Command::new("git")
+            .env("HOME", &self.s.home)
+            .args(["credential-cache", "exit"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+#[test]
+fn memory_cache_login_logout_and_expiry() {
+    let mut w = World::new("repo, workflow");
+    assert_eq!(
+        w.fetch_push(&[]),
+        (false, false),
+        "nothing works before login"
+    );
+    let r = w.login(&["--cache", "memory", "--timeout", "300"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("logged in to 127.0.0.1") && r.stderr.contains("as alice"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("git ls-remote"),
+        "the token is proven through git: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("token scopes: repo, workflow"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.global_helpers(), "\ncache --timeout=300\n");
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    // Twice: the same config, once.
+    w.login(&["--cache", "memory", "--timeout", "300"], &[])
+        .ok();
+    assert_eq!(w.global_helpers(), "\ncache --timeout=300\n");
+
+    let r = w.run(&["logout", "--host", &w.server.host()], None, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(w.global_helpers(), "");
+    assert_eq!(
+        w.fetch_push(&[]),
+        (false, false),
+        "nothing works after logout"
+    );
+
+    // Expiry: the daemon forgets the token after the timeout.
+    w.login(&["--cache", "memory", "--timeout", "2"], &[]).ok();
+    assert!(w.fetch_push(&[]).0);
+    std::thread::sleep(Duration::from_millis(3500));
+    assert!(!w.fetch_push(&[]).0, "the cache should have expired");
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn store_file_login_logout_and_file_mode() {
+    let mut w = World::new("repo");
+    let store = w.s.home.join(".git-credentials");
+    fs::write(&store, "").unwrap();
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(w.fetch_push(&[]), (false, false));
+    let r = w.login(&["--cache", "store"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("now 0600") && r.stderr.contains("plain text"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        fs::metadata(&store).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        fs::read_to_string(&store)
+            .unwrap()
+            .contains(&format!("https://alice:{TOKEN}@127.0.0.1"))
+    );
+    assert_eq!(w.global_helpers(), "\nstore\n");
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    w.assert_no_leak(Some(&store));
+
+    w.run(&["logout", "--host", &w.server.host()], None, &[])
+        .ok();
+    assert!(!fs::read_to_string(&store).unwrap().contains("CANARY"));
+    assert_eq!(w.global_helpers(), "");
+    assert_eq!(w.fetch_push(&[]), (false, false));
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn store_file_elsewhere_with_file_flag() {
+    let mut w = World::new("repo");
+    let file = w.s.path().join("creds/secret-store");
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    w.login(&["--cache", "store", "--file", file.to_str().unwrap()], &[])
+        .ok();
+    assert_eq!(
+        fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    w.run(&["logout", "--host", &w.server.host()], None, &[])
+        .ok();
+    assert!(!fs::read_to_string(&file).unwrap().contains("CANARY"));
+    assert_eq!(w.fetch_push(&[]), (false, false));
+}
+
+/// Whether scripts/test started this keyring; without it (a bare `cargo test`) the keyring
+/// tests say so and stop, but under scripts/test a missing store is a failure.
+fn keyring_available(name: &str) -> bool {
+    let wanted = std::env::var("GIT_HTTPS_TEST_KEYRINGS").unwrap_or_default();
+    if wanted.split(',').any(|k| k == name) {
+        return true;
+    }
+    eprintln!("skipping: no {name} keyring session (run the tests through scripts/test)");
+    false
+}
+
+fn keyring_round_trip(backend: &str) {
+    let mut w = World::new("repo");
+    let env = [("GIT_HTTPS_KEYRING", backend)];
+    assert_eq!(w.fetch_push(&env), (false, false));
+    let r = w.login(&["--cache", "keyring"], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let helpers = w.global_helpers();
+    assert!(
+        helpers.starts_with('\n') && helpers.contains(&format!("!'{BIN}' credential")),
+        "{helpers}"
+    );
+    assert_eq!(w.fetch_push(&env), (true, true));
+
+    // The helper speaks git's protocol directly too; unknown keys are ignored.
+    let host = w.server.host();
+    let got = w.run(
+        &["credential", "get"],
+        Some(&format!(
+            "protocol=https\nhost={host}\nwwwauth[]=Basic realm=\"git\"\n\n"
+        )),
+        &env,
+    );
+    assert_eq!(got.code, 0, "{}", got.stderr);
+    assert!(got.stdout.contains("username=alice\n") && got.stdout.contains("password=ghp_"));
+    w.outputs = w.outputs.replace(&got.stdout, "");
+    let other = w.run(
+        &["credential", "get"],
+        Some("protocol=https\nhost=elsewhere.example\n\n"),
+        &env,
+    );
+    assert_eq!(other.stdout, "");
+
+    w.run(&["logout", "--host", &host], None, &env).ok();
+    assert_eq!(w.global_helpers(), "");
+    let gone = w.run(
+        &["credential", "get"],
+        Some(&format!("protocol=https\nhost={host}\n\n")),
+        &env,
+    );
+    assert_eq!(gone.stdout, "", "the keyring entry is gone");
+    assert_eq!(w.fetch_push(&env), (false, false));
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn keyring_secret_service_login_logout() {
+    if keyring_available("secret-service") {
+        keyring_round_trip("secret-service");
+    }
+}
+
+#[test]
+fn keyring_keyutils_login_logout() {
+    if keyring_available("keyutils") {
+        keyring_round_trip("keyutils");
+    }
+}
+
+#[test]
+fn a_wrong_token_is_refused_and_nothing_is_stored() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let r = w.run(
+        &[
+            "login",
+            "--host",
+            &host,
+            "--token-stdin",
+            "--cache",
+            "store",
+        ],
+        Some("ghp_WRONGwrongWRONGwrongWRONGwrong0123456\n"),
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains(&format!("the token was rejected by {host}")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1
+    );
+    assert!(!r.stderr.contains("WRONG"));
+    assert_eq!(w.global_helpers(), "");
+    assert!(!w.s.home.join(".git-credentials").exists());
+}
+
+#[test]
+fn tokens_from_the_environment_scopes_and_no_terminal() {
+    let mut w = World::new("-");
+    let host = w.server.host();
+    // No token anywhere and no terminal: one clear error naming the ways in.
+    let r = w.run(&["login", "--host", &host], None, &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("--token-stdin") && r.stderr.contains("GH_ENTERPRISE_TOKEN"),
+        "{}",
+        r.stderr
+    );
+    // An Enterprise host reads GH_ENTERPRISE_TOKEN; a fine-grained token has no scopes header.
+    let r = w.run(
+        &["login", "--host", &host, "--cache", "memory"],
+        None,
+        &[
+            ("GH_ENTERPRISE_TOKEN", TOKEN),
+            ("GH_TOKEN", "ghp_notthisone"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("$GH_ENTERPRISE_TOKEN") && r.stderr.contains("fine-grained"),
+        "{}",
+        r.stderr
+    );
+    assert!(w.fetch_push(&[]).0);
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn a_classic_token_without_repo_scope_is_warned_about() {
+    let mut w = World::new("read:org");
+    let r = w.login(&["--cache", "memory"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("lacks the `repo` scope"), "{}", r.stderr);
+}
+
+#[test]
+fn no_verify_stores_x_access_token() {
+    let mut w = World::new("repo");
+    let store = w.s.home.join(".git-credentials");
+    w.login(&["--cache", "store", "--no-verify"], &[]).ok();
+    assert!(
+        fs::read_to_string(&store)
+            .unwrap()
+            .contains("https://x-access-token:")
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+}
+
+#[test]
+fn the_prompt_on_a_terminal_never_echoes_the_token() {
+    let w = World::new("repo");
+    let mut cmd = Command::new(BIN);
+    cmd.args(["login", "--host", &w.server.host(), "--cache", "memory"])
+        .current_dir(&w.client)
+        .env("HOME", &w.s.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env("XDG_CONFIG_HOME", w.s.home.join(".config"));
+    for (k, v) in w.env() {
+        cmd.env(k, v);
+    }
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    let before = p.expect("Token for").unwrap();
+    let shown = String::from_utf8_lossy(before.before()).into_owned();
+    assert!(
+        shown.contains("/settings/tokens/new") && shown.contains("repo"),
+        "{shown}"
+    );
+    p.send_line(TOKEN).unwrap();
+    let rest = p.expect(expectrl::Eof).unwrap();
+    let mut screen = String::from_utf8_lossy(rest.before()).into_owned();
+    for m in rest.matches() {
+        screen.push_str(&String::from_utf8_lossy(m));
+    }
+    assert!(screen.contains("logged in to"), "{screen}");
+    assert!(!screen.contains("CANARY"), "the token was echoed: {screen}");
+}
