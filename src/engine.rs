@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -185,19 +186,33 @@ pub struct FileOutcome<'a> {
     pub result: Result<repo::Applied, ApplyError>,
 }
 
+/// Set by Ctrl-C or SIGTERM during apply: files not yet started are left alone.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// From here on, Ctrl-C and SIGTERM finish the files being written and skip the rest, so no
+/// lock file is left behind and the journal records what happened (SIGKILL cannot be caught:
+/// each file is still old or new, but a lock may remain).
+pub fn stop_on_signals() {
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+}
+
 /// Applies every file's edits in parallel, each file in one atomic write.
 pub fn apply_all<'a>(
     files: &'a [FileEdits],
     threads: usize,
-    tick: &(dyn Fn() + Sync),
+    tick: &(dyn Fn(bool) + Sync),
 ) -> Vec<FileOutcome<'a>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
     let work = || {
         files
             .par_iter()
             .map(|f| {
-                let result = repo::apply(&f.path, &f.edits);
-                tick();
+                let result = if STOP.load(Ordering::SeqCst) {
+                    Err(ApplyError::Interrupted)
+                } else {
+                    repo::apply(&f.path, &f.edits)
+                };
+                tick(result.is_ok());
                 FileOutcome {
                     repo: &f.repo,
                     path: &f.path,

@@ -95,10 +95,31 @@ pub struct Options {
     pub strip_credentials: bool,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RepoPlan {
     pub items: Vec<Item>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<UndoWarning>,
+}
+
+/// An `insteadOf` / `pushInsteadOf` rule that would turn a migrated URL back into a non-HTTPS one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoWarning {
+    pub remote: String,
+    /// The rule and the file it is in.
+    pub rule: String,
+    /// `fetch` or `push`.
+    pub direction: &'static str,
+    pub url: String,
+}
+
+impl std::fmt::Display for UndoWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "remote '{}': {} turns the new {} URL back into {}",
+            self.remote, self.rule, self.direction, self.url
+        )
+    }
 }
 
 impl RepoPlan {
@@ -208,7 +229,7 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
 
 /// For each remote, the URLs git would use after the plan; any that a rule turns back into a
 /// non-HTTPS URL is a warning naming the rule and its file.
-fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<String> {
+fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
     let mut warnings = Vec::new();
     let mut remotes: Vec<&str> = plan
         .items
@@ -234,11 +255,12 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<String> {
             for r in list {
                 let Some(rule) = r.rule else { continue };
                 if url::parse(&r.url).is_ok_and(|p| p.kind != Kind::Https) {
-                    warnings.push(format!(
-                        "remote '{remote}': {} turns the new {what} URL back into {}",
-                        rule.describe(),
-                        r.url
-                    ));
+                    warnings.push(UndoWarning {
+                        remote: remote.to_string(),
+                        rule: rule.describe(),
+                        direction: what,
+                        url: r.url.clone(),
+                    });
                 }
             }
         }
@@ -338,7 +360,12 @@ mod tests {
             &Options::default(),
         );
         assert_eq!(p.warnings.len(), 1);
-        assert!(p.warnings[0].contains("pushInsteadOf"));
-        assert!(p.warnings[0].contains("/home/u/.gitconfig"));
+        let w = p.warnings[0].to_string();
+        assert!(
+            w.contains("pushInsteadOf")
+                && w.contains("/home/u/.gitconfig")
+                && w.contains("git@github.com:o/r")
+        );
+        assert_eq!(p.warnings[0].direction, "push");
     }
 }

@@ -22,12 +22,14 @@ pub fn confirm(env: &Env, question: &str) -> Result<bool> {
 /// A spinner or bar on stderr, or nothing.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    failed: std::sync::atomic::AtomicUsize,
 }
 
 impl Progress {
     pub fn new(enabled: bool) -> Progress {
         Progress {
             bar: enabled.then(ProgressBar::new_spinner),
+            failed: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -54,8 +56,16 @@ impl Progress {
         }
     }
 
-    pub fn inc(&self) {
+    /// One more item done; failures are counted in the message.
+    pub fn inc(&self, ok: bool) {
         if let Some(b) = &self.bar {
+            if !ok {
+                let n = self
+                    .failed
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    + 1;
+                b.set_message(format!("migrating ({n} failed)"));
+            }
             b.inc(1);
         }
     }

@@ -296,6 +296,8 @@ pub enum ApplyError {
         now: String,
         expected: String,
     },
+    #[error("interrupted before this file was changed")]
+    Interrupted,
     #[error("{0}")]
     Other(#[from] anyhow::Error),
 }

@@ -156,7 +156,8 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     run.sync()?;
 
     progress.bar(files.len() as u64, "migrating");
-    let outcomes = engine::apply_all(&files, threads, &|| progress.inc());
+    engine::stop_on_signals();
+    let outcomes = engine::apply_all(&files, threads, &|ok| progress.inc(ok));
     progress.clear();
     let mut applied = 0;
     let mut already = 0;
@@ -197,8 +198,18 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         )?;
     }
     out.flush()?;
+    let interrupted = outcomes
+        .iter()
+        .filter(|o| matches!(o.result, Err(ApplyError::Interrupted)))
+        .count();
     if !args.json {
         print_result_table(&outcomes, &failures, summary.repos_unchanged);
+        if interrupted > 0 {
+            output::warn(format!(
+                "interrupted: {} not changed; rerun to finish, or undo the run",
+                output::count(interrupted, "file", "files")
+            ));
+        }
         output::note(format!(
             "run {} (undo it with: git-https undo --run {})",
             run.id, run.id
@@ -222,6 +233,8 @@ struct Summary {
     leaks: usize,
     listed: usize,
     warnings: usize,
+    /// Rules that would undo the migration, with how many URLs each turns back.
+    undoing_rules: BTreeMap<String, usize>,
     failed: usize,
 }
 
@@ -237,6 +250,7 @@ impl Summary {
             leaks: 0,
             listed: 0,
             warnings: 0,
+            undoing_rules: BTreeMap::new(),
             failed,
         };
         for o in observed {
@@ -246,6 +260,9 @@ impl Summary {
                 s.repos_unchanged += 1;
             }
             s.warnings += o.plan.warnings.len();
+            for w in &o.plan.warnings {
+                *s.undoing_rules.entry(w.rule.clone()).or_default() += 1;
+            }
             for i in &o.plan.items {
                 match &i.outcome {
                     Outcome::Change { new } => {
@@ -298,6 +315,14 @@ impl Summary {
         if recursive {
             for (reason, n) in &self.skipped {
                 output::note(format!("  left alone ×{n}: {reason}"));
+            }
+        }
+        if recursive {
+            for (rule, n) in &self.undoing_rules {
+                output::warn(format!(
+                    "{rule} turns {} back into non-HTTPS URLs",
+                    output::count(*n, "migrated URL", "migrated URLs")
+                ));
             }
         }
         if self.leaks > 0 {
@@ -369,7 +394,10 @@ fn show_plan(
                 output::json_line(out, &rec)?;
             }
             for w in &o.plan.warnings {
-                output::json_line(out, &json!({"type": "warning", "repo": repo, "message": w}))?;
+                output::json_line(
+                    out,
+                    &json!({"type": "warning", "repo": repo, "message": w.to_string()}),
+                )?;
             }
             continue;
         }
@@ -462,6 +490,7 @@ fn print_result_table(
 ) {
     let mut migrated = (0usize, 0usize);
     let mut already = 0usize;
+    let mut interrupted = 0usize;
     let mut failed: Vec<String> = Vec::new();
     for o in outcomes {
         match &o.result {
@@ -472,6 +501,7 @@ fn print_result_table(
                 }
                 already += a.already;
             }
+            Err(ApplyError::Interrupted) => interrupted += 1,
             Err(e) => failed.push(match e {
                 ApplyError::Other(e) => format!("{}: {e:#}", o.repo.display()),
                 e => e.to_string(),
@@ -491,6 +521,7 @@ fn print_result_table(
         ),
         ("nothing to do", unchanged, String::new()),
         ("failed", failed.len() + read_failures.len(), String::new()),
+        ("not reached", interrupted, String::from("(interrupted)")),
     ];
     output::note(format!("{:<14} {:>7}", "outcome", "repos"));
     for (name, n, extra) in rows {

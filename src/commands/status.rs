@@ -277,6 +277,6 @@ fn repo_json(o: &Observed) -> Value {
         "config": o.repo.config,
         "remotes": remotes,
         "submodules": submodules,
-        "warnings": o.plan.warnings,
+        "warnings": o.plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
     })
 }

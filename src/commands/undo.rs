@@ -135,7 +135,8 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         }
     }
     undo.sync()?;
-    let outcomes = engine::apply_all(&files, engine::thread_count(None), &|| {});
+    engine::stop_on_signals();
+    let outcomes = engine::apply_all(&files, engine::thread_count(None), &|_| {});
     let mut restored = 0;
     let mut failed = Vec::new();
     let mut ok_repos = Vec::new();
