@@ -519,3 +519,82 @@ fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_every
     s.run(s.path(), &["undo", "--last", "--yes"]).ok();
     assert_eq!(snapshot(&code), before);
 }
+
+#[test]
+fn sigterm_mid_run_stops_between_files_and_leaves_no_lock() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    for i in 0..1500 {
+        fleet.make(
+            &s,
+            &format!("code/o{}/r{i}", i % 20),
+            &[("origin", &format!("git@github.com:o/r{i}.git"))],
+        );
+    }
+    let code = s.path().join("code");
+    let before = snapshot(&code);
+    let runs_dir = s.state_dir().join("runs");
+    let mut stopped = None;
+    for _ in 0..5 {
+        let child = std::process::Command::new(BIN)
+            .args(["migrate", "-r", "code", "--yes", "--jobs", "1"])
+            .current_dir(s.path())
+            .env("HOME", &s.home)
+            .env("XDG_STATE_HOME", s.home.join(".local/state"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        loop {
+            let found = fs::read_dir(&runs_dir)
+                .ok()
+                .and_then(|rd| rd.flatten().map(|e| e.path()).max());
+            if found.is_some_and(|p| {
+                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"change\""))
+            }) {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        if stderr.contains("interrupted:") {
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            stopped = Some(stderr);
+            break;
+        }
+        s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    }
+    let stderr = stopped.expect("SIGTERM never landed mid-run");
+    assert!(stderr.contains("not reached"), "{stderr}");
+    for (path, old) in &before {
+        assert!(
+            !path.with_extension("lock").exists(),
+            "a lock was left at {}",
+            path.display()
+        );
+        let now = fs::read(path).unwrap();
+        if now != *old {
+            assert!(
+                String::from_utf8(now)
+                    .unwrap()
+                    .contains("\turl = https://github.com/o/r")
+            );
+        }
+    }
+    let runs = s.run(s.path(), &["runs", "--json"]).ok().json_lines();
+    assert!(
+        runs.last().unwrap()["failed"].as_u64().unwrap() > 0,
+        "the journal records the files not reached"
+    );
+    s.run(s.path(), &["migrate", "-r", "code", "--yes"]).ok();
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert_eq!(snapshot(&code), before);
+}

@@ -117,6 +117,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         return Ok(error::FAILURE);
     }
 
+    engine::stop_on_signals();
     // Journal every change, synced, before the first config is touched.
     let journal = Journal::new(&env.state_dir());
     let paths: Vec<String> = selected
@@ -156,7 +157,6 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     run.sync()?;
 
     progress.bar(files.len() as u64, "migrating");
-    engine::stop_on_signals();
     let outcomes = engine::apply_all(&files, threads, &|ok| progress.inc(ok));
     progress.clear();
     let mut applied = 0;

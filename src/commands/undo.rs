@@ -118,6 +118,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         return Ok(error::FAILURE);
     }
 
+    engine::stop_on_signals();
     let mut undo = journal.begin("undo", &run.paths, Some(&run.id))?;
     let time = now();
     for f in &files {
@@ -135,7 +136,6 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         }
     }
     undo.sync()?;
-    engine::stop_on_signals();
     let outcomes = engine::apply_all(&files, engine::thread_count(None), &|_| {});
     let mut restored = 0;
     let mut failed = Vec::new();
