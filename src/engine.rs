@@ -90,37 +90,50 @@ pub struct Observed {
     pub rewrites: Rewrites,
 }
 
-/// Reads and plans every repository in parallel; a repository that cannot be read is a
-/// failure with its reason, and the others go on.
-pub fn observe(repos: Vec<Repo>, ctx: &Ctx, threads: usize) -> (Vec<Observed>, Vec<Failure>) {
+/// Reads and plans the repositories in parallel, `batch` at a time, handing each batch's
+/// results to `sink` in order; a repository that cannot be read is a failure with its reason,
+/// and the others go on. Only one batch is in memory at a time.
+pub fn observe_batches(
+    repos: Vec<Repo>,
+    ctx: &Ctx,
+    threads: usize,
+    batch: usize,
+    mut sink: impl FnMut(Vec<Result<Observed, Failure>>) -> Result<()>,
+) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    let work = || {
-        repos
-            .into_par_iter()
-            .map(|r| {
-                observe_one(&r, ctx).map_err(|e| Failure {
-                    path: r.root.clone(),
-                    error: format!("{e:#}"),
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    let results = match &pool {
-        Ok(p) => p.install(work),
-        Err(_) => work(),
-    };
-    let mut ok = Vec::new();
-    let mut failed = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => ok.push(o),
-            Err(f) => failed.push(f),
-        }
+    let mut repos = repos.into_iter().peekable();
+    while repos.peek().is_some() {
+        let chunk: Vec<Repo> = repos.by_ref().take(batch.max(1)).collect();
+        let work = || {
+            chunk
+                .into_par_iter()
+                .map(|r| observe_one(r, ctx))
+                .collect::<Vec<_>>()
+        };
+        let results = match &pool {
+            Ok(p) => p.install(work),
+            Err(_) => work(),
+        };
+        sink(results)?;
     }
-    (ok, failed)
+    Ok(())
 }
 
-fn observe_one(repo: &Repo, ctx: &Ctx) -> Result<Observed> {
+fn observe_one(repo: Repo, ctx: &Ctx) -> Result<Observed, Failure> {
+    match plan_repo(&repo, ctx) {
+        Ok((plan, rewrites)) => Ok(Observed {
+            repo,
+            plan,
+            rewrites,
+        }),
+        Err(e) => Err(Failure {
+            path: repo.root,
+            error: format!("{e:#}"),
+        }),
+    }
+}
+
+fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
     let parsed = repo::read_config(&repo.config)?;
     let mut slots = repo::slots_of(FileKind::Config, &parsed.entries);
     let gitmodules = repo
@@ -135,11 +148,7 @@ fn observe_one(repo: &Repo, ctx: &Ctx) -> Result<Observed> {
         rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
     };
     let plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
-    Ok(Observed {
-        repo: repo.clone(),
-        plan,
-        rewrites,
-    })
+    Ok((plan, rewrites))
 }
 
 /// One file's edits.

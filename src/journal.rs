@@ -2,8 +2,10 @@
 //! written and synced **before** any config is touched, so an undo (or a rerun) can finish
 //! whatever a killed run left.
 //!
-//! Records (`type` field): `run` (header), `change` (one per value), `result` (one per file
-//! after applying), `end` (a run that finished), `undone` (a later undo, whole or per repo).
+//! Records (`type` field): `run` (header), `change` (one per value), `applying` (the plan was
+//! confirmed), `result` (one per file after applying), `end` (a run that finished), `undone`
+//! (a later undo, whole or per repo). A run without `applying` changed nothing: its process
+//! was killed while planning.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,6 +17,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
+use crate::engine::FileEdits;
 use crate::plan::FileKind;
 use crate::repo::Edit;
 
@@ -34,6 +37,10 @@ pub enum Record {
         reverts: Option<String>,
     },
     Change(ChangeRecord),
+    /// The plan above was confirmed; configs are touched only after this record is synced.
+    Applying {
+        time: String,
+    },
     Result {
         repo: String,
         file: String,
@@ -92,10 +99,21 @@ pub struct Journal {
     dir: PathBuf,
 }
 
-/// A run being written.
+/// A run being written. Dropped without [`RunWriter::keep`], its file is deleted: a plan that
+/// was never confirmed is not a run.
 pub struct RunWriter {
     pub id: String,
     out: BufWriter<fs::File>,
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for RunWriter {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
 }
 
 impl RunWriter {
@@ -105,11 +123,17 @@ impl RunWriter {
         Ok(())
     }
 
-    /// Flushes and syncs: after this the records survive a crash.
-    pub fn sync(&mut self) -> Result<()> {
+    /// From now on the run stays in the journal.
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+
+    /// Flushes and syncs: after this the records survive a crash. Returns the file's length.
+    pub fn sync(&mut self) -> Result<u64> {
         self.out.flush()?;
-        self.out.get_ref().sync_data()?;
-        Ok(())
+        let f = self.out.get_ref();
+        f.sync_data()?;
+        Ok(f.metadata()?.len())
     }
 }
 
@@ -125,6 +149,8 @@ pub struct Run {
     /// Files the run could not change (so there is nothing there to undo).
     pub failed_files: Vec<String>,
     pub failed: usize,
+    /// Whether configs may have been touched (the plan was confirmed).
+    pub applying: bool,
     pub finished: bool,
     /// Repositories undone one by one, or `None` in the set for the whole run.
     pub undone: Vec<Option<String>>,
@@ -200,6 +226,8 @@ impl Journal {
         let mut w = RunWriter {
             id: id.clone(),
             out: BufWriter::new(f),
+            path,
+            keep: false,
         };
         w.record(&Record::Run {
             run: id,
@@ -226,6 +254,51 @@ impl Journal {
         Ok(())
     }
 
+    /// The changes of run `id` within its first `len` bytes, grouped per file in the order
+    /// they were planned (a file's changes are written together), read lazily.
+    pub fn read_plan(
+        &self,
+        id: &str,
+        len: u64,
+    ) -> Result<impl Iterator<Item = Result<FileEdits>> + use<>> {
+        let path = self.path(id);
+        let f = fs::File::open(&path)
+            .with_context(|| format!("cannot read journal {}", path.display()))?;
+        let mut lines = std::io::BufReader::new(std::io::Read::take(f, len)).lines();
+        let mut pending: Option<FileEdits> = None;
+        Ok(std::iter::from_fn(move || {
+            loop {
+                let Some(line) = lines.next() else {
+                    return pending.take().map(Ok);
+                };
+                let rec = match line
+                    .map_err(anyhow::Error::from)
+                    .and_then(|l| Ok(serde_json::from_str::<Record>(&l)?))
+                {
+                    Ok(Record::Change(c)) => c,
+                    Ok(_) => continue,
+                    Err(e) => {
+                        return Some(Err(e.context(format!("bad record in {}", path.display()))));
+                    }
+                };
+                match &mut pending {
+                    Some(p) if p.path.as_os_str() == rec.file.as_str() => p.edits.push(rec.edit),
+                    _ => {
+                        let next = FileEdits {
+                            repo: rec.repo.into(),
+                            kind: rec.file_kind,
+                            path: rec.file.into(),
+                            edits: vec![rec.edit],
+                        };
+                        if let Some(done) = pending.replace(next) {
+                            return Some(Ok(done));
+                        }
+                    }
+                }
+            }
+        }))
+    }
+
     pub fn load(&self, id: &str) -> Result<Run> {
         let path = self.path(id);
         let f = fs::File::open(&path)
@@ -239,6 +312,7 @@ impl Journal {
             changes: Vec::new(),
             failed_files: Vec::new(),
             failed: 0,
+            applying: false,
             finished: false,
             undone: Vec::new(),
         };
@@ -275,6 +349,7 @@ impl Journal {
                     run.failed_files.push(file);
                 }
                 Record::Result { .. } => {}
+                Record::Applying { .. } => run.applying = true,
                 Record::End { .. } => run.finished = true,
                 Record::Undone { repo, .. } => run.undone.push(repo),
             }
@@ -336,6 +411,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::new(dir.path());
         let mut w = j.begin("migrate", &["/x".into()], None).unwrap();
+        w.keep();
         let id = w.id.clone();
         w.record(&change(&id, "/a")).unwrap();
         w.record(&change(&id, "/b")).unwrap();
@@ -369,10 +445,42 @@ mod tests {
     }
 
     #[test]
+    fn an_unconfirmed_plan_leaves_no_run_and_a_plan_reads_back_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let w = j.begin("migrate", &[], None).unwrap();
+        drop(w);
+        assert!(j.runs().unwrap().is_empty());
+        let mut w = j.begin("migrate", &[], None).unwrap();
+        w.keep();
+        let id = w.id.clone();
+        for repo in ["/a", "/a", "/b"] {
+            w.record(&change(&id, repo)).unwrap();
+        }
+        let len = w.sync().unwrap();
+        w.record(&Record::End {
+            time: now(),
+            changed: 3,
+            failed: 0,
+        })
+        .unwrap();
+        w.sync().unwrap();
+        let files: Vec<FileEdits> = j
+            .read_plan(&id, len)
+            .unwrap()
+            .collect::<Result<_>>()
+            .unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!((files[0].edits.len(), files[1].edits.len()), (2, 1));
+        assert_eq!(files[1].path, PathBuf::from("/b/.git/config"));
+    }
+
+    #[test]
     fn a_torn_last_line_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::new(dir.path());
         let mut w = j.begin("migrate", &[], None).unwrap();
+        w.keep();
         let id = w.id.clone();
         w.record(&change(&id, "/a")).unwrap();
         w.sync().unwrap();

@@ -433,10 +433,15 @@ fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
         .filter(|i| !taken.iter().any(|(t, _)| t == i))
         .collect();
     let value = |i: usize| entries[i].value.as_deref().unwrap_or_default();
-    if let Some(&i) = same.get(edit.index).filter(|&&i| value(i) == edit.old) {
+    // A planned old value that held credentials is journaled redacted; it still names its entry.
+    let is_old = |i: usize| {
+        value(i) == edit.old
+            || (edit.old.contains("***") && crate::url::redact(value(i)) == edit.old)
+    };
+    if let Some(&i) = same.get(edit.index).filter(|&&i| is_old(i)) {
         return Found::Old(i);
     }
-    if let Some(&i) = same.iter().find(|&&i| value(i) == edit.old) {
+    if let Some(&i) = same.iter().find(|&&i| is_old(i)) {
         return Found::Old(i);
     }
     if same.iter().any(|&i| value(i) == edit.new) {

@@ -443,7 +443,7 @@ fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_every
     let before = snapshot(&code);
     let runs_dir = s.state_dir().join("runs");
 
-    // Kill as soon as the journal shows the plan, i.e. while configs are being rewritten.
+    // Kill as soon as the journal shows the plan confirmed, i.e. while configs are being rewritten.
     let mut killed_mid_run = false;
     for delay_ms in [0u64, 5, 20] {
         let mut child = std::process::Command::new(BIN)
@@ -461,9 +461,9 @@ fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_every
             let found = fs::read_dir(&runs_dir)
                 .ok()
                 .and_then(|rd| rd.flatten().map(|e| e.path()).max());
-            if let Some(p) = found
-                .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"change\"")))
-            {
+            if let Some(p) = found.filter(|p| {
+                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\""))
+            }) {
                 break p;
             }
             std::thread::sleep(Duration::from_micros(200));
@@ -552,7 +552,7 @@ fn sigterm_mid_run_stops_between_files_and_leaves_no_lock() {
                 .ok()
                 .and_then(|rd| rd.flatten().map(|e| e.path()).max());
             if found.is_some_and(|p| {
-                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"change\""))
+                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\""))
             }) {
                 break;
             }

@@ -278,7 +278,8 @@ fn migrate_without_a_terminal_needs_yes_and_dry_run_changes_nothing() {
     assert_eq!(lines.last().unwrap()["type"], "summary");
     assert_eq!(lines.last().unwrap()["planned"], 1);
     assert_eq!(s.config(&repo), before);
-    assert!(!s.state_dir().exists(), "a dry run writes no journal");
+    // Neither the refused run nor the dry run left a run in the journal.
+    assert_eq!(s.run(&repo, &["runs", "--json"]).ok().stdout, "");
 }
 
 #[test]

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 
 use crate::cli::MigrateArgs;
+use crate::commands::status::report_failure;
 use crate::engine::{self, Ctx, FileEdits, FileOutcome, Observed};
 use crate::env::Env;
 use crate::error::{self, with_hint};
@@ -15,9 +17,13 @@ use crate::journal::{ChangeRecord, Journal, Record, now};
 use crate::output;
 use crate::plan::{self, Outcome};
 use crate::prompt;
-use crate::repo::{self, ApplyError};
+use crate::repo::{self, ApplyError, Edit};
 use crate::settings;
 use crate::url::{self, redact};
+
+/// Repositories planned (and files applied) per batch: memory stays flat however many
+/// repositories a run has.
+const BATCH: usize = 512;
 
 pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     let hosts = settings::load_host_rules(env, &args.map.maps)?;
@@ -40,43 +46,66 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     };
     let threads = engine::thread_count(args.selection.jobs);
     progress.spin(&format!(
-        "reading {}",
+        "planning {}",
         output::count(selected.repos.len(), "repository", "repositories")
     ));
-    let (observed, mut failures) = engine::observe(selected.repos, &ctx, threads);
-    failures.extend(selected.failures);
-    progress.clear();
-    if !recursive {
-        if let Some(f) = failures.first() {
-            bail!("{}", f.line());
-        }
-        if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
-            if !o
-                .plan
-                .items
-                .iter()
-                .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
-            {
-                bail!("no remote named '{name}' in {}", o.repo.root.display());
+
+    // The plan goes into the run's journal as it is made (not into memory); the file is
+    // deleted again unless the plan is confirmed.
+    let journal = Journal::new(&env.state_dir());
+    let paths: Vec<String> = selected
+        .roots
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut spool = if args.dry_run {
+        None
+    } else {
+        Some(journal.begin("migrate", &paths, None)?)
+    };
+    let mut failures = selected.failures;
+    let mut summary = Summary::default();
+    let mut out = output::stdout();
+    for f in &failures {
+        report_failure(&mut out, f, args.json)?;
+    }
+    let time = now();
+    engine::observe_batches(selected.repos, &ctx, threads, BATCH, |batch| {
+        for result in batch {
+            let o = match result {
+                Ok(o) => o,
+                Err(f) if !recursive => bail!("{}", f.line()),
+                Err(f) => {
+                    report_failure(&mut out, &f, args.json)?;
+                    failures.push(f);
+                    continue;
+                }
+            };
+            if let (false, Some(name)) = (recursive, &args.remote) {
+                if !o
+                    .plan
+                    .items
+                    .iter()
+                    .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
+                {
+                    bail!("no remote named '{name}' in {}", o.repo.root.display());
+                }
+            }
+            summary.add(&o);
+            show_plan(&mut out, &o, &args, recursive)?;
+            if let Some(run) = &mut spool {
+                for f in engine::edits_of(&o) {
+                    summary.files += 1;
+                    for e in f.edits {
+                        run.record(&change_record(&run.id, &time, &f.repo, &f.path, f.kind, e))?;
+                    }
+                }
             }
         }
-    }
-
-    let mut out = output::stdout();
-    let files: Vec<FileEdits> = observed.iter().flat_map(engine::edits_of).collect();
-    let summary = Summary::of(&observed, failures.len());
-    show_plan(&mut out, &observed, &args, recursive)?;
-    for f in &failures {
-        if args.json {
-            output::json_line(
-                &mut out,
-                &json!({"type": "failure", "path": f.path, "error": f.error}),
-            )?;
-        } else {
-            out.flush()?;
-            output::error_line(f.line());
-        }
-    }
+        Ok(())
+    })?;
+    summary.failed = failures.len();
+    progress.clear();
     out.flush()?;
     if !args.json {
         summary.print_plan(recursive);
@@ -86,13 +115,14 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     } else {
         error::FAILURE
     };
-    if files.is_empty() || args.dry_run {
+    let planned = summary.planned();
+    if planned == 0 || args.dry_run {
         if args.json {
             output::json_line(
                 &mut out,
-                &summary.json(None, args.dry_run, 0, 0, failures.len()),
+                &summary.json(None, args.dry_run, &Tally::default()),
             )?;
-        } else if files.is_empty() {
+        } else if planned == 0 {
             output::note("nothing to change");
         } else {
             output::note("dry run: nothing changed");
@@ -100,10 +130,9 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         out.flush()?;
         return Ok(failed_exit);
     }
-    let n = files.iter().map(|f| f.edits.len()).sum::<usize>();
     let question = format!(
         "Rewrite {} in {}?",
-        output::count(n, "URL", "URLs"),
+        output::count(planned, "URL", "URLs"),
         output::count(summary.repos_to_change, "repository", "repositories")
     );
     if !args.yes && !prompt::confirm(env, &question)? {
@@ -118,32 +147,8 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     }
 
     engine::stop_on_signals();
-    // Journal every change, synced, before the first config is touched.
-    let journal = Journal::new(&env.state_dir());
-    let paths: Vec<String> = selected
-        .roots
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let mut run = journal.begin("migrate", &paths, None)?;
-    let time = now();
-    for f in &files {
-        for e in &f.edits {
-            let redacted = url::parse(&e.old).is_ok_and(|p| p.leaks_credentials());
-            let mut edit = e.clone();
-            edit.old = redact(&e.old);
-            run.record(&Record::Change(ChangeRecord {
-                run: run.id.clone(),
-                time: time.clone(),
-                repo: f.repo.display().to_string(),
-                file: f.path.display().to_string(),
-                file_kind: f.kind,
-                key: format!("{}.{}.{}", e.section, e.subsection, e.name),
-                edit,
-                redacted,
-            }))?;
-        }
-    }
+    let mut run = spool.expect("a plan is spooled unless --dry-run");
+    run.keep();
     // Repositories that could not be read belong in the run's count of failures too.
     for f in &failures {
         let path = f.path.display().to_string();
@@ -154,75 +159,158 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             error: Some(f.line()),
         })?;
     }
+    // Every change is on disk before the first config is touched.
+    let plan_end = run.sync()?;
+    run.record(&Record::Applying { time: now() })?;
     run.sync()?;
 
-    progress.bar(files.len() as u64, "migrating");
-    let outcomes = engine::apply_all(&files, threads, &|ok| progress.inc(ok));
-    progress.clear();
-    let mut applied = 0;
-    let mut already = 0;
-    let mut failed_files = 0;
-    for o in &outcomes {
-        let error = o.result.as_ref().err().map(ToString::to_string);
-        run.record(&Record::Result {
-            repo: o.repo.display().to_string(),
-            file: o.path.display().to_string(),
-            ok: error.is_none(),
-            error: error.clone(),
-        })?;
-        match &o.result {
-            Ok(a) => {
-                applied += a.written;
-                already += a.already;
-            }
-            Err(_) => failed_files += 1,
+    progress.bar(summary.files as u64, "migrating");
+    let mut tally = Tally::default();
+    let mut plan = journal.read_plan(&run.id, plan_end)?.peekable();
+    while plan.peek().is_some() {
+        let batch = plan
+            .by_ref()
+            .take(BATCH)
+            .collect::<Result<Vec<FileEdits>>>()?;
+        let outcomes = engine::apply_all(&batch, threads, &|ok| progress.inc(ok));
+        for o in &outcomes {
+            let error = o.result.as_ref().err().map(ToString::to_string);
+            run.record(&Record::Result {
+                repo: o.repo.display().to_string(),
+                file: o.path.display().to_string(),
+                ok: error.is_none(),
+                error,
+            })?;
+            tally.add(o);
+            report_outcome(&mut out, o, args.json)?;
         }
-        report_outcome(&mut out, o, args.json)?;
     }
+    progress.clear();
     run.record(&Record::End {
         time: now(),
-        changed: applied,
-        failed: failed_files,
+        changed: tally.written,
+        failed: tally.failed.len() + failures.len(),
     })?;
     run.sync()?;
     if args.json {
-        output::json_line(
-            &mut out,
-            &summary.json(
-                Some(&run.id),
-                false,
-                applied,
-                already,
-                failures.len() + failed_files,
-            ),
-        )?;
+        output::json_line(&mut out, &summary.json(Some(&run.id), false, &tally))?;
     }
     out.flush()?;
-    let interrupted = outcomes
-        .iter()
-        .filter(|o| matches!(o.result, Err(ApplyError::Interrupted)))
-        .count();
     if !args.json {
-        print_result_table(&outcomes, &failures, summary.repos_unchanged);
-        if interrupted > 0 {
-            output::warn(format!(
-                "interrupted: {} not changed; rerun to finish, or undo the run",
-                output::count(interrupted, "file", "files")
-            ));
-        }
+        tally.print(failures.len(), summary.repos_unchanged);
         output::note(format!(
             "run {} (undo it with: git-https undo --run {})",
             run.id, run.id
         ));
     }
-    Ok(if failures.is_empty() && failed_files == 0 {
-        error::OK
-    } else {
-        error::FAILURE
+    Ok(
+        if failures.is_empty() && tally.failed.is_empty() && tally.interrupted == 0 {
+            error::OK
+        } else {
+            error::FAILURE
+        },
+    )
+}
+
+/// The journal's record of one planned change. An old value that held credentials is kept
+/// redacted (so it cannot be restored, and the journal never holds a secret).
+fn change_record(
+    run: &str,
+    time: &str,
+    repo: &Path,
+    file: &Path,
+    kind: plan::FileKind,
+    mut edit: Edit,
+) -> Record {
+    let redacted = url::parse(&edit.old).is_ok_and(|p| p.leaks_credentials());
+    edit.old = redact(&edit.old);
+    Record::Change(ChangeRecord {
+        run: run.to_string(),
+        time: time.to_string(),
+        repo: repo.display().to_string(),
+        file: file.display().to_string(),
+        file_kind: kind,
+        key: format!("{}.{}.{}", edit.section, edit.subsection, edit.name),
+        edit,
+        redacted,
     })
 }
 
+/// What applying came to, file by file.
+#[derive(Default)]
+struct Tally {
+    repos_migrated: usize,
+    written: usize,
+    already: usize,
+    interrupted: usize,
+    failed: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, o: &FileOutcome<'_>) {
+        match &o.result {
+            Ok(a) => {
+                self.repos_migrated += usize::from(a.written > 0);
+                self.written += a.written;
+                self.already += a.already;
+            }
+            Err(ApplyError::Interrupted) => self.interrupted += 1,
+            Err(ApplyError::Other(e)) => self.failed.push(format!("{}: {e:#}", o.repo.display())),
+            Err(e) => self.failed.push(e.to_string()),
+        }
+    }
+
+    /// The final table by outcome, then one line per failure.
+    fn print(&self, unreadable: usize, unchanged: usize) {
+        output::note(format!("{:<14} {:>7}", "outcome", "repos"));
+        let row = |name: &str, n: String, extra: String| {
+            output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)))
+        };
+        if self.repos_migrated > 0 {
+            row(
+                "migrated",
+                self.repos_migrated.to_string(),
+                output::count(self.written, "URL", "URLs") + " rewritten",
+            );
+        }
+        if self.already > 0 {
+            row(
+                "already done",
+                "-".into(),
+                output::count(self.already, "URL", "URLs") + " already had the new value",
+            );
+        }
+        if unchanged > 0 {
+            row("nothing to do", unchanged.to_string(), String::new());
+        }
+        if !self.failed.is_empty() || unreadable > 0 {
+            row(
+                "failed",
+                (self.failed.len() + unreadable).to_string(),
+                String::new(),
+            );
+        }
+        if self.interrupted > 0 {
+            row(
+                "not reached",
+                self.interrupted.to_string(),
+                "(interrupted)".into(),
+            );
+        }
+        for f in &self.failed {
+            output::error_line(f);
+        }
+        if self.interrupted > 0 {
+            output::warn(format!(
+                "interrupted: {} not changed; rerun to finish, or undo the run",
+                output::count(self.interrupted, "file", "files")
+            ));
+        }
+    }
+}
+
 /// Counts for the plan summary.
+#[derive(Default)]
 struct Summary {
     repos: usize,
     repos_to_change: usize,
@@ -236,53 +324,44 @@ struct Summary {
     /// Rules that would undo the migration, with how many URLs each turns back.
     undoing_rules: BTreeMap<String, usize>,
     failed: usize,
+    /// Files with planned changes.
+    files: usize,
 }
 
 impl Summary {
-    fn of(observed: &[Observed], failed: usize) -> Summary {
-        let mut s = Summary {
-            repos: observed.len(),
-            repos_to_change: 0,
-            repos_unchanged: 0,
-            by_host: BTreeMap::new(),
-            already_https: 0,
-            skipped: BTreeMap::new(),
-            leaks: 0,
-            listed: 0,
-            warnings: 0,
-            undoing_rules: BTreeMap::new(),
-            failed,
-        };
-        for o in observed {
-            if o.plan.change_count() > 0 {
-                s.repos_to_change += 1;
-            } else {
-                s.repos_unchanged += 1;
-            }
-            s.warnings += o.plan.warnings.len();
-            for w in &o.plan.warnings {
-                *s.undoing_rules.entry(w.rule.clone()).or_default() += 1;
-            }
-            for i in &o.plan.items {
-                match &i.outcome {
-                    Outcome::Change { new } => {
-                        let host = ::url::Url::parse(new)
-                            .ok()
-                            .and_then(|u| u.host_str().map(str::to_string))
-                            .unwrap_or_default();
-                        *s.by_host.entry(host).or_default() += 1;
-                    }
-                    Outcome::AlreadyHttps => s.already_https += 1,
-                    Outcome::Skipped { reason } => {
-                        *s.skipped.entry(reason.clone()).or_default() += 1
-                    }
-                    Outcome::Leak { .. } => s.leaks += 1,
-                    Outcome::Listed { .. } => s.listed += 1,
-                    Outcome::Filtered => {}
+    fn add(&mut self, o: &Observed) {
+        self.repos += 1;
+        if o.plan.change_count() > 0 {
+            self.repos_to_change += 1;
+        } else {
+            self.repos_unchanged += 1;
+        }
+        self.warnings += o.plan.warnings.len();
+        for w in &o.plan.warnings {
+            *self.undoing_rules.entry(w.rule.clone()).or_default() += 1;
+        }
+        for i in &o.plan.items {
+            match &i.outcome {
+                Outcome::Change { new } => {
+                    let host = ::url::Url::parse(new)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                        .unwrap_or_default();
+                    *self.by_host.entry(host).or_default() += 1;
                 }
+                Outcome::AlreadyHttps => self.already_https += 1,
+                Outcome::Skipped { reason } => {
+                    *self.skipped.entry(reason.clone()).or_default() += 1
+                }
+                Outcome::Leak { .. } => self.leaks += 1,
+                Outcome::Listed { .. } => self.listed += 1,
+                Outcome::Filtered => {}
             }
         }
-        s
+    }
+
+    fn planned(&self) -> usize {
+        self.by_host.values().sum()
     }
 
     fn print_plan(&self, recursive: bool) {
@@ -339,40 +418,34 @@ impl Summary {
         }
     }
 
-    fn json(
-        &self,
-        run: Option<&str>,
-        dry_run: bool,
-        changed: usize,
-        already: usize,
-        failed: usize,
-    ) -> serde_json::Value {
+    fn json(&self, run: Option<&str>, dry_run: bool, tally: &Tally) -> serde_json::Value {
         json!({
             "type": "summary",
             "run": run,
             "dry_run": dry_run,
             "repos": self.repos,
             "repos_to_change": self.repos_to_change,
-            "planned": self.by_host.values().sum::<usize>(),
+            "planned": self.planned(),
             "by_host": self.by_host,
-            "changed": changed,
-            "already": already,
+            "changed": tally.written,
+            "already": tally.already,
             "already_https": self.already_https,
             "skipped": self.skipped.values().sum::<usize>(),
             "leaks": self.leaks,
             "warnings": self.warnings,
-            "failed": failed,
+            "failed": self.failed + tally.failed.len(),
+            "interrupted": tally.interrupted,
         })
     }
 }
 
 fn show_plan(
     out: &mut impl Write,
-    observed: &[Observed],
+    o: &Observed,
     args: &MigrateArgs,
     recursive: bool,
 ) -> std::io::Result<()> {
-    for o in observed {
+    {
         let repo = o.repo.root.display().to_string();
         if args.json {
             for i in &o.plan.items {
@@ -399,7 +472,7 @@ fn show_plan(
                     &json!({"type": "warning", "repo": repo, "message": w.to_string()}),
                 )?;
             }
-            continue;
+            return Ok(());
         }
         let interesting: Vec<_> = o
             .plan
@@ -408,7 +481,7 @@ fn show_plan(
             .filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps))
             .collect();
         if (recursive && !args.dry_run) || interesting.is_empty() && o.plan.warnings.is_empty() {
-            continue;
+            return Ok(());
         }
         writeln!(out, "{}", output::heading(&repo))?;
         for i in interesting {
@@ -481,61 +554,4 @@ fn report_outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> std:
         )?;
     }
     Ok(())
-}
-
-fn print_result_table(
-    outcomes: &[FileOutcome<'_>],
-    read_failures: &[crate::discover::Failure],
-    unchanged: usize,
-) {
-    let mut migrated = (0usize, 0usize);
-    let mut already = 0usize;
-    let mut interrupted = 0usize;
-    let mut failed: Vec<String> = Vec::new();
-    for o in outcomes {
-        match &o.result {
-            Ok(a) => {
-                if a.written > 0 {
-                    migrated.0 += 1;
-                    migrated.1 += a.written;
-                }
-                already += a.already;
-            }
-            Err(ApplyError::Interrupted) => interrupted += 1,
-            Err(e) => failed.push(match e {
-                ApplyError::Other(e) => format!("{}: {e:#}", o.repo.display()),
-                e => e.to_string(),
-            }),
-        }
-    }
-    let rows = [
-        (
-            "migrated",
-            migrated.0,
-            output::count(migrated.1, "URL", "URLs") + " rewritten",
-        ),
-        (
-            "already done",
-            0,
-            output::count(already, "URL", "URLs") + " already had the new value",
-        ),
-        ("nothing to do", unchanged, String::new()),
-        ("failed", failed.len() + read_failures.len(), String::new()),
-        ("not reached", interrupted, String::from("(interrupted)")),
-    ];
-    output::note(format!("{:<14} {:>7}", "outcome", "repos"));
-    for (name, n, extra) in rows {
-        if n == 0 && (name != "already done" || already == 0) {
-            continue;
-        }
-        let n = if name == "already done" {
-            String::from("-")
-        } else {
-            n.to_string()
-        };
-        output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)));
-    }
-    for f in failed {
-        output::error_line(f);
-    }
 }

@@ -14,6 +14,8 @@ use crate::output;
 fn state(r: &Run) -> &'static str {
     if r.command == "undo" {
         "-"
+    } else if !r.applying {
+        "not applied"
     } else if r.fully_undone() {
         "undone"
     } else if !r.undone.is_empty() {

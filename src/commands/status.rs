@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
+use crate::discover::Failure;
 use crate::engine::{self, Ctx, Observed};
 use crate::env::Env;
 use crate::error;
@@ -33,58 +34,59 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         opts,
     };
     let threads = engine::thread_count(args.selection.jobs);
-    let (observed, mut failures) = engine::observe(selected.repos, &ctx, threads);
-    failures.extend(selected.failures);
-    if !args.selection.recursive {
-        if let (Some(name), Some(o)) = (&args.remote, observed.first()) {
-            if !o
-                .plan
-                .items
-                .iter()
-                .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
-            {
-                bail!("no remote named '{name}' in {}", o.repo.root.display());
+    let recursive = args.selection.recursive;
+    let mut failures = selected.failures;
+    let mut out = output::stdout();
+    for f in &failures {
+        report_failure(&mut out, f, args.json)?;
+    }
+    let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
+    engine::observe_batches(selected.repos, &ctx, threads, 512, |batch| {
+        for result in batch {
+            let o = match result {
+                Ok(o) => o,
+                Err(f) if !recursive => bail!("{}", f.line()),
+                Err(f) => {
+                    report_failure(&mut out, &f, args.json)?;
+                    failures.push(f);
+                    continue;
+                }
+            };
+            if let (false, Some(name)) = (recursive, &args.remote) {
+                if !o
+                    .plan
+                    .items
+                    .iter()
+                    .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
+                {
+                    bail!("no remote named '{name}' in {}", o.repo.root.display());
+                }
+            }
+            repos += 1;
+            repos_to_change += usize::from(o.plan.change_count() > 0);
+            to_change += o.plan.change_count();
+            if args.json {
+                output::json_line(&mut out, &repo_json(&o))?;
+            } else {
+                render(&mut out, &o, args.remote.as_deref())?;
             }
         }
-        if let Some(f) = failures.first() {
-            bail!("{}", f.line());
-        }
+        Ok(())
+    })?;
+    if let (false, Some(f)) = (recursive, failures.first()) {
+        bail!("{}", f.line());
     }
-    let mut out = output::stdout();
-    for o in &observed {
-        if args.json {
-            output::json_line(&mut out, &repo_json(o))?;
-        } else {
-            render(&mut out, o, args.remote.as_deref())?;
-        }
-    }
-    for f in &failures {
+    if recursive {
         if args.json {
             output::json_line(
                 &mut out,
-                &json!({"type": "failure", "path": f.path, "error": f.error}),
-            )?;
-        } else {
-            out.flush()?;
-            output::error_line(f.line());
-        }
-    }
-    if args.selection.recursive {
-        let to_change: usize = observed.iter().map(|o| o.plan.change_count()).sum();
-        let repos_to_change = observed
-            .iter()
-            .filter(|o| o.plan.change_count() > 0)
-            .count();
-        if args.json {
-            output::json_line(
-                &mut out,
-                &json!({"type": "summary", "repos": observed.len(), "repos_to_migrate": repos_to_change, "urls_to_migrate": to_change, "failed": failures.len()}),
+                &json!({"type": "summary", "repos": repos, "repos_to_migrate": repos_to_change, "urls_to_migrate": to_change, "failed": failures.len()}),
             )?;
         } else {
             out.flush()?;
             output::note(format!(
                 "{} found; {} to migrate ({}); {} could not be read",
-                output::count(observed.len(), "repository", "repositories"),
+                output::count(repos, "repository", "repositories"),
                 output::count(repos_to_change, "repository", "repositories"),
                 output::count(to_change, "URL", "URLs"),
                 failures.len()
@@ -97,6 +99,20 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     } else {
         error::FAILURE
     })
+}
+
+/// A repository that could not be read: a JSON record or an error line.
+pub fn report_failure(out: &mut impl Write, f: &Failure, json: bool) -> std::io::Result<()> {
+    if json {
+        output::json_line(
+            out,
+            &json!({"type": "failure", "path": f.path, "error": f.error}),
+        )
+    } else {
+        out.flush()?;
+        output::error_line(f.line());
+        Ok(())
+    }
 }
 
 /// Remote names in the order they first appear.

@@ -120,6 +120,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
 
     engine::stop_on_signals();
     let mut undo = journal.begin("undo", &run.paths, Some(&run.id))?;
+    undo.keep();
     let time = now();
     for f in &files {
         for e in &f.edits {
