@@ -90,6 +90,44 @@ pub struct Observed {
     pub rewrites: Rewrites,
 }
 
+/// Repositories planned (and files applied) per batch: memory stays flat however many
+/// repositories a run has.
+pub const BATCH: usize = 512;
+
+/// Plans every repository, batch by batch, and hands each to `visit` in order: `Ok` for a
+/// planned repository, `Err` for one that could not be read. With one repository (not
+/// `recursive`) that failure, or a `remote` it does not have, is the command's error instead.
+pub fn for_each_planned(
+    repos: Vec<Repo>,
+    ctx: &Ctx,
+    threads: usize,
+    recursive: bool,
+    mut visit: impl FnMut(Result<Observed, Failure>) -> Result<()>,
+) -> Result<()> {
+    observe_batches(repos, ctx, threads, BATCH, |batch| {
+        for result in batch {
+            match result {
+                Err(f) if !recursive => anyhow::bail!("{}", f.line()),
+                Ok(o) if !recursive => {
+                    if let Some(name) = &ctx.opts.remote {
+                        if !o
+                            .plan
+                            .items
+                            .iter()
+                            .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
+                        {
+                            anyhow::bail!("no remote named '{name}' in {}", o.repo.root.display());
+                        }
+                    }
+                    visit(Ok(o))?;
+                }
+                other => visit(other)?,
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Reads and plans the repositories in parallel, `batch` at a time, handing each batch's
 /// results to `sink` in order; a repository that cannot be read is a failure with its reason,
 /// and the others go on. Only one batch is in memory at a time.

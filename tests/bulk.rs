@@ -344,32 +344,17 @@ fn discovery_finds_worktrees_submodules_and_bare_repositories() {
         "https://github.com/o/bare.git\n"
     );
     // --max-depth and --exclude narrow the search.
-    let r = s
-        .run(
-            s.path(),
-            &["status", "-r", "tree", "--max-depth", "0", "--json"],
-        )
-        .ok();
-    assert_eq!(
-        r.json_lines()
+    let found = |extra: &[&str]| {
+        let args = [&["status", "-r", "tree", "--json"], extra].concat();
+        s.run(s.path(), &args)
+            .ok()
+            .json_lines()
             .iter()
             .filter(|l| l["type"] == "repo")
-            .count(),
-        0
-    );
-    let r = s
-        .run(
-            s.path(),
-            &["status", "-r", "tree", "--exclude", "lib", "--json"],
-        )
-        .ok();
-    assert_eq!(
-        r.json_lines()
-            .iter()
-            .filter(|l| l["type"] == "repo")
-            .count(),
-        1
-    );
+            .count()
+    };
+    assert_eq!(found(&["--max-depth", "0"]), 0);
+    assert_eq!(found(&["--exclude", "lib"]), 1);
 }
 
 #[test]

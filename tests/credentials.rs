@@ -663,3 +663,26 @@ fn the_prompt_on_a_terminal_never_echoes_the_token() {
     assert!(screen.contains("logged in to"), "{screen}");
     assert!(!screen.contains("CANARY"), "the token was echoed: {screen}");
 }
+
+#[test]
+fn local_login_writes_the_repository_config_only() {
+    let mut w = World::new("repo");
+    let key = format!("credential.https://{}.helper", w.server.host());
+    let r = w.login(&["--cache", "memory", "--local"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(w.global_helpers(), "");
+    assert_eq!(
+        w.s.git(&w.client, &["config", "--local", "--get-all", &key]),
+        "\ncache --timeout=3600\n"
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    w.run(
+        &["logout", "--host", &w.server.host(), "--local"],
+        None,
+        &[],
+    )
+    .ok();
+    assert!(!String::from_utf8_lossy(&w.s.config(&w.client)).contains("credential"));
+    assert_eq!(w.fetch_push(&[]), (false, false));
+    w.assert_no_leak(None);
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::json;
 
 use crate::cli::MigrateArgs;
@@ -20,10 +20,6 @@ use crate::prompt;
 use crate::repo::{self, ApplyError, Edit};
 use crate::settings;
 use crate::url::{self, redact};
-
-/// Repositories planned (and files applied) per batch: memory stays flat however many
-/// repositories a run has.
-const BATCH: usize = 512;
 
 pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     let hosts = settings::load_host_rules(env, &args.map.maps)?;
@@ -70,35 +66,22 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         report_failure(&mut out, f, args.json)?;
     }
     let time = now();
-    engine::observe_batches(selected.repos, &ctx, threads, BATCH, |batch| {
-        for result in batch {
-            let o = match result {
-                Ok(o) => o,
-                Err(f) if !recursive => bail!("{}", f.line()),
-                Err(f) => {
-                    report_failure(&mut out, &f, args.json)?;
-                    failures.push(f);
-                    continue;
-                }
-            };
-            if let (false, Some(name)) = (recursive, &args.remote) {
-                if !o
-                    .plan
-                    .items
-                    .iter()
-                    .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
-                {
-                    bail!("no remote named '{name}' in {}", o.repo.root.display());
-                }
+    engine::for_each_planned(selected.repos, &ctx, threads, recursive, |result| {
+        let o = match result {
+            Ok(o) => o,
+            Err(f) => {
+                report_failure(&mut out, &f, args.json)?;
+                failures.push(f);
+                return Ok(());
             }
-            summary.add(&o);
-            show_plan(&mut out, &o, &args, recursive)?;
-            if let Some(run) = &mut spool {
-                for f in engine::edits_of(&o) {
-                    summary.files += 1;
-                    for e in f.edits {
-                        run.record(&change_record(&run.id, &time, &f.repo, &f.path, f.kind, e))?;
-                    }
+        };
+        summary.add(&o);
+        show_plan(&mut out, &o, &args, recursive)?;
+        if let Some(run) = &mut spool {
+            for f in engine::edits_of(&o) {
+                summary.files += 1;
+                for e in f.edits {
+                    run.record(&change_record(&run.id, &time, &f.repo, &f.path, f.kind, e))?;
                 }
             }
         }
@@ -170,7 +153,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     while plan.peek().is_some() {
         let batch = plan
             .by_ref()
-            .take(BATCH)
+            .take(engine::BATCH)
             .collect::<Result<Vec<FileEdits>>>()?;
         let outcomes = engine::apply_all(&batch, threads, &|ok| progress.inc(ok));
         for o in &outcomes {

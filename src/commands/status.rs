@@ -41,35 +41,22 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         report_failure(&mut out, f, args.json)?;
     }
     let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
-    engine::observe_batches(selected.repos, &ctx, threads, 512, |batch| {
-        for result in batch {
-            let o = match result {
-                Ok(o) => o,
-                Err(f) if !recursive => bail!("{}", f.line()),
-                Err(f) => {
-                    report_failure(&mut out, &f, args.json)?;
-                    failures.push(f);
-                    continue;
-                }
-            };
-            if let (false, Some(name)) = (recursive, &args.remote) {
-                if !o
-                    .plan
-                    .items
-                    .iter()
-                    .any(|i| i.slot.section == "remote" && &i.slot.subsection == name)
-                {
-                    bail!("no remote named '{name}' in {}", o.repo.root.display());
-                }
+    engine::for_each_planned(selected.repos, &ctx, threads, recursive, |result| {
+        let o = match result {
+            Ok(o) => o,
+            Err(f) => {
+                report_failure(&mut out, &f, args.json)?;
+                failures.push(f);
+                return Ok(());
             }
-            repos += 1;
-            repos_to_change += usize::from(o.plan.change_count() > 0);
-            to_change += o.plan.change_count();
-            if args.json {
-                output::json_line(&mut out, &repo_json(&o))?;
-            } else {
-                render(&mut out, &o, args.remote.as_deref())?;
-            }
+        };
+        repos += 1;
+        repos_to_change += usize::from(o.plan.change_count() > 0);
+        to_change += o.plan.change_count();
+        if args.json {
+            output::json_line(&mut out, &repo_json(&o))?;
+        } else {
+            render(&mut out, &o, args.remote.as_deref())?;
         }
         Ok(())
     })?;
