@@ -18,6 +18,7 @@ cargo build --release --bin git-https --example raw_rewrite
   echo "fd's row is discovery only (\`fdfind --hidden --no-ignore --glob .git\`), as is git-https's walker row."
   if [ $# -eq 0 ]; then set -- 1000 10000; fi
   python3 bench/bench.py "$@"
+  cat bench/analysis.md
 } > bench/RESULTS.md.new
 mv bench/RESULTS.md.new bench/RESULTS.md
 cat bench/RESULTS.md
