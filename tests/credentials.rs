@@ -686,3 +686,56 @@ fn local_login_writes_the_repository_config_only() {
     assert_eq!(w.fetch_push(&[]), (false, false));
     w.assert_no_leak(None);
 }
+
+#[test]
+fn a_stale_stored_token_is_replaced_at_the_prompt() {
+    let w = World::new("repo");
+    // An old token that git's store helper still holds for the host.
+    let host = w.server.host();
+    fs::write(
+        w.s.home.join(".git-credentials"),
+        format!(
+            "https://alice:ghp_STALEstaleSTALEstaleSTALEstale012345@{}\n",
+            host.replace(':', "%3a")
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(
+        w.s.home.join(".git-credentials"),
+        fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    w.s.git(
+        &w.s.home,
+        &["config", "--global", "credential.helper", "store"],
+    );
+    let mut cmd = Command::new(BIN);
+    cmd.args(["login", "--host", &host, "--cache", "memory"])
+        .current_dir(&w.client)
+        .env("HOME", &w.s.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1");
+    for (k, v) in w.env() {
+        cmd.env(k, v);
+    }
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    let before = p.expect("Token for").unwrap();
+    let shown = String::from_utf8_lossy(before.before()).into_owned();
+    assert!(
+        shown.contains("git's credential helper") && shown.contains("rejected"),
+        "{shown}"
+    );
+    p.send_line(TOKEN).unwrap();
+    let rest = p.expect(expectrl::Eof).unwrap();
+    let mut screen = String::from_utf8_lossy(rest.before()).into_owned();
+    for m in rest.matches() {
+        screen.push_str(&String::from_utf8_lossy(m));
+    }
+    assert!(screen.contains("logged in to"), "{screen}");
+    // The memory cache for this host now answers; the inherited store helper is shadowed.
+    assert!(
+        screen.contains("store ("),
+        "names the shadowed helper: {screen}"
+    );
+}

@@ -31,7 +31,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         Scope::Global
     };
 
-    let (token, source) = find_token(&args, env, &host)?;
+    let (mut token, source) = find_token(&args, env, &host, true)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
@@ -40,7 +40,17 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     let username = if args.no_verify {
         "x-access-token".to_string()
     } else {
-        let info = verify(&args, env, &host, &token)?;
+        let info = match verify(&args, env, &host, &token) {
+            // A token found already stored may be stale: on a terminal, ask for a new one.
+            Err(e)
+                if matches!(source, Source::Keyring | Source::GitHelper) && env.interactive() =>
+            {
+                output::warn(format!("{e:#}"));
+                (token, _) = find_token(&args, env, &host, false)?;
+                verify(&args, env, &host, &token)?
+            }
+            other => other?,
+        };
         prove_with_git(env, &host, &info.login, &token)?;
         info.login
     };
@@ -82,8 +92,9 @@ fn scope_dir<'a>(scope: &'a Scope, env: &'a Env) -> &'a Path {
     }
 }
 
-/// Sources in order: stdin, the environment, the keyring or git's helpers, the prompt.
-fn find_token(args: &LoginArgs, env: &Env, host: &str) -> Result<(Secret, Source)> {
+/// Sources in order: stdin, the environment, the keyring or git's helpers (unless
+/// `stored` is false), the prompt.
+fn find_token(args: &LoginArgs, env: &Env, host: &str, stored: bool) -> Result<(Secret, Source)> {
     let clean = |raw: &str, source: Source| {
         let (secret, warnings) = token::clean(raw);
         for w in warnings {
@@ -109,13 +120,13 @@ fn find_token(args: &LoginArgs, env: &Env, host: &str) -> Result<(Secret, Source
     if let Some((var, value)) = env.token(token::env_vars(host)) {
         return Ok(clean(value.expose(), Source::Env(var)));
     }
-    if let Ok(Some(stored)) =
-        Keystore::open(env.keyring_choice.as_deref()).and_then(|k| k.get(host))
-    {
-        return Ok((stored.token, Source::Keyring));
-    }
-    if let Some(c) = credential::fill(&env.cwd, host) {
-        if let Some(p) = c.password {
+    if stored {
+        if let Ok(Some(found)) =
+            Keystore::open(env.keyring_choice.as_deref()).and_then(|k| k.get(host))
+        {
+            return Ok((found.token, Source::Keyring));
+        }
+        if let Some(p) = credential::fill(&env.cwd, host).and_then(|c| c.password) {
             return Ok((p, Source::GitHelper));
         }
     }

@@ -57,6 +57,7 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     }
 
     if lines.is_empty() {
+        // Nothing of login's in this config.
     } else if lines.iter().all(|l| ours(l)) {
         credential::remove_helpers(&scope, &host)?;
         output::note(format!(
