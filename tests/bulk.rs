@@ -80,6 +80,37 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Starts `migrate -r code --yes` in the background, stderr captured.
+fn spawn_migrate(s: &Sandbox, jobs: &str) -> std::process::Child {
+    std::process::Command::new(BIN)
+        .args(["migrate", "-r", "code", "--yes", "--jobs", jobs])
+        .current_dir(s.path())
+        .env("HOME", &s.home)
+        .env("XDG_STATE_HOME", s.home.join(".local/state"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the newest run in the journal says its plan was confirmed (configs are being
+/// rewritten from then on), and returns its file.
+fn wait_for_applying(runs_dir: &Path) -> PathBuf {
+    loop {
+        let newest = fs::read_dir(runs_dir)
+            .ok()
+            .and_then(|rd| rd.flatten().map(|e| e.path()).max());
+        if let Some(p) = newest
+            .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\"")))
+        {
+            return p;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
 const KINDS: &[&str] = &[
     "git@github.com:org/repo{i}.git",
     "ssh://git@github.com:22/org/repo{i}.git",
@@ -431,28 +462,8 @@ fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_every
     // Kill as soon as the journal shows the plan confirmed, i.e. while configs are being rewritten.
     let mut killed_mid_run = false;
     for delay_ms in [0u64, 5, 20] {
-        let mut child = std::process::Command::new(BIN)
-            .args(["migrate", "-r", "code", "--yes", "--jobs", "2"])
-            .current_dir(s.path())
-            .env("HOME", &s.home)
-            .env("XDG_STATE_HOME", s.home.join(".local/state"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let journal = loop {
-            let found = fs::read_dir(&runs_dir)
-                .ok()
-                .and_then(|rd| rd.flatten().map(|e| e.path()).max());
-            if let Some(p) = found.filter(|p| {
-                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\""))
-            }) {
-                break p;
-            }
-            std::thread::sleep(Duration::from_micros(200));
-        };
+        let mut child = spawn_migrate(&s, "2");
+        let journal = wait_for_applying(&runs_dir);
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap();
         child.wait().unwrap();
@@ -521,28 +532,8 @@ fn sigterm_mid_run_stops_between_files_and_leaves_no_lock() {
     let runs_dir = s.state_dir().join("runs");
     let mut stopped = None;
     for _ in 0..5 {
-        let child = std::process::Command::new(BIN)
-            .args(["migrate", "-r", "code", "--yes", "--jobs", "1"])
-            .current_dir(s.path())
-            .env("HOME", &s.home)
-            .env("XDG_STATE_HOME", s.home.join(".local/state"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        loop {
-            let found = fs::read_dir(&runs_dir)
-                .ok()
-                .and_then(|rd| rd.flatten().map(|e| e.path()).max());
-            if found.is_some_and(|p| {
-                fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\""))
-            }) {
-                break;
-            }
-            std::thread::sleep(Duration::from_micros(200));
-        }
+        let child = spawn_migrate(&s, "1");
+        wait_for_applying(&runs_dir);
         std::process::Command::new("kill")
             .args(["-TERM", &child.id().to_string()])
             .status()

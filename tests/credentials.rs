@@ -365,6 +365,25 @@ impl World {
     }
 }
 
+impl World {
+    /// `git-https ARGS` in the client repository on a real pseudo-terminal.
+    fn pty(&self, args: &[&str]) -> expectrl::session::OsSession {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(&self.client)
+            .env("HOME", &self.s.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("NO_COLOR", "1")
+            .env("XDG_CONFIG_HOME", self.s.home.join(".config"));
+        for (k, v) in self.env() {
+            cmd.env(k, v);
+        }
+        let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        p.set_expect_timeout(Some(Duration::from_secs(90)));
+        p
+    }
+}
+
 impl Drop for World {
     fn drop(&mut self) {
         // Stop the credential-cache daemon this HOME may have started.
@@ -636,18 +655,7 @@ fn no_verify_stores_x_access_token() {
 #[test]
 fn the_prompt_on_a_terminal_never_echoes_the_token() {
     let w = World::new("repo");
-    let mut cmd = Command::new(BIN);
-    cmd.args(["login", "--host", &w.server.host(), "--cache", "memory"])
-        .current_dir(&w.client)
-        .env("HOME", &w.s.home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("NO_COLOR", "1")
-        .env("XDG_CONFIG_HOME", w.s.home.join(".config"));
-    for (k, v) in w.env() {
-        cmd.env(k, v);
-    }
-    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(90)));
+    let mut p = w.pty(&["login", "--host", &w.server.host(), "--cache", "memory"]);
     let before = p.expect("Token for").unwrap();
     let shown = String::from_utf8_lossy(before.before()).into_owned();
     assert!(
@@ -706,17 +714,7 @@ fn a_stale_stored_token_is_replaced_at_the_prompt() {
         &w.s.home,
         &["config", "--global", "credential.helper", "store"],
     );
-    let mut cmd = Command::new(BIN);
-    cmd.args(["login", "--host", &host, "--cache", "memory"])
-        .current_dir(&w.client)
-        .env("HOME", &w.s.home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("NO_COLOR", "1");
-    for (k, v) in w.env() {
-        cmd.env(k, v);
-    }
-    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(90)));
+    let mut p = w.pty(&["login", "--host", &host, "--cache", "memory"]);
     let before = p.expect("Token for").unwrap();
     let shown = String::from_utf8_lossy(before.before()).into_owned();
     assert!(
