@@ -94,7 +94,8 @@ impl Keystore {
     pub fn get(&self, host: &str) -> Result<Option<Stored>> {
         match entry(host)?.get_password() {
             Ok(text) => {
-                let blob: Blob = serde_json::from_str(&text)
+                let text = zeroize::Zeroizing::new(text);
+                let blob: Blob = serde_json::from_str(text.as_str())
                     .map_err(|_| anyhow!("keyring entry for {host} is not one of git-https's"))?;
                 Ok(Some(Stored {
                     username: blob.username,

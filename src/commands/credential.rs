@@ -75,9 +75,7 @@ pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
 
 fn answer(c: &Credential) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    // Only the fields git needs back; the blank line is optional for a helper's answer.
-    let text = c.to_protocol();
-    out.write_all(text.trim_start_matches(|_| false).as_bytes())?;
+    out.write_all(c.to_protocol().as_bytes())?;
     out.flush()?;
     Ok(())
 }
