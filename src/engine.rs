@@ -14,6 +14,7 @@ use crate::env::Env;
 use crate::error::usage;
 use crate::hosts::HostRules;
 use crate::insteadof::{Rewrites, Rule};
+use crate::journal::Record;
 use crate::plan::{self, FileKind, RepoPlan};
 use crate::repo::{self, ApplyError, Edit, Repo};
 use crate::settings;
@@ -24,6 +25,27 @@ pub struct Selected {
     pub failures: Vec<Failure>,
     /// The folders or repository paths, as given (absolute), for the journal.
     pub roots: Vec<PathBuf>,
+}
+
+/// The worker threads of one command, made once and used by every batch.
+pub struct Workers(Option<rayon::ThreadPool>);
+
+impl Workers {
+    pub fn new(threads: usize) -> Workers {
+        Workers(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok(),
+        )
+    }
+
+    fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
 }
 
 pub fn thread_count(jobs: Option<usize>) -> usize {
@@ -100,11 +122,11 @@ pub const BATCH: usize = 512;
 pub fn for_each_planned(
     repos: Vec<Repo>,
     ctx: &Ctx,
-    threads: usize,
+    workers: &Workers,
     recursive: bool,
     mut visit: impl FnMut(Result<Observed, Failure>) -> Result<()>,
 ) -> Result<()> {
-    observe_batches(repos, ctx, threads, BATCH, |batch| {
+    observe_batches(repos, ctx, workers, BATCH, |batch| {
         for result in batch {
             match result {
                 Err(f) if !recursive => anyhow::bail!("{}", f.line()),
@@ -131,27 +153,22 @@ pub fn for_each_planned(
 /// Reads and plans the repositories in parallel, `batch` at a time, handing each batch's
 /// results to `sink` in order; a repository that cannot be read is a failure with its reason,
 /// and the others go on. Only one batch is in memory at a time.
-pub fn observe_batches(
+fn observe_batches(
     repos: Vec<Repo>,
     ctx: &Ctx,
-    threads: usize,
+    workers: &Workers,
     batch: usize,
     mut sink: impl FnMut(Vec<Result<Observed, Failure>>) -> Result<()>,
 ) -> Result<()> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
     let mut repos = repos.into_iter().peekable();
     while repos.peek().is_some() {
         let chunk: Vec<Repo> = repos.by_ref().take(batch.max(1)).collect();
-        let work = || {
+        let results = workers.run(|| {
             chunk
                 .into_par_iter()
                 .map(|r| observe_one(r, ctx))
                 .collect::<Vec<_>>()
-        };
-        let results = match &pool {
-            Ok(p) => p.install(work),
-            Err(_) => work(),
-        };
+        });
         sink(results)?;
     }
     Ok(())
@@ -175,11 +192,10 @@ fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
     let parsed = repo::read_config(&repo.config)?;
     let mut slots = repo::slots_of(FileKind::Config, &parsed.entries);
     let gitmodules = repo
-        .gitmodules
-        .as_deref()
+        .gitmodules()
         .filter(|p| (ctx.opts.submodules || ctx.opts.gitmodules) && p.is_file());
     if let Some(gm) = gitmodules {
-        let gm_parsed = repo::read_config(gm)?;
+        let gm_parsed = repo::read_config(&gm)?;
         slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
     }
     let rewrites = Rewrites {
@@ -217,7 +233,7 @@ pub fn edits_of(o: &Observed) -> Vec<FileEdits> {
             None => out.push(FileEdits {
                 repo: o.repo.root.clone(),
                 kind: slot.file,
-                path: path.to_path_buf(),
+                path,
                 edits: vec![edit],
             }),
         }
@@ -233,6 +249,19 @@ pub struct FileOutcome<'a> {
     pub result: Result<repo::Applied, ApplyError>,
 }
 
+impl FileOutcome<'_> {
+    /// The journal's record of it.
+    pub fn record(&self) -> Record {
+        let error = self.result.as_ref().err().map(ToString::to_string);
+        Record::Result {
+            repo: self.repo.display().to_string(),
+            file: self.path.display().to_string(),
+            ok: error.is_none(),
+            error,
+        }
+    }
+}
+
 /// Set by Ctrl-C or SIGTERM during apply: files not yet started are left alone.
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -246,11 +275,10 @@ pub fn stop_on_signals() {
 /// Applies every file's edits in parallel, each file in one atomic write.
 pub fn apply_all<'a>(
     files: &'a [FileEdits],
-    threads: usize,
+    workers: &Workers,
     tick: &(dyn Fn(bool) + Sync),
 ) -> Vec<FileOutcome<'a>> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-    let work = || {
+    workers.run(|| {
         files
             .par_iter()
             .map(|f| {
@@ -267,10 +295,6 @@ pub fn apply_all<'a>(
                     result,
                 }
             })
-            .collect::<Vec<_>>()
-    };
-    match &pool {
-        Ok(p) => p.install(work),
-        Err(_) => work(),
-    }
+            .collect()
+    })
 }

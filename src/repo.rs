@@ -18,18 +18,21 @@ use crate::plan::{FileKind, Slot};
 pub struct Repo {
     /// The work tree, or the git dir of a bare repository: what messages call the repository.
     pub root: PathBuf,
-    pub git_dir: PathBuf,
     /// The config file remotes live in (the common dir's, for a linked worktree).
     pub config: PathBuf,
-    /// `.gitmodules` in the work tree (bare repositories have none); it may not exist.
-    pub gitmodules: Option<PathBuf>,
+    pub bare: bool,
 }
 
 impl Repo {
-    pub fn file(&self, kind: FileKind) -> Option<&Path> {
+    /// `.gitmodules` in the work tree (bare repositories have none); it may not exist.
+    pub fn gitmodules(&self) -> Option<PathBuf> {
+        (!self.bare).then(|| self.root.join(".gitmodules"))
+    }
+
+    pub fn file(&self, kind: FileKind) -> Option<PathBuf> {
         match kind {
-            FileKind::Config => Some(&self.config),
-            FileKind::Gitmodules => self.gitmodules.as_deref(),
+            FileKind::Config => Some(self.config.clone()),
+            FileKind::Gitmodules => self.gitmodules(),
         }
     }
 }
@@ -53,28 +56,20 @@ pub fn is_git_dir(dir: &Path) -> bool {
     dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
 }
 
-/// Builds a [`Repo`] from its work tree (or `None` when bare) and git dir.
+/// Builds a [`Repo`] from its work tree (or `None` when bare) and git dir. Touches the disk
+/// only to read `commondir`: a bulk run calls this for every repository it finds (a missing
+/// git dir shows up as an unreadable config).
 pub fn from_git_dir(work_tree: Option<&Path>, git_dir: PathBuf) -> Result<Repo> {
-    if !git_dir.is_dir() {
-        bail!(
-            "{}: git dir {} does not exist",
-            work_tree.unwrap_or(&git_dir).display(),
-            git_dir.display()
-        );
-    }
     // A linked worktree keeps its config in the common dir named by `commondir`.
     let common = match fs::read_to_string(git_dir.join("commondir")) {
         Ok(rel) => git_dir.join(rel.trim()),
         Err(_) => git_dir.clone(),
     };
     let config = clean(&common.join("config"));
-    let root = work_tree.map_or_else(|| git_dir.clone(), Path::to_path_buf);
-    let gitmodules = work_tree.map(|w| w.join(".gitmodules"));
     Ok(Repo {
-        root,
-        git_dir,
+        root: work_tree.map_or(git_dir, Path::to_path_buf),
         config,
-        gitmodules,
+        bare: work_tree.is_none(),
     })
 }
 

@@ -9,7 +9,6 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::cli::MigrateArgs;
-use crate::commands::status::report_failure;
 use crate::engine::{self, Ctx, FileEdits, FileOutcome, Observed};
 use crate::env::Env;
 use crate::error::{self, with_hint};
@@ -40,7 +39,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         global_rules,
         opts,
     };
-    let threads = engine::thread_count(args.selection.jobs);
+    let workers = engine::Workers::new(engine::thread_count(args.selection.jobs));
     progress.spin(&format!(
         "planning {}",
         output::count(selected.repos.len(), "repository", "repositories")
@@ -63,14 +62,14 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     let mut summary = Summary::default();
     let mut out = output::stdout();
     for f in &failures {
-        report_failure(&mut out, f, args.json)?;
+        output::failure(&mut out, f, args.json)?;
     }
     let time = now();
-    engine::for_each_planned(selected.repos, &ctx, threads, recursive, |result| {
+    engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
             Err(f) => {
-                report_failure(&mut out, &f, args.json)?;
+                output::failure(&mut out, &f, args.json)?;
                 failures.push(f);
                 return Ok(());
             }
@@ -155,15 +154,9 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             .by_ref()
             .take(engine::BATCH)
             .collect::<Result<Vec<FileEdits>>>()?;
-        let outcomes = engine::apply_all(&batch, threads, &|ok| progress.inc(ok));
+        let outcomes = engine::apply_all(&batch, &workers, &|ok| progress.inc(ok));
         for o in &outcomes {
-            let error = o.result.as_ref().err().map(ToString::to_string);
-            run.record(&Record::Result {
-                repo: o.repo.display().to_string(),
-                file: o.path.display().to_string(),
-                ok: error.is_none(),
-                error,
-            })?;
+            run.record(&o.record())?;
             tally.add(o);
             report_outcome(&mut out, o, args.json)?;
         }

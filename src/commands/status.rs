@@ -7,7 +7,6 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
-use crate::discover::Failure;
 use crate::engine::{self, Ctx, Observed};
 use crate::env::Env;
 use crate::error;
@@ -33,19 +32,19 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         global_rules,
         opts,
     };
-    let threads = engine::thread_count(args.selection.jobs);
+    let workers = engine::Workers::new(engine::thread_count(args.selection.jobs));
     let recursive = args.selection.recursive;
     let mut failures = selected.failures;
     let mut out = output::stdout();
     for f in &failures {
-        report_failure(&mut out, f, args.json)?;
+        output::failure(&mut out, f, args.json)?;
     }
     let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
-    engine::for_each_planned(selected.repos, &ctx, threads, recursive, |result| {
+    engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
             Err(f) => {
-                report_failure(&mut out, &f, args.json)?;
+                output::failure(&mut out, &f, args.json)?;
                 failures.push(f);
                 return Ok(());
             }
@@ -86,20 +85,6 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     } else {
         error::FAILURE
     })
-}
-
-/// A repository that could not be read: a JSON record or an error line.
-pub fn report_failure(out: &mut impl Write, f: &Failure, json: bool) -> std::io::Result<()> {
-    if json {
-        output::json_line(
-            out,
-            &json!({"type": "failure", "path": f.path, "error": f.error}),
-        )
-    } else {
-        out.flush()?;
-        output::error_line(f.line());
-        Ok(())
-    }
 }
 
 /// Remote names in the order they first appear.

@@ -137,18 +137,17 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         }
     }
     undo.sync()?;
-    let outcomes = engine::apply_all(&files, engine::thread_count(None), &|_| {});
+    let outcomes = engine::apply_all(
+        &files,
+        &engine::Workers::new(engine::thread_count(None)),
+        &|_| {},
+    );
     let mut restored = 0;
     let mut failed = Vec::new();
     let mut ok_repos = Vec::new();
     for o in &outcomes {
         let error = o.result.as_ref().err().map(ToString::to_string);
-        undo.record(&Record::Result {
-            repo: o.repo.display().to_string(),
-            file: o.path.display().to_string(),
-            ok: error.is_none(),
-            error: error.clone(),
-        })?;
+        undo.record(&o.record())?;
         match &o.result {
             Ok(a) => {
                 restored += a.written + a.already;
