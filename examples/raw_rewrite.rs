@@ -87,9 +87,9 @@ fn main() {
     let root = PathBuf::from(&args[0]);
     let threads: usize = args.get(1).and_then(|t| t.parse().ok()).unwrap_or(2);
     if discover_only {
-        let found = git_https::discover::discover(
+        let found = git_https::io::discover::discover(
             &[root],
-            &git_https::discover::Options {
+            &git_https::io::discover::Options {
                 threads,
                 ..Default::default()
             },

@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "git-https",
     version,
-    about = "Move git remotes from SSH to HTTPS for personal access tokens"
+    about = "Move git remotes from SSH to HTTPS for personal access tokens",
+    // One width everywhere, so the help the README shows is the help you get.
+    term_width = 100
 )]
 pub struct Cli {
     /// When to use colour (NO_COLOR is honoured with `auto`).
@@ -155,6 +157,20 @@ pub struct Selection {
     pub jobs: Option<usize>,
 }
 
+impl Selection {
+    /// The engine's selection (the engine knows no parser).
+    pub fn to_engine(&self) -> crate::engine::Selection {
+        crate::engine::Selection {
+            paths: self.paths.clone(),
+            recursive: self.recursive,
+            max_depth: self.max_depth,
+            exclude: self.exclude.clone(),
+            bare: self.bare,
+            jobs: self.jobs,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     #[command(flatten)]
@@ -222,6 +238,9 @@ pub struct UndoArgs {
     /// JSON Lines: one object per restored value, then a summary.
     #[arg(long)]
     pub json: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,44 @@
-//! The process environment, read once at start and passed down.
+//! The process environment, read once at start and passed down: the only module that reads
+//! it. Child processes get an environment built from here ([`Env::child_vars`]).
 
 use std::ffi::OsString;
+use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::token::Secret;
+use anyhow::{Result, anyhow};
+
+use crate::core::token::{self, Secret};
+
+/// Variables git-https reads for itself and never hands to a child.
+const OWN_VARS: &[&str] = &[
+    "GIT_HTTPS_PROOF_USER",
+    "GIT_HTTPS_PROOF_TOKEN",
+    "GIT_HTTPS_PROOF_URL",
+];
+
+/// The environment a child process inherits: everything but the token variables and
+/// git-https's own. `Debug` prints the names only.
+#[derive(Clone, Default)]
+pub struct ChildVars(Vec<(OsString, OsString)>);
+
+impl fmt::Debug for ChildVars {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+/// What login's one proof helper answers (`credential --from-env`): read from the variables
+/// login sets for that one child.
+#[derive(Debug, Clone)]
+pub struct Proof {
+    pub user: String,
+    pub token: Secret,
+    /// `https://HOST[:PORT]`: the only place the answer is for.
+    pub url: String,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -21,8 +55,30 @@ pub struct Env {
     /// Token variables that are set, in `gh`'s order.
     pub tokens: Vec<(&'static str, Secret)>,
     pub git_ssl_cainfo: Option<PathBuf>,
+    /// `GIT_SSL_CAPATH`.
+    pub git_ssl_capath: Option<PathBuf>,
+    /// `GIT_SSL_NO_VERIFY` set (to anything, as git reads it).
+    pub git_ssl_no_verify: bool,
+    /// `HTTPS_PROXY`/`https_proxy`, `ALL_PROXY`/`all_proxy`, `NO_PROXY`/`no_proxy`, as curl
+    /// reads them for https URLs.
+    pub https_proxy: Option<String>,
+    pub all_proxy: Option<String>,
+    pub no_proxy: Option<String>,
     /// `GIT_HTTPS_KEYRING`: `secret-service` or `keyutils`, to pick the Linux keyring store.
     pub keyring_choice: Option<String>,
+    /// This program, for helper lines that run it.
+    pub exe: Option<PathBuf>,
+    pub proof: Option<Proof>,
+    pub child: ChildVars,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `NAME` or `name`, curl's order for proxies (lower case first).
+fn either_case(name: &str) -> Option<String> {
+    var(&name.to_ascii_lowercase()).or_else(|| var(name))
 }
 
 fn path_var(name: &str) -> Option<PathBuf> {
@@ -51,25 +107,58 @@ impl Env {
             stdin_tty: std::io::stdin().is_terminal(),
             stderr_tty: std::io::stderr().is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            tokens: [
-                "GH_TOKEN",
-                "GITHUB_TOKEN",
-                "GH_ENTERPRISE_TOKEN",
-                "GITHUB_ENTERPRISE_TOKEN",
-            ]
-            .into_iter()
-            .filter_map(|k| {
-                std::env::var(k)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (k, Secret::new(v)))
-            })
-            .collect(),
+            tokens: token::TOKEN_VARS
+                .iter()
+                .copied()
+                .filter_map(|k| {
+                    std::env::var(k)
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (k, Secret::new(v)))
+                })
+                .collect(),
             git_ssl_cainfo: path_var("GIT_SSL_CAINFO"),
-            keyring_choice: std::env::var("GIT_HTTPS_KEYRING")
-                .ok()
-                .filter(|v| !v.is_empty()),
+            git_ssl_capath: path_var("GIT_SSL_CAPATH"),
+            git_ssl_no_verify: std::env::var_os("GIT_SSL_NO_VERIFY").is_some(),
+            https_proxy: either_case("HTTPS_PROXY"),
+            all_proxy: either_case("ALL_PROXY"),
+            no_proxy: either_case("NO_PROXY"),
+            keyring_choice: var("GIT_HTTPS_KEYRING"),
+            exe: std::env::current_exe().ok(),
+            proof: match (
+                var("GIT_HTTPS_PROOF_USER"),
+                var("GIT_HTTPS_PROOF_TOKEN"),
+                var("GIT_HTTPS_PROOF_URL"),
+            ) {
+                (Some(user), Some(token), Some(url)) => Some(Proof {
+                    user,
+                    token: Secret::new(token),
+                    url,
+                }),
+                _ => None,
+            },
+            child: ChildVars(
+                std::env::vars_os()
+                    .filter(|(k, _)| {
+                        k.to_str().is_none_or(|k| {
+                            !token::TOKEN_VARS.contains(&k) && !OWN_VARS.contains(&k)
+                        })
+                    })
+                    .collect(),
+            ),
         }
+    }
+
+    /// The environment for a child process (see [`ChildVars`]).
+    pub fn child_vars(&self) -> impl Iterator<Item = (&OsString, &OsString)> {
+        self.child.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// This program's path.
+    pub fn exe(&self) -> Result<&Path> {
+        self.exe
+            .as_deref()
+            .ok_or_else(|| anyhow!("cannot find the git-https executable"))
     }
 
     /// The first set variable among `names`.

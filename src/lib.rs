@@ -1,36 +1,26 @@
 //! git-https: move git remotes from SSH to HTTPS, for personal access tokens.
 //!
-//! The pure core (`url`, `hosts`, `insteadof`, `plan`, `gitconfig`, `token`) does no I/O; the
-//! adapters (`repo`, `journal`, `discover`, `settings`, `output`) touch the world; `commands`
-//! holds one file per subcommand.
+//! Layers, dependencies running one way (commands → engine → io, ui → core):
+//! `core` is pure (no file system, environment, processes or libgit2); `io` and `ui` are the
+//! adapters (files, journal, keyring, API, git; output, prompts, reports); `engine` selects,
+//! plans and applies; `commands` holds one file per subcommand. `env` is the only reader of
+//! the process environment.
 
-pub mod api;
 pub mod cli;
 pub mod commands;
-pub mod credential;
-pub mod discover;
+pub mod core;
 pub mod engine;
 pub mod env;
 pub mod error;
-pub mod gitconfig;
-pub mod hosts;
-pub mod insteadof;
-pub mod journal;
-pub mod keystore;
-pub mod output;
-pub mod plan;
-pub mod prompt;
-pub mod repo;
-pub mod settings;
-pub mod token;
-pub mod url;
+pub mod io;
+pub mod ui;
 
 use cli::{Cli, Command};
 use env::Env;
 
 /// Runs one command; the seam the binary and tests share. Returns the exit status.
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
-    output::init_colors(cli.color, env);
+    ui::output::init_colors(cli.color, env);
     match cli.command {
         Command::Convert(a) => commands::convert::run(a, env),
         Command::Status(a) => commands::status::run(a, env),

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use git_https::{cli::Cli, env::Env, error, output};
+use git_https::{cli::Cli, env::Env, error, ui::output};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

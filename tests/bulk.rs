@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use expectrl::Expect;
 
-use support::{BIN, Sandbox};
+use support::Sandbox;
 
 /// Builds repositories fast: `git init` once, then copies of its `.git` with configs written
 /// the way git writes them (checked against `git remote add` below).
@@ -82,12 +82,8 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// Starts `migrate -r code --yes` in the background, stderr captured.
 fn spawn_migrate(s: &Sandbox, jobs: &str) -> std::process::Child {
-    std::process::Command::new(BIN)
+    s.bin()
         .args(["migrate", "-r", "code", "--yes", "--jobs", jobs])
-        .current_dir(s.path())
-        .env("HOME", &s.home)
-        .env("XDG_STATE_HOME", s.home.join(".local/state"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -98,17 +94,12 @@ fn spawn_migrate(s: &Sandbox, jobs: &str) -> std::process::Child {
 /// Waits until the newest run in the journal says its plan was confirmed (configs are being
 /// rewritten from then on), and returns its file.
 fn wait_for_applying(runs_dir: &Path) -> PathBuf {
-    loop {
+    support::poll("a run with an applying record", || {
         let newest = fs::read_dir(runs_dir)
             .ok()
             .and_then(|rd| rd.flatten().map(|e| e.path()).max());
-        if let Some(p) = newest
-            .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\"")))
-        {
-            return p;
-        }
-        std::thread::sleep(Duration::from_micros(200));
-    }
+        newest.filter(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"type\":\"applying\"")))
+    })
 }
 
 const KINDS: &[&str] = &[
@@ -408,16 +399,9 @@ fn confirmation_on_a_terminal_and_a_repository_vanishing_before_apply() {
             &[("origin", &format!("git@github.com:o/r{i}.git"))],
         );
     }
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["migrate", "-r", "code"])
-        .current_dir(s.path())
-        .env("HOME", &s.home)
-        .env("XDG_STATE_HOME", s.home.join(".local/state"))
-        .env("XDG_CONFIG_HOME", s.home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("NO_COLOR", "1");
-    let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let mut cmd = s.bin();
+    cmd.args(["migrate", "-r", "code"]);
+    let mut p = s.pty(cmd);
     p.expect("Rewrite 5 URLs in 5 repositories?").unwrap();
     // Gone between plan and apply: reported, and the others go on.
     fs::remove_dir_all(s.path().join("code/r3")).unwrap();
@@ -466,7 +450,7 @@ fn sigkill_mid_run_leaves_each_repo_old_or_new_and_rerun_plus_undo_recover_every
         let journal = wait_for_applying(&runs_dir);
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap();
-        child.wait().unwrap();
+        support::wait(&mut child, support::DEADLINE);
         let text = fs::read_to_string(&journal).unwrap();
         if !text.contains("\"type\":\"end\"") {
             killed_mid_run = true;
@@ -532,14 +516,17 @@ fn sigterm_mid_run_stops_between_files_and_leaves_no_lock() {
     let runs_dir = s.state_dir().join("runs");
     let mut stopped = None;
     for _ in 0..5 {
-        let child = spawn_migrate(&s, "1");
+        let mut child = spawn_migrate(&s, "1");
         wait_for_applying(&runs_dir);
-        std::process::Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        support::output(s.cmd("kill").args(["-TERM", &child.id().to_string()]), None);
+        let status = support::wait(&mut child, support::DEADLINE);
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        let out = std::process::Output {
+            status,
+            stdout: Vec::new(),
+            stderr: stderr.clone().into_bytes(),
+        };
         if stderr.contains("interrupted:") {
             assert_eq!(out.status.code(), Some(1), "{stderr}");
             stopped = Some(stderr);

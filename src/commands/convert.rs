@@ -3,49 +3,51 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::cli::ConvertArgs;
+use crate::core::convert;
+use crate::core::redact::Redacted;
+use crate::core::url;
 use crate::env::Env;
 use crate::error;
-use crate::output;
-use crate::settings;
-use crate::url::{self, redact};
+use crate::io::settings;
+use crate::ui::output;
+use crate::ui::report::{self, Converted};
 
 pub fn run(args: ConvertArgs, env: &Env) -> Result<u8> {
     let rules = settings::load_host_rules(env, &args.map.maps)?;
     let mut out = output::stdout();
     let mut failed = false;
     for input in &args.urls {
-        let shown = redact(input);
-        let result = url::to_https(input, &rules);
-        if args.json {
-            let rec = match &result {
-                Ok(c) => {
-                    json!({"input": shown, "kind": c.kind, "https": c.https, "stripped_credentials": c.stripped_credentials})
-                }
-                Err(e) => {
-                    json!({"input": shown, "kind": url::parse(input).ok().map(|p| p.kind), "https": null, "error": e.to_string()})
-                }
-            };
-            output::json_line(&mut out, &rec)?;
-        }
-        match result {
-            Ok(c) => {
-                if !args.json {
-                    writeln!(out, "{}", c.https)?;
-                }
-                if c.stripped_credentials {
-                    output::warn(format!(
-                        "{shown}: credentials in the URL (dropped from the HTTPS form); revoke that token"
-                    ));
-                }
-            }
+        let shown = Redacted::new(input);
+        let rec = match convert::to_https(input, &rules) {
+            Ok(c) => Converted {
+                input: shown.clone(),
+                kind: Some(c.kind),
+                https: Some(Redacted::new(&c.https)),
+                stripped_credentials: Some(c.stripped_credentials),
+                error: None,
+            },
             Err(e) => {
                 failed = true;
-                out.flush()?;
-                output::error_line(format!("{shown}: {e}"));
+                Converted {
+                    input: shown.clone(),
+                    kind: url::parse(input).ok().map(|p| p.kind),
+                    https: None,
+                    stripped_credentials: None,
+                    error: Some(Redacted::new(&e.to_string())),
+                }
             }
+        };
+        if args.json {
+            report::json(&mut out, &rec)?;
+        } else {
+            rec.human(&mut out)?;
+        }
+        if rec.stripped_credentials == Some(true) {
+            output::warn(format!(
+                "{shown}: credentials in the URL (dropped from the HTTPS form); revoke that token"
+            ));
         }
     }
     out.flush()?;

@@ -6,11 +6,10 @@ use std::io::{Read, Write};
 use anyhow::{Context, Result};
 
 use crate::cli::{CredentialAction, CredentialArgs};
-use crate::credential::Credential;
 use crate::env::Env;
 use crate::error;
-use crate::keystore::Keystore;
-use crate::token::Secret;
+use crate::io::credential::Credential;
+use crate::io::keystore::Keystore;
 
 pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
     let mut input = zeroize::Zeroizing::new(String::new());
@@ -28,9 +27,11 @@ pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
     if args.from_env {
         // Only for login's one `git ls-remote`: answer get, remember nothing.
         if args.action == CredentialAction::Get {
-            let user = std::env::var("GIT_HTTPS_PROOF_USER").unwrap_or_default();
-            let token = std::env::var("GIT_HTTPS_PROOF_TOKEN").map(Secret::new).ok();
-            answer(&Credential::for_host(&host, Some(&user), token.as_ref()))?;
+            if let Some(p) = &env.proof {
+                if p.url == format!("https://{host}") {
+                    answer(&Credential::for_host(&host, Some(&p.user), Some(&p.token)))?;
+                }
+            }
         }
         return Ok(error::OK);
     }

@@ -8,16 +8,17 @@ use std::process::Stdio;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::api;
 use crate::cli::{CacheMode, LoginArgs};
-use crate::credential::{self, Credential, Scope};
+use crate::core::helper::{HelperLine, shell_quote};
+use crate::core::token::{self, Secret, Source};
+use crate::core::url as remote_url;
 use crate::env::Env;
 use crate::error::{self, usage, with_hint};
-use crate::keystore::Keystore;
-use crate::output;
-use crate::repo;
-use crate::token::{self, Secret, Source};
-use crate::url as remote_url;
+use crate::io::api;
+use crate::io::credential::{self, Credential, Scope};
+use crate::io::keystore::Keystore;
+use crate::io::repo;
+use crate::ui::output;
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     let host = token::normalize_host(&args.host).map_err(usage)?;
@@ -56,13 +57,15 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     };
 
     let mode = choose_mode(args.cache, env)?;
-    let exe = std::env::current_exe().context("cannot find the git-https executable")?;
-    let lines = helper_lines(mode, &args, &exe)?;
-    let shadowed = credential::inherited_helpers(scope_dir(&scope, env));
-    credential::set_helpers(&scope, &host, &lines)?;
+    let lines: Vec<String> = helper_lines(mode, &args, env)?
+        .iter()
+        .map(HelperLine::render)
+        .collect();
+    let shadowed = credential::inherited_helpers(env, scope_dir(&scope, env));
+    credential::set_helpers(env, &scope, &host, &lines)?;
     if let Err(e) = remember(mode, &args, env, &scope, &host, &username, &token) {
         // Leave no helper lines pointing at a credential that was not stored.
-        let _ = credential::remove_helpers(&scope, &host);
+        let _ = credential::remove_helpers(env, &scope, &host);
         return Err(e);
     }
     output::note(format!(
@@ -126,7 +129,7 @@ fn find_token(args: &LoginArgs, env: &Env, host: &str, stored: bool) -> Result<(
         {
             return Ok((found.token, Source::Keyring));
         }
-        if let Some(p) = credential::fill(&env.cwd, host).and_then(|c| c.password) {
+        if let Some(p) = credential::fill(env, &env.cwd, host).and_then(|c| c.password) {
             return Ok((p, Source::GitHelper));
         }
     }
@@ -155,7 +158,7 @@ fn ca_file(env: &Env, host: &str) -> Option<PathBuf> {
     if let Some(p) = &env.git_ssl_cainfo {
         return Some(p.clone());
     }
-    let out = credential::git()
+    let out = credential::git(env)
         .current_dir(&env.cwd)
         .args([
             "config",
@@ -209,7 +212,7 @@ fn prove_with_git(env: &Env, host: &str, login: &str, token: &Secret) -> Result<
     let Ok(parsed) = repo::read_config(&repo.config) else {
         return Ok(());
     };
-    let url = repo::slots_of(crate::plan::FileKind::Config, &parsed.entries)
+    let url = repo::slots_of(crate::core::plan::FileKind::Config, &parsed.entries)
         .into_iter()
         .map(|s| s.value)
         .find(|v| {
@@ -222,9 +225,8 @@ fn prove_with_git(env: &Env, host: &str, login: &str, token: &Secret) -> Result<
             })
         });
     let Some(url) = url else { return Ok(()) };
-    let exe = std::env::current_exe().context("cannot find the git-https executable")?;
-    let helper = format!("!{} credential --from-env", shell_quote(&exe));
-    let out = credential::git()
+    let helper = format!("!{} credential --from-env", shell_quote(env.exe()?));
+    let out = credential::git(env)
         .current_dir(&repo.root)
         .args([
             "-c",
@@ -235,6 +237,7 @@ fn prove_with_git(env: &Env, host: &str, login: &str, token: &Secret) -> Result<
             "--heads",
             &url,
         ])
+        .env("GIT_HTTPS_PROOF_URL", format!("https://{host}"))
         .env("GIT_HTTPS_PROOF_USER", login)
         .env("GIT_HTTPS_PROOF_TOKEN", token.expose())
         .stdin(Stdio::null())
@@ -248,19 +251,14 @@ fn prove_with_git(env: &Env, host: &str, login: &str, token: &Secret) -> Result<
             .to_string();
         bail!(
             "the API accepted the token, but git was refused by {host} for {}: {why}; nothing was stored",
-            remote_url::redact(&url)
+            crate::core::redact::redact(&url)
         );
     }
     output::note(format!(
         "git ls-remote {} works with the token",
-        remote_url::redact(&url)
+        crate::core::redact::redact(&url)
     ));
     Ok(())
-}
-
-/// Single-quotes a path for git's `!` helper shell line.
-fn shell_quote(p: &Path) -> String {
-    format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
 }
 
 fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
@@ -289,24 +287,20 @@ fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
     Ok(mode)
 }
 
-fn helper_lines(mode: CacheMode, args: &LoginArgs, exe: &Path) -> Result<Vec<String>> {
+fn helper_lines(mode: CacheMode, args: &LoginArgs, env: &Env) -> Result<Vec<HelperLine>> {
     let helper = match mode {
-        CacheMode::Memory => format!("cache --timeout={}", args.timeout),
-        CacheMode::Store => match &args.file {
-            Some(f) => {
-                let abs = if f.is_absolute() {
-                    f.clone()
-                } else {
-                    std::env::current_dir()?.join(f)
-                };
-                format!("store --file={}", shell_quote(&abs))
-            }
-            None => "store".to_string(),
+        CacheMode::Memory => HelperLine::Cache {
+            timeout: args.timeout,
         },
-        CacheMode::Keyring => format!("!{} credential", shell_quote(exe)),
+        CacheMode::Store => HelperLine::Store {
+            file: args.file.as_ref().map(|f| env.abs(f)),
+        },
+        CacheMode::Keyring => HelperLine::Keyring {
+            exe: env.exe()?.to_path_buf(),
+        },
     };
     // The empty line first: git asks every helper in the list, so inherited ones are reset.
-    Ok(vec![String::new(), helper])
+    Ok(vec![HelperLine::Reset, helper])
 }
 
 fn remember(
@@ -320,7 +314,7 @@ fn remember(
 ) -> Result<()> {
     let cred = Credential::for_host(host, Some(username), Some(token));
     let approve =
-        || credential::run_credential(scope_dir(scope, env), "approve", &cred).map(|_| ());
+        || credential::run_credential(env, scope_dir(scope, env), "approve", &cred).map(|_| ());
     match mode {
         CacheMode::Memory => {
             approve()?;

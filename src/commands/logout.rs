@@ -5,22 +5,14 @@
 use anyhow::Result;
 
 use crate::cli::LogoutArgs;
-use crate::credential::{self, Credential, Scope};
+use crate::core::helper::HelperLine;
+use crate::core::token;
 use crate::env::Env;
 use crate::error::{self, usage};
-use crate::keystore::Keystore;
-use crate::output;
-use crate::repo;
-use crate::token;
-
-/// Whether a helper line is one login writes.
-fn ours(line: &str) -> bool {
-    line.is_empty()
-        || line.starts_with("cache --timeout=")
-        || line == "store"
-        || line.starts_with("store --file=")
-        || (line.starts_with('!') && line.ends_with(" credential") && line.contains("git-https"))
-}
+use crate::io::credential::{self, Credential, Scope};
+use crate::io::keystore::Keystore;
+use crate::io::repo;
+use crate::ui::output;
 
 pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     let host = token::normalize_host(&args.host).map_err(usage)?;
@@ -33,12 +25,17 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         Scope::Local(d) => d.clone(),
         Scope::Global => env.cwd.clone(),
     };
-    let lines = credential::helpers(&scope, &host)?;
+    let lines = credential::helpers(env, &scope, &host)?;
 
     // While the helper lines are still there, git tells each helper to erase the credential.
     let mut forgot = Vec::new();
     if !lines.is_empty() {
-        credential::run_credential(&dir, "reject", &Credential::for_host(&host, None, None))?;
+        credential::run_credential(
+            env,
+            &dir,
+            "reject",
+            &Credential::for_host(&host, None, None),
+        )?;
         forgot.push("git's credential helpers");
     }
     match Keystore::open(env.keyring_choice.as_deref())
@@ -58,8 +55,8 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
 
     if lines.is_empty() {
         // Nothing of login's in this config.
-    } else if lines.iter().all(|l| ours(l)) {
-        credential::remove_helpers(&scope, &host)?;
+    } else if lines.iter().all(|l| HelperLine::parse(l).is_some()) {
+        credential::remove_helpers(env, &scope, &host)?;
         output::note(format!(
             "removed {} from the {} config",
             credential::helper_key(&host),

@@ -1,88 +1,66 @@
 //! `git-https migrate`: switch SSH remotes to HTTPS in one repository, or in every repository
-//! under folders with `--recursive`. Plan, confirm, journal, apply, report.
+//! under folders with `--recursive`. Plan (spooled into the journal), confirm, apply, report.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::cli::MigrateArgs;
-use crate::engine::{self, Ctx, FileEdits, FileOutcome, Observed};
+use crate::core::change::FileKind;
+use crate::core::plan::{self, Item, Outcome};
+use crate::core::redact::Redacted;
+use crate::engine::{self, Confirm, Ctx, Finished, Observed, Spool, Tally};
 use crate::env::Env;
-use crate::error::{self, with_hint};
-use crate::journal::{ChangeRecord, Journal, Record, now};
-use crate::output;
-use crate::plan::{self, Outcome};
-use crate::prompt;
-use crate::repo::{self, ApplyError, Edit};
-use crate::settings;
-use crate::url::{self, redact};
+use crate::error;
+use crate::io::{repo, settings};
+use crate::ui::output;
+use crate::ui::progress::Progress;
+use crate::ui::report::{self, Line};
 
 pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
-    let hosts = settings::load_host_rules(env, &args.map.maps)?;
-    let global_rules = repo::global_rules(env)?;
-    let recursive = args.selection.recursive;
-    let progress = prompt::Progress::new(env.stderr_tty && recursive && !args.json);
-    progress.spin("searching for repositories");
-    let selected = engine::select(env, &args.selection)?;
-    let opts = plan::Options {
-        remote: args.remote.clone(),
-        hosts: args.hosts.clone(),
-        submodules: args.submodules || args.gitmodules,
-        gitmodules: args.gitmodules,
-        strip_credentials: args.strip_credentials,
-    };
     let ctx = Ctx {
-        hosts,
-        global_rules,
-        opts,
+        hosts: settings::load_host_rules(env, &args.map.maps)?,
+        global_rules: repo::global_rules(env)?,
+        opts: plan::Options {
+            remote: args.remote.clone(),
+            hosts: args.hosts.clone(),
+            submodules: args.submodules || args.gitmodules,
+            gitmodules: args.gitmodules,
+            strip_credentials: args.strip_credentials,
+        },
     };
-    let workers = engine::Workers::new(engine::thread_count(args.selection.jobs));
+    let selection = args.selection.to_engine();
+    let recursive = selection.recursive;
+    let workers = engine::Workers::new(selection.jobs)?;
+    let progress = Progress::new(env.stderr_tty && recursive && !args.json);
+    progress.spin("searching for repositories");
+    let selected = engine::select(env, &selection)?;
     progress.spin(&format!(
         "planning {}",
         output::count(selected.repos.len(), "repository", "repositories")
     ));
 
-    // The plan goes into the run's journal as it is made (not into memory); the file is
-    // deleted again unless the plan is confirmed.
-    let journal = Journal::new(&env.state_dir());
-    let paths: Vec<String> = selected
-        .roots
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let mut spool = if args.dry_run {
-        None
-    } else {
-        Some(journal.begin("migrate", &paths, None)?)
-    };
+    let mut spool = Spool::begin(env, "migrate", &selected.roots, None, args.dry_run)?;
     let mut failures = selected.failures;
     let mut summary = Summary::default();
     let mut out = output::stdout();
     for f in &failures {
-        output::failure(&mut out, f, args.json)?;
+        show_failure(&mut out, f, args.json)?;
     }
-    let time = now();
     engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
             Err(f) => {
-                output::failure(&mut out, &f, args.json)?;
+                show_failure(&mut out, &f, args.json)?;
                 failures.push(f);
                 return Ok(());
             }
         };
         summary.add(&o);
         show_plan(&mut out, &o, &args, recursive)?;
-        if let Some(run) = &mut spool {
-            for f in engine::edits_of(&o) {
-                summary.files += 1;
-                for e in f.edits {
-                    run.record(&change_record(&run.id, &time, &f.repo, &f.path, f.kind, e))?;
-                }
-            }
+        for f in engine::edits_of(&o) {
+            spool.add(&f)?;
         }
         Ok(())
     })?;
@@ -100,10 +78,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     let planned = summary.planned();
     if planned == 0 || args.dry_run {
         if args.json {
-            output::json_line(
-                &mut out,
-                &summary.json(None, args.dry_run, &Tally::default()),
-            )?;
+            report::json(&mut out, &summary.line(None, args.dry_run, None))?;
         } else if planned == 0 {
             output::note("nothing to change");
         } else {
@@ -112,176 +87,124 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         out.flush()?;
         return Ok(failed_exit);
     }
-    let question = format!(
-        "Rewrite {} in {}?",
-        output::count(planned, "URL", "URLs"),
-        output::count(summary.repos_to_change, "repository", "repositories")
-    );
-    if !args.yes && !prompt::confirm(env, &question)? {
-        if !env.interactive() {
-            return Err(with_hint(
-                "refusing to change remotes without confirmation: no terminal to ask on",
-                "pass --yes to apply the plan, or --dry-run to only show it",
-            ));
+    let confirm = Confirm {
+        env,
+        yes: args.yes,
+        question: format!(
+            "Rewrite {} in {}?",
+            output::count(planned, "URL", "URLs"),
+            output::count(summary.repos_to_change, "repository", "repositories")
+        ),
+        verb: "change remotes",
+        hint: "pass --yes to apply the plan, or --dry-run to only show it",
+        progress: "migrating",
+    };
+    let finished = spool.apply(&confirm, &failures, &workers, &progress, |o| {
+        if !args.json {
+            return Ok(());
         }
+        let error = o.error().map(|e| Redacted::new(&e));
+        for e in o.edits {
+            report::json(
+                &mut out,
+                &Line::Change(report::Change {
+                    status: if error.is_none() { "changed" } else { "failed" },
+                    repo: report::path(o.repo),
+                    file: report::path(o.path),
+                    key: Redacted::new(&e.key.to_string()),
+                    old: Redacted::new(&e.old),
+                    new: Redacted::new(&e.new),
+                    error: error.clone(),
+                }),
+            )?;
+        }
+        Ok(())
+    })?;
+    let Finished::Applied(tally) = finished else {
         output::note("nothing changed");
         return Ok(error::FAILURE);
-    }
-
-    engine::stop_on_signals();
-    let mut run = spool.expect("a plan is spooled unless --dry-run");
-    run.keep();
-    // Repositories that could not be read belong in the run's count of failures too.
-    for f in &failures {
-        let path = f.path.display().to_string();
-        run.record(&Record::Result {
-            repo: path.clone(),
-            file: path,
-            ok: false,
-            error: Some(f.line()),
-        })?;
-    }
-    // Every change is on disk before the first config is touched.
-    let plan_end = run.sync()?;
-    run.record(&Record::Applying { time: now() })?;
-    run.sync()?;
-
-    progress.bar(summary.files as u64, "migrating");
-    let mut tally = Tally::default();
-    let mut plan = journal.read_plan(&run.id, plan_end)?.peekable();
-    while plan.peek().is_some() {
-        let batch = plan
-            .by_ref()
-            .take(engine::BATCH)
-            .collect::<Result<Vec<FileEdits>>>()?;
-        let outcomes = engine::apply_all(&batch, &workers, &|ok| progress.inc(ok));
-        for o in &outcomes {
-            run.record(&o.record())?;
-            tally.add(o);
-            report_outcome(&mut out, o, args.json)?;
-        }
-    }
-    progress.clear();
-    run.record(&Record::End {
-        time: now(),
-        changed: tally.written,
-        failed: tally.failed.len() + failures.len(),
-    })?;
-    run.sync()?;
+    };
     if args.json {
-        output::json_line(&mut out, &summary.json(Some(&run.id), false, &tally))?;
+        report::json(
+            &mut out,
+            &summary.line(Some(&tally.run), false, Some(&tally)),
+        )?;
     }
     out.flush()?;
     if !args.json {
-        tally.print(failures.len(), summary.repos_unchanged);
+        print_tally(&tally, summary.repos_unchanged);
         output::note(format!(
             "run {} (undo it with: git-https undo --run {})",
-            run.id, run.id
+            tally.run, tally.run
         ));
     }
-    Ok(
-        if failures.is_empty() && tally.failed.is_empty() && tally.interrupted == 0 {
-            error::OK
-        } else {
-            error::FAILURE
-        },
-    )
-}
-
-/// The journal's record of one planned change. An old value that held credentials is kept
-/// redacted (so it cannot be restored, and the journal never holds a secret).
-fn change_record(
-    run: &str,
-    time: &str,
-    repo: &Path,
-    file: &Path,
-    kind: plan::FileKind,
-    mut edit: Edit,
-) -> Record {
-    let redacted = url::parse(&edit.old).is_ok_and(|p| p.leaks_credentials());
-    edit.old = redact(&edit.old);
-    Record::Change(ChangeRecord {
-        run: run.to_string(),
-        time: time.to_string(),
-        repo: repo.display().to_string(),
-        file: file.display().to_string(),
-        file_kind: kind,
-        key: format!("{}.{}.{}", edit.section, edit.subsection, edit.name),
-        edit,
-        redacted,
+    Ok(if tally.clean() {
+        error::OK
+    } else {
+        error::FAILURE
     })
 }
 
-/// What applying came to, file by file.
-#[derive(Default)]
-struct Tally {
-    repos_migrated: usize,
-    written: usize,
-    already: usize,
-    interrupted: usize,
-    failed: Vec<String>,
+fn show_failure(
+    out: &mut impl Write,
+    f: &crate::io::discover::Failure,
+    json: bool,
+) -> std::io::Result<()> {
+    let r = report::Failure::new(&f.path, &f.error);
+    if json {
+        report::json(out, &Line::Failure(r))
+    } else {
+        out.flush()?;
+        r.human();
+        Ok(())
+    }
 }
 
-impl Tally {
-    fn add(&mut self, o: &FileOutcome<'_>) {
-        match &o.result {
-            Ok(a) => {
-                self.repos_migrated += usize::from(a.written > 0);
-                self.written += a.written;
-                self.already += a.already;
-            }
-            Err(ApplyError::Interrupted) => self.interrupted += 1,
-            Err(ApplyError::Other(e)) => self.failed.push(format!("{}: {e:#}", o.repo.display())),
-            Err(e) => self.failed.push(e.to_string()),
-        }
+/// The final table by outcome, then one line per failure.
+fn print_tally(t: &Tally, unchanged: usize) {
+    output::note(format!("{:<14} {:>7}", "outcome", "repos"));
+    let row = |name: &str, n: String, extra: String| {
+        output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)))
+    };
+    if t.repos_written > 0 {
+        row(
+            "migrated",
+            t.repos_written.to_string(),
+            output::count(t.written, "URL", "URLs") + " rewritten",
+        );
     }
-
-    /// The final table by outcome, then one line per failure.
-    fn print(&self, unreadable: usize, unchanged: usize) {
-        output::note(format!("{:<14} {:>7}", "outcome", "repos"));
-        let row = |name: &str, n: String, extra: String| {
-            output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)))
-        };
-        if self.repos_migrated > 0 {
-            row(
-                "migrated",
-                self.repos_migrated.to_string(),
-                output::count(self.written, "URL", "URLs") + " rewritten",
-            );
-        }
-        if self.already > 0 {
-            row(
-                "already done",
-                "-".into(),
-                output::count(self.already, "URL", "URLs") + " already had the new value",
-            );
-        }
-        if unchanged > 0 {
-            row("nothing to do", unchanged.to_string(), String::new());
-        }
-        if !self.failed.is_empty() || unreadable > 0 {
-            row(
-                "failed",
-                (self.failed.len() + unreadable).to_string(),
-                String::new(),
-            );
-        }
-        if self.interrupted > 0 {
-            row(
-                "not reached",
-                self.interrupted.to_string(),
-                "(interrupted)".into(),
-            );
-        }
-        for f in &self.failed {
-            output::error_line(f);
-        }
-        if self.interrupted > 0 {
-            output::warn(format!(
-                "interrupted: {} not changed; rerun to finish, or undo the run",
-                output::count(self.interrupted, "file", "files")
-            ));
-        }
+    if t.already > 0 {
+        row(
+            "already done",
+            "-".into(),
+            output::count(t.already, "URL", "URLs") + " already had the new value",
+        );
+    }
+    if unchanged > 0 {
+        row("nothing to do", unchanged.to_string(), String::new());
+    }
+    if !t.failed.is_empty() || t.unreadable > 0 {
+        row(
+            "failed",
+            (t.failed.len() + t.unreadable).to_string(),
+            String::new(),
+        );
+    }
+    if t.interrupted > 0 {
+        row(
+            "not reached",
+            t.interrupted.to_string(),
+            "(interrupted)".into(),
+        );
+    }
+    for f in &t.failed {
+        output::error_line(crate::core::redact::printable(f));
+    }
+    if t.interrupted > 0 {
+        output::warn(format!(
+            "interrupted: {} not changed; rerun to finish, or undo the run",
+            output::count(t.interrupted, "file", "files")
+        ));
     }
 }
 
@@ -291,17 +214,15 @@ struct Summary {
     repos: usize,
     repos_to_change: usize,
     repos_unchanged: usize,
-    by_host: BTreeMap<String, usize>,
+    by_host: BTreeMap<Redacted, usize>,
     already_https: usize,
-    skipped: BTreeMap<String, usize>,
+    skipped: BTreeMap<Redacted, usize>,
     leaks: usize,
     listed: usize,
     warnings: usize,
     /// Rules that would undo the migration, with how many URLs each turns back.
-    undoing_rules: BTreeMap<String, usize>,
+    undoing_rules: BTreeMap<Redacted, usize>,
     failed: usize,
-    /// Files with planned changes.
-    files: usize,
 }
 
 impl Summary {
@@ -314,7 +235,10 @@ impl Summary {
         }
         self.warnings += o.plan.warnings.len();
         for w in &o.plan.warnings {
-            *self.undoing_rules.entry(w.rule.clone()).or_default() += 1;
+            *self
+                .undoing_rules
+                .entry(Redacted::new(&w.rule))
+                .or_default() += 1;
         }
         for i in &o.plan.items {
             match &i.outcome {
@@ -323,11 +247,11 @@ impl Summary {
                         .ok()
                         .and_then(|u| u.host_str().map(str::to_string))
                         .unwrap_or_default();
-                    *self.by_host.entry(host).or_default() += 1;
+                    *self.by_host.entry(Redacted::new(&host)).or_default() += 1;
                 }
                 Outcome::AlreadyHttps => self.already_https += 1,
                 Outcome::Skipped { reason } => {
-                    *self.skipped.entry(reason.clone()).or_default() += 1
+                    *self.skipped.entry(Redacted::new(reason)).or_default() += 1
                 }
                 Outcome::Leak { .. } => self.leaks += 1,
                 Outcome::Listed { .. } => self.listed += 1,
@@ -346,8 +270,10 @@ impl Summary {
             .iter()
             .map(|(h, n)| format!("{h}: {n}"))
             .collect();
-        let to_change: usize = self.by_host.values().sum();
-        let mut line = format!("plan: {} to HTTPS", output::count(to_change, "URL", "URLs"));
+        let mut line = format!(
+            "plan: {} to HTTPS",
+            output::count(self.planned(), "URL", "URLs")
+        );
         if !hosts.is_empty() {
             line.push_str(&format!(" ({})", hosts.join(", ")));
         }
@@ -371,8 +297,6 @@ impl Summary {
             for (reason, n) in &self.skipped {
                 output::note(format!("  left alone ×{n}: {reason}"));
             }
-        }
-        if recursive {
             for (rule, n) in &self.undoing_rules {
                 output::warn(format!(
                     "{rule} turns {} back into non-HTTPS URLs",
@@ -382,8 +306,8 @@ impl Summary {
         }
         if self.leaks > 0 {
             output::warn(format!(
-                "{} hold credentials in plain text; --strip-credentials removes them (then revoke those tokens)",
-                output::count(self.leaks, "HTTPS URL", "HTTPS URLs")
+                "{} credentials in plain text; --strip-credentials removes them (then revoke those tokens)",
+                output::count(self.leaks, "HTTPS URL holds", "HTTPS URLs hold")
             ));
         }
         if self.listed > 0 {
@@ -394,25 +318,40 @@ impl Summary {
         }
     }
 
-    fn json(&self, run: Option<&str>, dry_run: bool, tally: &Tally) -> serde_json::Value {
-        json!({
-            "type": "summary",
-            "run": run,
-            "dry_run": dry_run,
-            "repos": self.repos,
-            "repos_to_change": self.repos_to_change,
-            "planned": self.planned(),
-            "by_host": self.by_host,
-            "changed": tally.written,
-            "already": tally.already,
-            "already_https": self.already_https,
-            "skipped": self.skipped.values().sum::<usize>(),
-            "leaks": self.leaks,
-            "warnings": self.warnings,
-            "failed": self.failed + tally.failed.len(),
-            "interrupted": tally.interrupted,
-        })
+    fn line(&self, run: Option<&str>, dry_run: bool, tally: Option<&Tally>) -> Line {
+        Line::Summary(report::Summary::Migrate(report::MigrateSummary {
+            run: run.map(str::to_string),
+            dry_run,
+            repos: self.repos,
+            repos_to_change: self.repos_to_change,
+            planned: self.planned(),
+            by_host: self.by_host.clone(),
+            changed: tally.map_or(0, |t| t.written),
+            already: tally.map_or(0, |t| t.already),
+            already_https: self.already_https,
+            skipped: self.skipped.values().sum(),
+            leaks: self.leaks,
+            warnings: self.warnings,
+            failed: self.failed + tally.map_or(0, |t| t.failed.len()),
+            interrupted: tally.map_or(0, |t| t.interrupted),
+        }))
     }
+}
+
+/// `remote.origin.url` as the plan shows it: `origin.url`, `submodule.x.url`.
+fn short_key(i: &Item) -> String {
+    let key = &i.slot.key;
+    let file = if i.slot.file == FileKind::Gitmodules {
+        " (.gitmodules)"
+    } else {
+        ""
+    };
+    let short = if key.section == "submodule" {
+        key.to_string()
+    } else {
+        format!("{}.{}", key.sub(), key.name)
+    };
+    format!("{}{file}", Redacted::new(&short))
 }
 
 fn show_plan(
@@ -421,113 +360,102 @@ fn show_plan(
     args: &MigrateArgs,
     recursive: bool,
 ) -> std::io::Result<()> {
-    {
-        let repo = o.repo.root.display().to_string();
-        if args.json {
-            for i in &o.plan.items {
-                let rec = match &i.outcome {
-                    Outcome::Change { new } if args.dry_run => {
-                        json!({"type": "change", "status": "planned", "repo": repo, "file": i.slot.file, "key": i.slot.key(), "old": redact(&i.slot.value), "new": new})
-                    }
-                    Outcome::Skipped { reason } => {
-                        json!({"type": "skip", "repo": repo, "key": i.slot.key(), "value": redact(&i.slot.value), "reason": reason})
-                    }
-                    Outcome::Leak { new } => {
-                        json!({"type": "leak", "repo": repo, "key": i.slot.key(), "value": redact(&i.slot.value), "https": new})
-                    }
-                    Outcome::Listed { new } => {
-                        json!({"type": "listed", "repo": repo, "key": i.slot.key(), "value": i.slot.value, "https": new})
-                    }
-                    _ => continue,
-                };
-                output::json_line(out, &rec)?;
-            }
-            for w in &o.plan.warnings {
-                output::json_line(
-                    out,
-                    &json!({"type": "warning", "repo": repo, "message": w.to_string()}),
-                )?;
-            }
-            return Ok(());
-        }
-        let interesting: Vec<_> = o
-            .plan
-            .items
-            .iter()
-            .filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps))
-            .collect();
-        if (recursive && !args.dry_run) || interesting.is_empty() && o.plan.warnings.is_empty() {
-            return Ok(());
-        }
-        writeln!(out, "{}", output::heading(&repo))?;
-        for i in interesting {
-            let key = format!("{}.{}", i.slot.subsection, i.slot.name);
-            let key = if i.slot.section == "submodule" {
-                format!("submodule.{key}")
-            } else {
-                key
+    let repo = report::path(&o.repo.root);
+    if args.json {
+        for i in &o.plan.items {
+            let key = Redacted::new(&i.slot.key.to_string());
+            let value = Redacted::new(&i.slot.value);
+            let line = match &i.outcome {
+                Outcome::Change { new } if args.dry_run => Line::Change(report::Change {
+                    status: "planned",
+                    repo: repo.clone(),
+                    file: report::path(&o.repo.file(i.slot.file).unwrap_or_default()),
+                    key,
+                    old: value,
+                    new: Redacted::new(new),
+                    error: None,
+                }),
+                Outcome::Skipped { reason } => Line::Skip(report::Skip {
+                    repo: repo.clone(),
+                    key,
+                    value,
+                    reason: Redacted::new(reason),
+                }),
+                Outcome::Leak { new } => Line::Leak(report::Leak {
+                    repo: repo.clone(),
+                    key,
+                    value,
+                    https: Redacted::new(new),
+                }),
+                Outcome::Listed { new } => Line::Listed(report::Listed {
+                    repo: repo.clone(),
+                    key,
+                    value,
+                    https: Redacted::new(new),
+                }),
+                _ => continue,
             };
-            let file = if i.slot.file == plan::FileKind::Gitmodules {
-                " (.gitmodules)"
-            } else {
-                ""
-            };
-            match &i.outcome {
-                Outcome::Change { new } => writeln!(
-                    out,
-                    "  {key}{file}  {} → {}",
-                    output::old(&redact(&i.slot.value)),
-                    output::new(new)
-                )?,
-                Outcome::Leak { new } => writeln!(
-                    out,
-                    "  {key}{file}  {} → {}  {}",
-                    output::old(&redact(&i.slot.value)),
-                    new,
-                    output::dim("(holds credentials; --strip-credentials)")
-                )?,
-                Outcome::Listed { new } => writeln!(
-                    out,
-                    "  {key}{file}  {} → {}  {}",
-                    i.slot.value,
-                    new,
-                    output::dim("(with --gitmodules)")
-                )?,
-                Outcome::Skipped { reason } => writeln!(
-                    out,
-                    "  {key}{file}  {}  {}",
-                    redact(&i.slot.value),
-                    output::dim(&format!("left alone: {reason}"))
-                )?,
-                _ => {}
-            }
+            report::json(out, &line)?;
         }
-        out.flush()?;
         for w in &o.plan.warnings {
-            output::warn(format!("{repo}: {w}"));
+            report::json(
+                out,
+                &Line::Warning(report::Warning {
+                    repo: repo.clone(),
+                    message: Redacted::new(&w.to_string()),
+                }),
+            )?;
         }
-    }
-    Ok(())
-}
-
-fn report_outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> std::io::Result<()> {
-    if !json {
         return Ok(());
     }
-    let status = match &o.result {
-        Ok(_) => "changed",
-        Err(_) => "failed",
-    };
-    let error = o.result.as_ref().err().map(ToString::to_string);
-    for e in o.edits {
-        output::json_line(
-            out,
-            &json!({
-                "type": "change", "status": status, "repo": o.repo, "file": o.path,
-                "key": format!("{}.{}.{}", e.section, e.subsection, e.name),
-                "old": redact(&e.old), "new": e.new, "error": error,
-            }),
-        )?;
+    let interesting: Vec<_> = o
+        .plan
+        .items
+        .iter()
+        .filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps))
+        .collect();
+    if (recursive && !args.dry_run) || interesting.is_empty() && o.plan.warnings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", output::heading(&repo.to_string()))?;
+    for i in interesting {
+        let key = short_key(i);
+        let value = Redacted::new(&i.slot.value);
+        match &i.outcome {
+            Outcome::Change { new } => writeln!(
+                out,
+                "  {key}  {} → {}",
+                output::old(&value.to_string()),
+                output::new(&Redacted::new(new).to_string())
+            )?,
+            Outcome::Leak { new } => writeln!(
+                out,
+                "  {key}  {} → {}  {}",
+                output::old(&value.to_string()),
+                Redacted::new(new),
+                output::dim("(holds credentials; --strip-credentials)")
+            )?,
+            Outcome::Listed { new } => writeln!(
+                out,
+                "  {key}  {value} → {}  {}",
+                Redacted::new(new),
+                output::dim("(with --gitmodules)")
+            )?,
+            Outcome::Skipped { reason } => writeln!(
+                out,
+                "  {key}  {value}  {}",
+                output::dim(&format!("left alone: {}", Redacted::new(reason)))
+            )?,
+            _ => {}
+        }
+    }
+    out.flush()?;
+    for w in &o.plan.warnings {
+        report::Warning {
+            repo: repo.clone(),
+            message: Redacted::new(&w.to_string()),
+        }
+        .human();
     }
     Ok(())
 }

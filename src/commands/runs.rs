@@ -3,13 +3,14 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::cli::RunsArgs;
+use crate::core::redact::Redacted;
 use crate::env::Env;
 use crate::error;
-use crate::journal::{Journal, Run};
-use crate::output;
+use crate::io::journal::{Journal, Run};
+use crate::ui::output;
+use crate::ui::report::{self, Line, RunLine};
 
 fn state(r: &Run) -> &'static str {
     if r.command == "undo" {
@@ -20,52 +21,50 @@ fn state(r: &Run) -> &'static str {
         "undone"
     } else if !r.undone.is_empty() {
         "partly undone"
-    } else if !r.finished {
+    } else if !r.finished || r.interrupted > 0 {
         "interrupted"
+    } else if r.failed > 0 {
+        "partly applied"
     } else {
         "applied"
     }
 }
 
+fn line(r: &Run) -> RunLine {
+    RunLine {
+        run: r.id.clone(),
+        time: r.time.clone(),
+        command: r.command.clone(),
+        paths: r.paths.iter().map(|p| Redacted::new(p)).collect(),
+        reverts: r.reverts.clone(),
+        repos: r.repos(),
+        changes: r.changes.len(),
+        written: r.written,
+        failed: r.failed,
+        interrupted: r.interrupted,
+        finished: r.finished,
+        state: state(r),
+    }
+}
+
 pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
     let journal = Journal::new(&env.state_dir());
-    let runs = journal.runs()?;
+    let (runs, bad) = journal.runs()?;
+    for b in &bad {
+        output::warn(crate::core::redact::printable(b));
+    }
     let mut out = output::stdout();
     if !args.json && runs.is_empty() {
         output::note(format!("no runs in {}", journal.dir().display()));
     } else if !args.json {
-        writeln!(
-            out,
-            "{}",
-            output::heading(&format!(
-                "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {}",
-                "RUN", "TIME", "COMMAND", "REPOS", "CHANGES", "FAILED", "STATE", "PATHS"
-            ))
-        )?;
+        writeln!(out, "{}", output::heading(RunLine::HEADER))?;
     }
     for r in &runs {
-        let what = match &r.reverts {
-            Some(of) => format!("reverts {of}"),
-            None => r.paths.join(" "),
-        };
+        let l = line(r);
         if args.json {
-            output::json_line(
-                &mut out,
-                &json!({"type": "run", "run": r.id, "time": r.time, "command": r.command, "paths": r.paths, "reverts": r.reverts,
-                        "repos": r.repos(), "changes": r.changes.len(), "failed": r.failed, "finished": r.finished, "state": state(r)}),
-            )?;
+            report::json(&mut out, &Line::Run(l))?;
         } else {
-            writeln!(
-                out,
-                "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
-                r.id,
-                r.time,
-                r.command,
-                r.repos(),
-                r.changes.len(),
-                r.failed,
-                state(r)
-            )?;
+            l.human(&mut out)?;
         }
     }
     out.flush()?;

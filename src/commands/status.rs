@@ -4,23 +4,23 @@
 use std::io::Write;
 
 use anyhow::{Result, bail};
-use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
+use crate::core::insteadof::Rewritten;
+use crate::core::plan::{self, Item, Outcome};
+use crate::core::redact::Redacted;
 use crate::engine::{self, Ctx, Observed};
 use crate::env::Env;
 use crate::error;
-use crate::insteadof::Rewritten;
-use crate::output;
-use crate::plan::{self, Item, Outcome};
-use crate::repo;
-use crate::settings;
-use crate::url::redact;
+use crate::io::{repo, settings};
+use crate::ui::output;
+use crate::ui::report::{self, Line};
 
 pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     let hosts = settings::load_host_rules(env, &args.map.maps)?;
     let global_rules = repo::global_rules(env)?;
-    let selected = engine::select(env, &args.selection)?;
+    let selection = args.selection.to_engine();
+    let selected = engine::select(env, &selection)?;
     let opts = plan::Options {
         remote: args.remote.clone(),
         submodules: true,
@@ -32,19 +32,19 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         global_rules,
         opts,
     };
-    let workers = engine::Workers::new(engine::thread_count(args.selection.jobs));
-    let recursive = args.selection.recursive;
+    let workers = engine::Workers::new(selection.jobs)?;
+    let recursive = selection.recursive;
     let mut failures = selected.failures;
     let mut out = output::stdout();
     for f in &failures {
-        output::failure(&mut out, f, args.json)?;
+        show_failure(&mut out, f, args.json)?;
     }
     let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
     engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
             Err(f) => {
-                output::failure(&mut out, &f, args.json)?;
+                show_failure(&mut out, &f, args.json)?;
                 failures.push(f);
                 return Ok(());
             }
@@ -52,21 +52,27 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         repos += 1;
         repos_to_change += usize::from(o.plan.change_count() > 0);
         to_change += o.plan.change_count();
+        let status = repo_status(&o, args.remote.as_deref());
         if args.json {
-            output::json_line(&mut out, &repo_json(&o))?;
+            report::json(&mut out, &Line::Repo(status))?;
         } else {
-            render(&mut out, &o, args.remote.as_deref())?;
+            status.human(&mut out)?;
         }
         Ok(())
     })?;
     if let (false, Some(f)) = (recursive, failures.first()) {
-        bail!("{}", f.line());
+        bail!("{}", Redacted::new(&f.line()));
     }
     if recursive {
         if args.json {
-            output::json_line(
+            report::json(
                 &mut out,
-                &json!({"type": "summary", "repos": repos, "repos_to_migrate": repos_to_change, "urls_to_migrate": to_change, "failed": failures.len()}),
+                &Line::Summary(report::Summary::Status(report::StatusSummary {
+                    repos,
+                    repos_to_migrate: repos_to_change,
+                    urls_to_migrate: to_change,
+                    failed: failures.len(),
+                })),
             )?;
         } else {
             out.flush()?;
@@ -87,24 +93,30 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     })
 }
 
-/// Remote names in the order they first appear.
-fn remote_names(o: &Observed) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for i in o.plan.items.iter().filter(|i| i.slot.section == "remote") {
-        if !names.contains(&i.slot.subsection.as_str()) {
-            names.push(&i.slot.subsection);
-        }
+fn show_failure(
+    out: &mut impl Write,
+    f: &crate::io::discover::Failure,
+    json: bool,
+) -> std::io::Result<()> {
+    let r = report::Failure::new(&f.path, &f.error);
+    if json {
+        report::json(out, &Line::Failure(r))
+    } else {
+        out.flush()?;
+        r.human();
+        Ok(())
     }
-    names
 }
 
-fn items<'a>(o: &'a Observed, remote: &str, name: &str) -> Vec<&'a Item> {
+/// Remote names in the order they first appear.
+fn remote_names(o: &Observed) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
     o.plan
         .items
         .iter()
-        .filter(|i| {
-            i.slot.section == "remote" && i.slot.subsection == remote && i.slot.name == name
-        })
+        .filter(|i| i.slot.is_remote())
+        .map(|i| i.slot.key.sub())
+        .filter(|n| seen.insert(*n))
         .collect()
 }
 
@@ -112,159 +124,83 @@ fn values(items: &[&Item]) -> Vec<String> {
     items.iter().map(|i| i.slot.value.clone()).collect()
 }
 
-fn planned(i: &Item) -> Option<&str> {
-    match &i.outcome {
-        Outcome::Change { new } | Outcome::Leak { new } | Outcome::Listed { new } => Some(new),
-        _ => None,
-    }
-}
-
-fn outcome_note(i: &Item) -> String {
-    match &i.outcome {
-        Outcome::Change { new } => format!("→ {}", output::new(new)),
-        Outcome::AlreadyHttps => output::dim("already HTTPS"),
-        Outcome::Leak { new } => format!(
-            "→ {}  {}",
-            output::new(new),
-            output::old("(credentials in the URL!)")
-        ),
-        Outcome::Listed { new } => format!("→ {}  (with --gitmodules)", output::new(new)),
-        Outcome::Skipped { reason } => output::dim(&format!("left alone: {reason}")),
-        Outcome::Filtered => String::new(),
-    }
-}
-
-fn rewritten_note(r: &Rewritten<'_>) -> String {
-    match r.rule {
-        Some(rule) => format!(
-            "{}  {}",
-            redact(&r.url),
-            output::dim(&format!("via {}", rule.describe()))
-        ),
-        None => redact(&r.url),
-    }
-}
-
-fn render(out: &mut impl Write, o: &Observed, only: Option<&str>) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{}  {}",
-        output::heading(&o.repo.root.display().to_string()),
-        output::dim(&format!("({})", o.repo.config.display()))
-    )?;
-    let names = remote_names(o);
-    if names.is_empty() {
-        writeln!(out, "  {}", output::dim("no remotes"))?;
-    }
-    for name in names.into_iter().filter(|n| only.is_none_or(|o| o == *n)) {
-        let urls = items(o, name, "url");
-        let pushurls = items(o, name, "pushurl");
-        let kind = urls
-            .first()
-            .or(pushurls.first())
-            .and_then(|i| i.kind)
-            .map_or("?", |k| k.as_str());
-        writeln!(
-            out,
-            "  {} {}",
-            output::heading(name),
-            output::kind(&format!("[{kind}]"))
-        )?;
-        for i in urls.iter().chain(&pushurls) {
-            writeln!(
-                out,
-                "    {:<8} {}  {}",
-                i.slot.name,
-                redact(&i.slot.value),
-                outcome_note(i)
-            )?;
+fn url_status(i: &Item) -> report::UrlStatus {
+    let (https, reason) = match &i.outcome {
+        Outcome::Change { new } | Outcome::Leak { new } | Outcome::Listed { new } => {
+            (Some(Redacted::new(new)), None)
         }
-        let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
-        for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
-            for r in list {
-                writeln!(
-                    out,
-                    "    {:<8} {}",
-                    format!("git {what}"),
-                    rewritten_note(r)
-                )?;
-            }
-        }
+        Outcome::Skipped { reason } => (None, Some(Redacted::new(reason))),
+        _ => (None, None),
+    };
+    report::UrlStatus {
+        value: Redacted::new(&i.slot.value),
+        kind: i.kind,
+        outcome: i.outcome_name(),
+        https,
+        reason,
     }
-    for i in o
-        .plan
-        .items
-        .iter()
-        .filter(|i| i.slot.section == "submodule")
-    {
-        let file = match i.slot.file {
-            plan::FileKind::Config => "config",
-            plan::FileKind::Gitmodules => ".gitmodules",
-        };
-        writeln!(
-            out,
-            "  submodule {} ({file})  {}  {}",
-            i.slot.subsection,
-            redact(&i.slot.value),
-            outcome_note(i)
-        )?;
-    }
-    out.flush()?;
-    for w in &o.plan.warnings {
-        output::warn(w);
-    }
-    Ok(())
 }
 
-fn url_json(i: &Item) -> Value {
-    json!({
-        "value": redact(&i.slot.value),
-        "kind": i.kind,
-        "outcome": i.outcome_name(),
-        "https": planned(i),
-        "reason": match &i.outcome { Outcome::Skipped { reason } => Some(reason.as_str()), _ => None },
-    })
-}
-
-fn rewritten_json(list: &[Rewritten<'_>]) -> Value {
+fn effective(list: &[Rewritten<'_>]) -> Vec<report::EffectiveUrl> {
     list.iter()
-        .map(|r| json!({"url": redact(&r.url), "rule": r.rule.map(|x| x.describe())}))
+        .map(|r| report::EffectiveUrl {
+            url: Redacted::new(&r.url),
+            rule: r.rule.map(|x| Redacted::new(&x.describe())),
+        })
         .collect()
 }
 
-fn repo_json(o: &Observed) -> Value {
-    let remotes: Vec<Value> = remote_names(o)
+/// The report of one repository (`only`: just that remote).
+fn repo_status(o: &Observed, only: Option<&str>) -> report::RepoStatus {
+    // One pass over the items: remotes with many URLs stay linear.
+    let mut by_remote: std::collections::HashMap<&str, (Vec<&Item>, Vec<&Item>)> =
+        std::collections::HashMap::new();
+    for i in o.plan.items.iter().filter(|i| i.slot.is_remote()) {
+        let entry = by_remote.entry(i.slot.key.sub()).or_default();
+        match i.slot.key.name.as_str() {
+            "url" => entry.0.push(i),
+            "pushurl" => entry.1.push(i),
+            _ => {}
+        }
+    }
+    let remotes = remote_names(o)
         .into_iter()
+        .filter(|n| only.is_none_or(|o| o == *n))
         .map(|name| {
-            let urls = items(o, name, "url");
-            let pushurls = items(o, name, "pushurl");
+            let (urls, pushurls) = by_remote.remove(name).unwrap_or_default();
             let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
-            json!({
-                "name": name,
-                "urls": urls.iter().map(|i| url_json(i)).collect::<Vec<_>>(),
-                "pushurls": pushurls.iter().map(|i| url_json(i)).collect::<Vec<_>>(),
-                "effective": {"fetch": rewritten_json(&eff.fetch), "push": rewritten_json(&eff.push)},
-            })
+            report::RemoteStatus {
+                name: Redacted::new(name),
+                urls: urls.iter().map(|i| url_status(i)).collect(),
+                pushurls: pushurls.iter().map(|i| url_status(i)).collect(),
+                effective: report::Effective {
+                    fetch: effective(&eff.fetch),
+                    push: effective(&eff.push),
+                },
+            }
         })
         .collect();
-    let submodules: Vec<Value> = o
+    let submodules = o
         .plan
         .items
         .iter()
-        .filter(|i| i.slot.section == "submodule")
-        .map(|i| {
-            let mut v = url_json(i);
-            v["name"] = json!(i.slot.subsection);
-            v["file"] = json!(i.slot.file);
-            v
+        .filter(|i| i.slot.key.section == "submodule")
+        .map(|i| report::SubmoduleStatus {
+            name: Redacted::new(i.slot.key.sub()),
+            file: i.slot.file,
+            url: url_status(i),
         })
         .collect();
-    json!({
-        "type": "repo",
-        "repo": o.repo.root,
-        "config": o.repo.config,
-        "remotes": remotes,
-        "submodules": submodules,
-        "warnings": o.plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    })
+    report::RepoStatus {
+        repo: report::path(&o.repo.root),
+        config: report::path(&o.repo.config),
+        remotes,
+        submodules,
+        warnings: o
+            .plan
+            .warnings
+            .iter()
+            .map(|w| Redacted::new(&w.to_string()))
+            .collect(),
+    }
 }

@@ -1,21 +1,26 @@
 //! `git-https undo`: restore the URLs a migration replaced — the last one of the repository you
-//! stand in, a whole run (`--run ID`), or the most recent run not yet undone (`--last`).
+//! stand in, a whole run (`--run ID`), or the most recent run not yet undone (`--last`). It runs
+//! through the same apply protocol as `migrate`, journaled as a run of its own.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use serde_json::json;
 
 use crate::cli::UndoArgs;
-use crate::engine::{self, FileEdits};
+use crate::core::change::FileEdits;
+use crate::core::redact::Redacted;
+use crate::engine::{self, Confirm, Finished, Spool};
 use crate::env::Env;
-use crate::error::{self, with_hint};
-use crate::journal::{ChangeRecord, Journal, Record, Run, now};
-use crate::output;
-use crate::prompt;
-use crate::repo::{self, Edit};
+use crate::error;
+use crate::io::journal::{Journal, Record, Run, now};
+use crate::io::repo;
+use crate::ui::output;
+use crate::ui::progress::Progress;
+use crate::ui::report::{self, Line};
 
 pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
+    let workers = engine::Workers::new(args.jobs)?;
     let journal = Journal::new(&env.state_dir());
     let (run, only_repo) = pick_run(&args, env, &journal)?;
     let Some(run) = run else {
@@ -28,7 +33,13 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             run.id
         );
     }
-    let mut files: Vec<FileEdits> = Vec::new();
+    if !run.applying {
+        output::note(format!("run {} changed nothing: nothing to undo", run.id));
+        return Ok(error::OK);
+    }
+    let roots: Vec<PathBuf> = run.paths.iter().map(PathBuf::from).collect();
+    let mut spool = Spool::begin(env, "undo", &roots, Some(&run.id), args.dry_run)?;
+    let mut out = output::stdout();
     let mut lost = 0;
     for ((repo_root, file), changes) in run.by_file() {
         if only_repo.as_ref().is_some_and(|r| *r != repo_root)
@@ -43,27 +54,36 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             if c.redacted {
                 lost += 1;
                 output::warn(format!(
-                    "{repo_root}: {} held credentials, which were not kept; left as {}",
-                    c.key, c.edit.new
+                    "{}: {} held credentials, which were not kept; left as {}",
+                    Redacted::new(&repo_root),
+                    Redacted::new(&c.key),
+                    Redacted::new(&c.edit.new)
                 ));
                 continue;
             }
-            edits.push(Edit {
-                old: c.edit.new.clone(),
-                new: c.edit.old.clone(),
-                ..c.edit.clone()
-            });
+            edits.push(c.edit.reversed());
         }
-        if !edits.is_empty() {
-            files.push(FileEdits {
-                repo: repo_root.into(),
-                kind: changes[0].file_kind,
-                path: file.into(),
-                edits,
-            });
+        if edits.is_empty() {
+            continue;
         }
+        let f = FileEdits {
+            repo: repo_root.into(),
+            kind: changes[0].file_kind,
+            path: file.into(),
+            edits,
+        };
+        for e in &f.edits {
+            let line = restore_line("planned", &f, e, None);
+            if args.json && args.dry_run {
+                report::json(&mut out, &Line::Restore(line))?;
+            } else if !args.json {
+                line.human(&mut out)?;
+            }
+        }
+        spool.add(&f)?;
     }
-    if files.is_empty() {
+    out.flush()?;
+    if spool.files == 0 {
         output::note(if run.fully_undone() || lost == 0 {
             format!("run {} is already undone", run.id)
         } else {
@@ -71,152 +91,157 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         });
         return Ok(error::OK);
     }
-
-    let mut out = output::stdout();
-    for f in &files {
-        for e in &f.edits {
-            let key = format!("{}.{}.{}", e.section, e.subsection, e.name);
-            if args.json && args.dry_run {
-                output::json_line(
-                    &mut out,
-                    &json!({"type": "restore", "status": "planned", "repo": f.repo, "file": f.path, "key": key, "from": e.old, "to": e.new}),
-                )?;
-            } else if !args.json {
-                writeln!(
-                    out,
-                    "{}  {key}  {} → {}",
-                    f.repo.display(),
-                    output::old(&e.old),
-                    output::new(&e.new)
-                )?;
-            }
-        }
-    }
-    out.flush()?;
-    let n: usize = files.iter().map(|f| f.edits.len()).sum();
+    let n = spool.edits;
     if args.dry_run {
-        output::note(format!(
-            "dry run: would restore {} from run {}",
-            output::count(n, "URL", "URLs"),
-            run.id
-        ));
-        return Ok(error::OK);
-    }
-    let question = format!(
-        "Restore {} from run {}?",
-        output::count(n, "URL", "URLs"),
-        run.id
-    );
-    if !args.yes && !prompt::confirm(env, &question)? {
-        if !env.interactive() {
-            return Err(with_hint(
-                "refusing to undo without confirmation: no terminal to ask on",
-                "pass --yes to undo, or --dry-run to see what it would restore",
+        if args.json {
+            report::json(&mut out, &summary(None, &run.id, true, n, 0, 0, 0))?;
+        } else {
+            output::note(format!(
+                "dry run: would restore {} from run {}",
+                output::count(n, "URL", "URLs"),
+                run.id
             ));
         }
+        out.flush()?;
+        return Ok(error::OK);
+    }
+    let confirm = Confirm {
+        env,
+        yes: args.yes,
+        question: format!(
+            "Restore {} from run {}?",
+            output::count(n, "URL", "URLs"),
+            run.id
+        ),
+        verb: "undo",
+        hint: "pass --yes to undo, or --dry-run to see what it would restore",
+        progress: "restoring",
+    };
+    let progress = Progress::new(env.stderr_tty && !args.json && spool.files > 1);
+    let finished = spool.apply(&confirm, &[], &workers, &progress, |o| {
+        if args.json {
+            let error = o.error();
+            let f = FileEdits {
+                repo: o.repo.to_path_buf(),
+                kind: crate::core::change::FileKind::Config,
+                path: o.path.to_path_buf(),
+                edits: Vec::new(),
+            };
+            for e in o.edits {
+                let status = if error.is_none() {
+                    "restored"
+                } else {
+                    "failed"
+                };
+                let line = restore_line(status, &f, e, error.as_deref());
+                report::json(&mut out, &Line::Restore(line))?;
+            }
+        }
+        Ok(())
+    })?;
+    let Finished::Applied(tally) = finished else {
         output::note("nothing changed");
         return Ok(error::FAILURE);
-    }
-
-    engine::stop_on_signals();
-    let mut undo = journal.begin("undo", &run.paths, Some(&run.id))?;
-    undo.keep();
-    let time = now();
-    for f in &files {
-        for e in &f.edits {
-            undo.record(&Record::Change(ChangeRecord {
-                run: undo.id.clone(),
-                time: time.clone(),
-                repo: f.repo.display().to_string(),
-                file: f.path.display().to_string(),
-                file_kind: f.kind,
-                key: format!("{}.{}.{}", e.section, e.subsection, e.name),
-                edit: e.clone(),
-                redacted: false,
-            }))?;
-        }
-    }
-    undo.sync()?;
-    let outcomes = engine::apply_all(
-        &files,
-        &engine::Workers::new(engine::thread_count(None)),
-        &|_| {},
-    );
-    let mut restored = 0;
-    let mut failed = Vec::new();
-    let mut ok_repos = Vec::new();
-    for o in &outcomes {
-        let error = o.result.as_ref().err().map(ToString::to_string);
-        undo.record(&o.record())?;
-        match &o.result {
-            Ok(a) => {
-                restored += a.written + a.already;
-                ok_repos.push(o.repo.display().to_string());
-            }
-            Err(e) => failed.push(e.to_string()),
-        }
-        if args.json {
-            for e in o.edits {
-                let key = format!("{}.{}.{}", e.section, e.subsection, e.name);
-                output::json_line(
-                    &mut out,
-                    &json!({"type": "restore", "status": if error.is_none() {"restored"} else {"failed"}, "repo": o.repo, "file": o.path, "key": key, "from": e.old, "to": e.new, "error": error}),
-                )?;
-            }
-        }
-    }
-    undo.record(&Record::End {
-        time: now(),
-        changed: restored,
-        failed: failed.len(),
-    })?;
-    undo.sync()?;
+    };
+    let restored = tally.written + tally.already;
     // Mark what came back on the original run, so `--last` and `runs` see it.
-    if failed.is_empty() && only_repo.is_none() {
+    if tally.clean() && only_repo.is_none() {
         journal.append(
             &run.id,
             &Record::Undone {
                 time: now(),
-                by: undo.id.clone(),
+                by: tally.run.clone(),
                 repo: None,
             },
         )?;
     } else {
-        ok_repos.dedup();
-        for r in ok_repos {
+        let mut ok = tally.ok_repos.clone();
+        ok.dedup();
+        for r in ok {
             journal.append(
                 &run.id,
                 &Record::Undone {
                     time: now(),
-                    by: undo.id.clone(),
-                    repo: Some(r),
+                    by: tally.run.clone(),
+                    repo: Some(r.display().to_string()),
                 },
             )?;
         }
     }
     if args.json {
-        output::json_line(
+        report::json(
             &mut out,
-            &json!({"type": "summary", "run": undo.id, "reverts": run.id, "restored": restored, "failed": failed.len()}),
+            &summary(
+                Some(&tally.run),
+                &run.id,
+                false,
+                n,
+                restored,
+                tally.failed.len(),
+                tally.interrupted,
+            ),
         )?;
     }
     out.flush()?;
-    for f in &failed {
-        output::error_line(f);
+    for f in &tally.failed {
+        output::error_line(crate::core::redact::printable(f));
     }
     if !args.json {
         output::note(format!(
             "restored {} from run {} (undo run {})",
             output::count(restored, "URL", "URLs"),
             run.id,
-            undo.id
+            tally.run
         ));
+        if tally.interrupted > 0 {
+            output::warn(format!(
+                "interrupted: {} not restored; run the undo again to finish",
+                output::count(tally.interrupted, "file", "files")
+            ));
+        }
     }
-    Ok(if failed.is_empty() {
+    Ok(if tally.clean() {
         error::OK
     } else {
         error::FAILURE
     })
+}
+
+fn restore_line(
+    status: &'static str,
+    f: &FileEdits,
+    e: &crate::core::change::Edit,
+    error: Option<&str>,
+) -> report::Restore {
+    report::Restore {
+        status,
+        repo: report::path(&f.repo),
+        file: report::path(&f.path),
+        key: Redacted::new(&e.key.to_string()),
+        from: Redacted::new(&e.old),
+        to: Redacted::new(&e.new),
+        error: error.map(Redacted::new),
+    }
+}
+
+fn summary(
+    run: Option<&str>,
+    reverts: &str,
+    dry_run: bool,
+    planned: usize,
+    restored: usize,
+    failed: usize,
+    interrupted: usize,
+) -> Line {
+    Line::Summary(report::Summary::Undo(report::UndoSummary {
+        run: run.map(str::to_string),
+        reverts: reverts.to_string(),
+        dry_run,
+        planned,
+        restored,
+        failed,
+        interrupted,
+    }))
 }
 
 /// The run to undo, and the one repository to limit it to (PATH mode).
@@ -228,11 +253,15 @@ fn pick_run(
     if let Some(id) = &args.run {
         return Ok((Some(journal.load(id)?), None));
     }
-    let runs = journal.runs()?;
+    let (runs, bad) = journal.runs()?;
+    for b in bad {
+        output::warn(b);
+    }
     let migrations = runs
         .into_iter()
         .rev()
-        .filter(|r| r.command != "undo" && !r.changes.is_empty());
+        // A run whose plan was never confirmed changed nothing.
+        .filter(|r| r.command != "undo" && r.applying && !r.changes.is_empty());
     if args.last {
         return Ok((migrations.into_iter().find(|r| !r.fully_undone()), None));
     }

@@ -8,6 +8,18 @@ reach, so this plays its part (login, X-OAuth-Scopes, token expiry header) for t
 
 Usage: git_server.py ROOT CERT KEY TOKEN LOGIN [SCOPES|-]
 Prints the port on stdout once ready; logs requests (never headers) to stderr.
+
+Optional environment (all unset: one account, TOKEN/LOGIN, username not checked):
+  GIT_SERVER_TOKENS="login1:token1,login2:token2"  more accounts, added to TOKEN/LOGIN. When set,
+      Basic auth must match a (login, token) pair exactly (the username is checked), the API
+      stand-in answers the login its token belongs to, and git runs with REMOTE_USER=that login.
+  GIT_SERVER_CRED_LOG=PATH  append (and flush) one line per request, so a test can assert which
+      credential reached this server, and as whom it was accepted:
+          <kind> <user> <secret> <login> <path>
+      kind: basic|bearer|token|other|none; user: the Basic username, else "-"; secret: the
+      password/token ("other": the whole header; "none": "-"); login: the account that accepted
+      it, "-" if rejected; path: without the query. Fields are space-separated.
+  GIT_SERVER_API_ONLY=1  answer only /user and /api/v3/user (404 for git), e.g. behind a proxy.
 """
 import base64
 import http.server
@@ -15,9 +27,27 @@ import os
 import ssl
 import subprocess
 import sys
+import threading
 
 ROOT, CERT, KEY, TOKEN, LOGIN = sys.argv[1:6]
 SCOPES = sys.argv[6] if len(sys.argv) > 6 else "repo, workflow"
+
+# (login, token) pairs; the positional one first so single-account callers are unchanged.
+ACCOUNTS = [(LOGIN, TOKEN)]
+MULTI = bool(os.environ.get("GIT_SERVER_TOKENS"))
+for pair in filter(None, os.environ.get("GIT_SERVER_TOKENS", "").split(",")):
+    login, _, token = pair.strip().partition(":")
+    ACCOUNTS.append((login, token))
+API_ONLY = os.environ.get("GIT_SERVER_API_ONLY") == "1"
+
+# Opened once (so the file exists even before the first request); a lock keeps lines whole
+# across the server's threads.
+CRED_LOG = os.environ.get("GIT_SERVER_CRED_LOG") and open(os.environ["GIT_SERVER_CRED_LOG"], "a")
+CRED_LOCK = threading.Lock()
+
+
+def login_for_token(token):
+    return next((login for login, t in ACCOUNTS if t == token), None)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -27,16 +57,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("%s %s\n" % (self.command, self.path.split("?")[0]))
 
     def authorized(self):
+        """The login the request's credential belongs to, or None; logs the credential."""
         auth = self.headers.get("Authorization", "")
+        kind, user, secret, login = "none", "-", "-", None
         if auth.startswith("Bearer ") or auth.startswith("token "):
-            return auth.split(" ", 1)[1] == TOKEN
-        if auth.startswith("Basic "):
+            kind, secret = auth.split(" ", 1)[0].lower(), auth.split(" ", 1)[1]
+            login = login_for_token(secret)
+        elif auth.startswith("Basic "):
+            kind = "basic"
             try:
-                user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+                user, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
             except Exception:
-                return False
-            return password == TOKEN
-        return False
+                secret = auth[6:]  # undecodable: log it raw, accept nothing
+            else:
+                if MULTI:  # several accounts: the username must name the token's owner
+                    login = user if (user, secret) in ACCOUNTS else None
+                else:  # historical behaviour: any username, the token decides
+                    login = login_for_token(secret)
+        elif auth:
+            kind, secret = "other", auth.replace(" ", "_")  # keep the line's 5 fields
+        if CRED_LOG:
+            with CRED_LOCK:
+                fields = (kind, user or "-", secret or "-", login or "-", self.path.split("?")[0])
+                CRED_LOG.write(" ".join(fields) + "\n")
+                CRED_LOG.flush()
+        return login
 
     def body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -59,22 +104,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def api_user(self):
-        if not self.authorized():
+        login = self.authorized()
+        if not login:
             self.send(401, [("Content-Type", "application/json")], b'{"message":"Bad credentials"}')
             return
         headers = [("Content-Type", "application/json"),
                    ("GitHub-Authentication-Token-Expiration", "2030-01-01 00:00:00 UTC")]
         if SCOPES != "-":
             headers.append(("X-OAuth-Scopes", SCOPES))
-        self.send(200, headers, ('{"login":"%s","id":1}' % LOGIN).encode())
+        uid = [a[0] for a in ACCOUNTS].index(login) + 1
+        self.send(200, headers, ('{"login":"%s","id":%d}' % (login, uid)).encode())
 
     def handle_git(self, body):
-        if not self.authorized():
+        login = self.authorized()  # first, so even refused git requests reach the cred log
+        if API_ONLY:
+            self.send(404, [("Content-Type", "text/plain")], b"not found\n")
+            return
+        if not login:
             self.send(401, [("WWW-Authenticate", 'Basic realm="git"')], b"auth required\n")
             return
         path, _, query = self.path.partition("?")
         env = dict(os.environ, GIT_PROJECT_ROOT=ROOT, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
-                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_USER=LOGIN,
+                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_USER=login,
                    REMOTE_ADDR="127.0.0.1", CONTENT_TYPE=self.headers.get("Content-Type", ""),
                    CONTENT_LENGTH=str(len(body)), GIT_HTTP_RECEIVE_PACK="true")
         if self.headers.get("Git-Protocol"):

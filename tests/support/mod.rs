@@ -1,15 +1,26 @@
-//! Helpers for end-to-end tests: a hermetic HOME, the real `git`, and the built binary.
+//! Helpers for end-to-end tests. Every process a test starts is built here ([`Sandbox::cmd`]):
+//! a cleared environment with a temporary HOME and XDG dirs and no system git config, so a
+//! developer's `GIT_CONFIG_GLOBAL`, tokens or CA variables change nothing. Every wait has a
+//! deadline and fails the test instead of hanging.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_git-https");
+
+/// How long any one process or wait may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(120);
 
 /// A throwaway HOME with XDG dirs, and no system git config.
 pub struct Sandbox {
     pub tmp: tempfile::TempDir,
     pub home: PathBuf,
+    /// Put first on PATH (a shim folder).
+    pub path_first: Option<PathBuf>,
 }
 
 /// A finished command.
@@ -21,14 +32,6 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(o: Output) -> Run {
-        Run {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
     pub fn ok(self) -> Run {
         assert_eq!(
             self.code, 0,
@@ -46,12 +49,21 @@ impl Run {
     }
 }
 
+/// Whether `scripts/test` started the keyring stores (else keyring tests are ignored).
+pub fn keyrings_expected() -> bool {
+    std::env::var_os("GIT_HTTPS_TEST_KEYRINGS").is_some()
+}
+
 impl Sandbox {
     pub fn new() -> Sandbox {
         let tmp = tempfile::tempdir().expect("tempdir");
         let home = tmp.path().join("home");
         std::fs::create_dir_all(&home).unwrap();
-        Sandbox { tmp, home }
+        Sandbox {
+            tmp,
+            home,
+            path_first: None,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -62,49 +74,82 @@ impl Sandbox {
         self.home.join(".local/state/git-https")
     }
 
-    fn hermetic(&self, cmd: &mut Command) {
+    /// `program` with the hermetic environment, in the sandbox (stdin: see [`output`], or
+    /// set it when spawning).
+    pub fn cmd(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path = match &self.path_first {
+            Some(first) => {
+                let mut p = first.as_os_str().to_owned();
+                p.push(":");
+                p.push(&path);
+                p
+            }
+            None => path,
+        };
         cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", path)
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("XDG_STATE_HOME", self.home.join(".local/state"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "t")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("NO_COLOR", "1")
             .env("LC_ALL", "C")
-            .stdin(Stdio::null());
+            .current_dir(self.path());
+        // The private keyring sessions scripts/test started (never a developer's own).
+        if keyrings_expected() {
+            for var in [
+                "DBUS_SESSION_BUS_ADDRESS",
+                "XDG_RUNTIME_DIR",
+                "GNOME_KEYRING_CONTROL",
+            ] {
+                if let Some(v) = std::env::var_os(var) {
+                    cmd.env(var, v);
+                }
+            }
+        }
+        cmd
+    }
+
+    /// git-https with the hermetic environment.
+    pub fn bin(&self) -> Command {
+        self.cmd(BIN)
     }
 
     /// Runs the real git in `dir`; panics on failure.
     pub fn git(&self, dir: &Path, args: &[&str]) -> String {
-        let mut cmd = Command::new("git");
-        self.hermetic(&mut cmd);
-        let o = cmd.current_dir(dir).args(args).output().expect("run git");
-        assert!(
-            o.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        let r = output(self.cmd("git").current_dir(dir).args(args), None);
+        assert_eq!(r.code, 0, "git {args:?} failed: {}", r.stderr);
+        r.stdout
     }
 
     /// Runs git-https in `dir` with extra environment.
     pub fn run_env(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(BIN);
-        self.hermetic(&mut cmd);
-        cmd.envs(env.iter().copied());
-        Run::from(
-            cmd.current_dir(dir)
+        output(
+            self.bin()
+                .current_dir(dir)
                 .args(args)
-                .output()
-                .expect("run git-https"),
+                .envs(env.iter().copied()),
+            None,
         )
     }
 
     pub fn run(&self, dir: &Path, args: &[&str]) -> Run {
         self.run_env(dir, args, &[])
+    }
+
+    /// `cmd` on a real pseudo-terminal (its expect timeout is the deadline).
+    pub fn pty(&self, cmd: Command) -> expectrl::session::OsSession {
+        let mut p = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        p.set_expect_timeout(Some(DEADLINE));
+        p
     }
 
     /// `git init` a repository at `rel` with the given remotes.
@@ -125,5 +170,67 @@ impl Sandbox {
     /// `git remote -v`, as the user would read it.
     pub fn remotes(&self, repo: &Path) -> String {
         self.git(repo, &["remote", "-v"])
+    }
+}
+
+/// Runs `cmd` to the end within the deadline, feeding `stdin` (if any).
+pub fn output(cmd: &mut Command, stdin: Option<&str>) -> Run {
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    if let Some(text) = stdin {
+        let mut input = child.stdin.take().unwrap();
+        // The child may exit without reading: a broken pipe here is its business.
+        let _ = input.write_all(text.as_bytes());
+    }
+    let reader = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = reader(Box::new(child.stdout.take().unwrap()));
+    let err = reader(Box::new(child.stderr.take().unwrap()));
+    let status = wait(&mut child, DEADLINE);
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// Waits for `child` at most `limit`; kills it and fails the test past that.
+pub fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("process {} still running after {limit:?}", child.id());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Polls `f` until it gives a value; fails the test after the deadline, naming `what`.
+pub fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_micros(200));
     }
 }

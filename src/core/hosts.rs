@@ -4,7 +4,7 @@
 //! alias resolved to its `HostName`, a user map for that real host, the forges' known SSH
 //! front doors (`ssh.github.com`, Azure DevOps), and finally `https://HOST`.
 
-use crate::url::Refusal;
+use crate::core::url::Refusal;
 
 /// One `--map SSH_HOST=HTTPS_BASE` or config-file entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,7 +285,7 @@ fn azure(rel: &str) -> Result<(String, String, String), Refusal> {
         ["v3", org, project, repo]
             if !org.is_empty() && !project.is_empty() && !repo.is_empty() =>
         {
-            let d = crate::url::percent_decode;
+            let d = crate::core::url::percent_decode;
             Ok((d(org), d(project), d(repo)))
         }
         _ => Err(Refusal::AzurePath(rel.to_string())),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
-use crate::token::Secret;
+use crate::core::token::Secret;
 
 /// What the API says about a token.
 #[derive(Debug, Clone, PartialEq, Eq)]

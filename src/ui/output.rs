@@ -1,6 +1,6 @@
 //! The only place that styles text. Data goes to stdout, status and warnings to stderr.
 
-use std::io::{self, Write};
+use std::io;
 
 use console::style;
 
@@ -40,26 +40,6 @@ pub fn note(msg: impl std::fmt::Display) {
 
 pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
     io::BufWriter::new(io::stdout().lock())
-}
-
-/// A repository that could not be read: a JSON record on stdout, or an error line.
-pub fn failure(out: &mut impl Write, f: &crate::discover::Failure, json: bool) -> io::Result<()> {
-    if json {
-        json_line(
-            out,
-            &serde_json::json!({"type": "failure", "path": f.path, "error": f.error}),
-        )
-    } else {
-        out.flush()?;
-        error_line(f.line());
-        Ok(())
-    }
-}
-
-/// One JSON Lines record.
-pub fn json_line(out: &mut impl Write, value: &serde_json::Value) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")
 }
 
 pub fn heading(s: &str) -> String {

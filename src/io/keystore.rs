@@ -4,7 +4,7 @@
 
 use anyhow::{Result, anyhow};
 
-use crate::token::Secret;
+use crate::core::token::Secret;
 
 const SERVICE: &str = "git-https";
 

@@ -17,9 +17,8 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::FileEdits;
-use crate::plan::FileKind;
-use crate::repo::Edit;
+use crate::core::change::{Edit, FileEdits, FileKind};
+use crate::core::redact::redact;
 
 pub const VERSION: u32 = 1;
 
@@ -52,6 +51,9 @@ pub enum Record {
         time: String,
         changed: usize,
         failed: usize,
+        /// Files not reached because of Ctrl-C or SIGTERM.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        interrupted: usize,
     },
     Undone {
         time: String,
@@ -75,6 +77,32 @@ pub struct ChangeRecord {
     /// The old value held credentials and was stored redacted: it cannot be restored.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl ChangeRecord {
+    /// The record of one planned edit. An old value that holds a secret is kept redacted (it
+    /// cannot be restored, and the journal never holds a secret).
+    pub fn new(run: &str, time: &str, file: &FileEdits, edit: &Edit) -> ChangeRecord {
+        let old = redact(&edit.old);
+        ChangeRecord {
+            run: run.to_string(),
+            time: time.to_string(),
+            repo: file.repo.display().to_string(),
+            file: file.path.display().to_string(),
+            file_kind: file.kind,
+            key: edit.key.to_string(),
+            redacted: old != edit.old,
+            edit: Edit {
+                old,
+                new: redact(&edit.new),
+                ..edit.clone()
+            },
+        }
+    }
 }
 
 pub fn now() -> String {
@@ -152,6 +180,10 @@ pub struct Run {
     /// Whether configs may have been touched (the plan was confirmed).
     pub applying: bool,
     pub finished: bool,
+    /// Values written, from the `end` record.
+    pub written: Option<usize>,
+    /// Files not reached (Ctrl-C, SIGTERM), from the `end` record.
+    pub interrupted: usize,
     /// Repositories undone one by one, or `None` in the set for the whole run.
     pub undone: Vec<Option<String>>,
 }
@@ -210,7 +242,7 @@ impl Journal {
     pub fn begin(
         &self,
         command: &str,
-        paths: &[String],
+        paths: &[PathBuf],
         reverts: Option<&str>,
     ) -> Result<RunWriter> {
         fs::create_dir_all(&self.dir)
@@ -233,7 +265,7 @@ impl Journal {
             run: id,
             time: now(),
             command: command.to_string(),
-            paths: paths.to_vec(),
+            paths: paths.iter().map(|p| p.display().to_string()).collect(),
             version: VERSION,
             reverts: reverts.map(str::to_string),
         })?;
@@ -300,6 +332,13 @@ impl Journal {
     }
 
     pub fn load(&self, id: &str) -> Result<Run> {
+        // A run id names a file in the runs folder, nothing else.
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(anyhow!(
+                "{:?} is not a run id (`git-https runs` lists them)",
+                crate::core::redact::printable(id)
+            ));
+        }
         let path = self.path(id);
         let f = fs::File::open(&path)
             .map_err(|_| anyhow!("no run {id:?} in the journal ({})", self.dir.display()))?;
@@ -314,19 +353,30 @@ impl Journal {
             failed: 0,
             applying: false,
             finished: false,
+            written: None,
+            interrupted: 0,
             undone: Vec::new(),
         };
-        for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let mut lines = std::io::BufReader::new(f).lines().enumerate().peekable();
+        while let Some((n, line)) = lines.next() {
             let line = line.with_context(|| format!("cannot read {}", path.display()))?;
             if line.trim().is_empty() {
                 continue;
             }
-            // A kill can leave the last line cut short; everything before it is good.
-            let Ok(rec) = serde_json::from_str::<Record>(&line) else {
-                if n == 0 {
+            let rec = match serde_json::from_str::<Record>(&line) {
+                Ok(rec) => rec,
+                Err(_) if n == 0 => {
                     return Err(anyhow!("{}: not a git-https journal", path.display()));
                 }
-                continue;
+                // A kill can leave the last line cut short; everything before it is good.
+                Err(_) if lines.peek().is_none() => break,
+                Err(e) => {
+                    return Err(anyhow!(
+                        "{}: line {} is not a journal record ({e})",
+                        path.display(),
+                        n + 1
+                    ));
+                }
             };
             match rec {
                 Record::Run {
@@ -350,15 +400,23 @@ impl Journal {
                 }
                 Record::Result { .. } => {}
                 Record::Applying { .. } => run.applying = true,
-                Record::End { .. } => run.finished = true,
+                Record::End {
+                    changed,
+                    interrupted,
+                    ..
+                } => {
+                    run.finished = true;
+                    run.written = Some(changed);
+                    run.interrupted = interrupted;
+                }
                 Record::Undone { repo, .. } => run.undone.push(repo),
             }
         }
         Ok(run)
     }
 
-    /// Every run, oldest first.
-    pub fn runs(&self) -> Result<Vec<Run>> {
+    /// Every run that reads back, oldest first, and a line for each file that does not.
+    pub fn runs(&self) -> Result<(Vec<Run>, Vec<String>)> {
         let mut ids: Vec<String> = match fs::read_dir(&self.dir) {
             Ok(rd) => rd
                 .filter_map(|e| e.ok())
@@ -378,7 +436,15 @@ impl Journal {
             }
         };
         ids.sort();
-        ids.iter().map(|id| self.load(id)).collect()
+        let mut runs = Vec::with_capacity(ids.len());
+        let mut bad = Vec::new();
+        for id in &ids {
+            match self.load(id) {
+                Ok(r) => runs.push(r),
+                Err(e) => bad.push(format!("{e:#}; skipped")),
+            }
+        }
+        Ok((runs, bad))
     }
 }
 
@@ -395,9 +461,7 @@ mod tests {
             file_kind: FileKind::Config,
             key: "remote.origin.url".into(),
             edit: Edit {
-                section: "remote".into(),
-                subsection: "origin".into(),
-                name: "url".into(),
+                key: crate::core::change::ConfigKey::new("remote", Some("origin"), "url"),
                 index: 0,
                 old: "git@h:o/r".into(),
                 new: "https://h/o/r".into(),
@@ -410,7 +474,7 @@ mod tests {
     fn round_trip_and_undone_state() {
         let dir = tempfile::tempdir().unwrap();
         let j = Journal::new(dir.path());
-        let mut w = j.begin("migrate", &["/x".into()], None).unwrap();
+        let mut w = j.begin("migrate", &[PathBuf::from("/x")], None).unwrap();
         w.keep();
         let id = w.id.clone();
         w.record(&change(&id, "/a")).unwrap();
@@ -441,7 +505,7 @@ mod tests {
         )
         .unwrap();
         assert!(j.load(&id).unwrap().fully_undone());
-        assert_eq!(j.runs().unwrap().len(), 1);
+        assert_eq!(j.runs().unwrap().0.len(), 1);
     }
 
     #[test]
@@ -450,7 +514,7 @@ mod tests {
         let j = Journal::new(dir.path());
         let w = j.begin("migrate", &[], None).unwrap();
         drop(w);
-        assert!(j.runs().unwrap().is_empty());
+        assert!(j.runs().unwrap().0.is_empty());
         let mut w = j.begin("migrate", &[], None).unwrap();
         w.keep();
         let id = w.id.clone();
@@ -462,6 +526,7 @@ mod tests {
             time: now(),
             changed: 3,
             failed: 0,
+            interrupted: 0,
         })
         .unwrap();
         w.sync().unwrap();

@@ -1,27 +1,14 @@
-//! Talking to a person on a terminal: confirmation and progress, both on stderr, both silent
-//! when stderr is not a terminal.
+//! A spinner or progress bar on stderr, silent when stderr is not a terminal.
 
 use std::time::Duration;
 
-use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-
-use crate::env::Env;
-
-/// Asks a yes/no question when there is a terminal to ask on; `false` without one.
-pub fn confirm(env: &Env, question: &str) -> Result<bool> {
-    if !env.interactive() {
-        return Ok(false);
-    }
-    Ok(dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact()?)
-}
 
 /// A spinner or bar on stderr, or nothing.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// What the bar counts (`migrating`, `restoring`): failures are added to it.
+    label: std::sync::Mutex<String>,
     failed: std::sync::atomic::AtomicUsize,
 }
 
@@ -29,6 +16,7 @@ impl Progress {
     pub fn new(enabled: bool) -> Progress {
         Progress {
             bar: enabled.then(ProgressBar::new_spinner),
+            label: std::sync::Mutex::new(String::new()),
             failed: std::sync::atomic::AtomicUsize::new(0),
         }
     }
@@ -54,17 +42,19 @@ impl Progress {
             );
             b.set_message(msg.to_string());
         }
+        *self.label.lock().unwrap_or_else(|e| e.into_inner()) = msg.to_string();
     }
 
     /// One more item done; failures are counted in the message.
-    pub fn inc(&self, ok: bool) {
+    pub fn inc(&self, failed: bool) {
         if let Some(b) = &self.bar {
-            if !ok {
+            if failed {
                 let n = self
                     .failed
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                     + 1;
-                b.set_message(format!("migrating ({n} failed)"));
+                let label = self.label.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                b.set_message(format!("{label} ({n} failed)"));
             }
             b.inc(1);
         }

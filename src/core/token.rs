@@ -63,12 +63,33 @@ impl TokenKind {
     }
 }
 
-/// Whether a URL's user part is a token rather than a login (`https://ghp_…@github.com/`).
-pub fn looks_like_token(user: &str) -> bool {
+/// Whether a URL's user part (percent-decoded) is a token rather than a login. A 40-hex user
+/// part counts: no forge login is 40 hex digits, and pre-2021 GitHub tokens are.
+pub fn user_is_token(user: &str) -> bool {
+    TokenKind::of(user) != TokenKind::Unknown || is_secret_word(user)
+}
+
+/// Prefixes of tokens other forges issue, each followed by at least 20 more characters:
+/// GitLab (`glpat-` personal, `gloas-` OAuth secret, `gldt-` deploy, `glrt-` runner, `glptt-`
+/// pipeline trigger), Bitbucket (`ATBB` app password, `ATATT` API token).
+const OTHER_PREFIXES: &[&str] = &[
+    "glpat-", "gloas-", "gldt-", "glrt-", "glptt-", "ATBB", "ATATT",
+];
+
+/// Whether a word is shaped like a token of any known kind (legacy 40-hex excepted: such a
+/// word is only a token where a user name or password belongs).
+pub fn is_secret_word(word: &str) -> bool {
     !matches!(
-        TokenKind::of(user),
+        TokenKind::of(word),
         TokenKind::Unknown | TokenKind::LegacyHex
-    )
+    ) || OTHER_PREFIXES.iter().any(|p| {
+        word.strip_prefix(p).is_some_and(|rest| {
+            rest.len() >= 20
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+    })
 }
 
 /// A token. `Debug` and `Display` print `(redacted)`; the bytes are zeroed on drop; the one
@@ -154,12 +175,20 @@ impl fmt::Display for Source {
     }
 }
 
+/// Every variable that may hold a token, in `gh`'s order.
+pub const TOKEN_VARS: &[&str] = &[
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+];
+
 /// The environment variables that may hold a token for `host`, in order (as `gh` reads them).
 pub fn env_vars(host: &str) -> &'static [&'static str] {
     if is_github_com(host) {
-        &["GH_TOKEN", "GITHUB_TOKEN"]
+        &TOKEN_VARS[..2]
     } else {
-        &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
+        &TOKEN_VARS[2..]
     }
 }
 

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::core::change::{ConfigKey, Edit, FileKind};
+use crate::core::gitconfig::{self, Entry};
+use crate::core::insteadof::Rule;
+use crate::core::plan::Slot;
 use crate::env::Env;
-use crate::gitconfig::{self, Entry};
-use crate::insteadof::Rule;
-use crate::plan::{FileKind, Slot};
 
 /// Where a repository's pieces are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,9 +169,7 @@ pub fn slots_of(file: FileKind, entries: &[Entry]) -> Vec<Slot> {
         };
         out.push(Slot {
             file,
-            section: e.section.clone(),
-            subsection: e.subsection.clone().unwrap_or_default(),
-            name: e.name.clone(),
+            key: ConfigKey::new(&e.section, e.subsection.as_deref(), &e.name),
             index,
             value: e.value.clone().unwrap_or_default(),
         });
@@ -254,17 +253,6 @@ pub fn repo_rules(repo: &Repo, parsed: &Parsed, global: &[Rule]) -> Result<Vec<R
         rules.extend(rules_of(&parsed.entries, &repo.config));
     }
     Ok(rules)
-}
-
-/// One value to replace in one file: where it should be, what it must be now, what it becomes.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Edit {
-    pub section: String,
-    pub subsection: String,
-    pub name: String,
-    pub index: usize,
-    pub old: String,
-    pub new: String,
 }
 
 /// What applying edits to one file did.
@@ -381,7 +369,7 @@ fn write_locked(
             Found::Neither(now) => {
                 return Err(ApplyError::Changed {
                     path: path.display().to_string(),
-                    key: format!("{}.{}.{}", edit.section, edit.subsection, edit.name),
+                    key: edit.key.to_string(),
                     now,
                     expected: edit.old.clone(),
                 });
@@ -422,7 +410,11 @@ fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
         .iter()
         .enumerate()
         .filter(|(_, e)| {
-            e.is(&edit.section, Some(&edit.subsection), &edit.name) && e.value.is_some()
+            e.is(
+                &edit.key.section,
+                edit.key.subsection.as_deref(),
+                &edit.key.name,
+            ) && e.value.is_some()
         })
         .map(|(i, _)| i)
         .filter(|i| !taken.iter().any(|(t, _)| t == i))
@@ -431,7 +423,7 @@ fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
     // A planned old value that held credentials is journaled redacted; it still names its entry.
     let is_old = |i: usize| {
         value(i) == edit.old
-            || (edit.old.contains("***") && crate::url::redact(value(i)) == edit.old)
+            || (edit.old.contains("***") && crate::core::redact::redact(value(i)) == edit.old)
     };
     if let Some(&i) = same.get(edit.index).filter(|&&i| is_old(i)) {
         return Found::Old(i);

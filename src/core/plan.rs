@@ -1,40 +1,40 @@
 //! Pure: from the URL values a repository holds and the user's options to a list of changes,
 //! each URL with its outcome, and warnings about rules that would undo the change.
 
-use crate::hosts::HostRules;
-use crate::insteadof::Rewrites;
-use crate::url::{self, Kind};
+use crate::core::hosts::HostRules;
+use crate::core::insteadof::Rewrites;
+use crate::core::url::{self, Kind};
 
-/// Which file of a repository a value lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    /// The repository's own config (`.git/config`, or the common dir's for a worktree).
-    Config,
-    /// The tracked `.gitmodules` in the work tree.
-    Gitmodules,
-}
+pub use crate::core::change::FileKind;
+use crate::core::change::{ConfigKey, Edit};
 
-/// One URL-valued config entry: `section.subsection.name`, the `index`-th such value in its file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One URL-valued config entry: the `index`-th value of `key` in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slot {
     pub file: FileKind,
-    pub section: String,
-    pub subsection: String,
-    pub name: String,
+    pub key: ConfigKey,
     pub index: usize,
     pub value: String,
 }
 
 impl Slot {
-    pub fn key(&self) -> String {
-        format!("{}.{}.{}", self.section, self.subsection, self.name)
+    /// The edit that sets this value to `new`.
+    pub fn edit(&self, new: &str) -> Edit {
+        Edit {
+            key: self.key.clone(),
+            index: self.index,
+            old: self.value.clone(),
+            new: new.to_string(),
+        }
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.key.section == "remote"
     }
 }
 
 /// What happens to one URL.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Will be (or was) rewritten to `new`.
     Change {
@@ -58,12 +58,10 @@ pub enum Outcome {
     Filtered,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    #[serde(flatten)]
     pub slot: Slot,
     pub kind: Option<Kind>,
-    #[serde(flatten)]
     pub outcome: Outcome,
 }
 
@@ -164,8 +162,8 @@ pub fn plan(slots: &[Slot], rules: &HostRules, rewrites: &Rewrites, opts: &Optio
 }
 
 fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outcome) {
-    let wanted = match slot.section.as_str() {
-        "remote" => opts.remote.as_deref().is_none_or(|r| r == slot.subsection),
+    let wanted = match slot.key.section.as_str() {
+        "remote" => slot.key.is_remote(opts.remote.as_deref()),
         "submodule" => opts.submodules || slot.file == FileKind::Gitmodules,
         _ => false,
     };
@@ -191,7 +189,7 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
     if parsed.kind == Kind::Https && !parsed.leaks_credentials() {
         return (kind, Outcome::AlreadyHttps);
     }
-    let conv = match url::convert_parsed(&slot.value, &parsed, rules) {
+    let conv = match crate::core::convert::convert_parsed(&slot.value, &parsed, rules) {
         Ok(c) => c,
         Err(e) => {
             return (
@@ -234,16 +232,16 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
     let mut remotes: Vec<&str> = plan
         .items
         .iter()
-        .filter(|i| i.slot.section == "remote" && matches!(i.outcome, Outcome::Change { .. }))
-        .map(|i| i.slot.subsection.as_str())
+        .filter(|i| i.slot.is_remote() && matches!(i.outcome, Outcome::Change { .. }))
+        .map(|i| i.slot.key.sub())
         .collect();
     remotes.dedup();
     for remote in remotes {
         let after = |name: &str| -> Vec<String> {
             plan.items
                 .iter()
-                .filter(|i| i.slot.file == FileKind::Config && i.slot.section == "remote")
-                .filter(|i| i.slot.subsection == remote && i.slot.name == name)
+                .filter(|i| i.slot.file == FileKind::Config && i.slot.key.is_remote(Some(remote)))
+                .filter(|i| i.slot.key.name == name)
                 .map(|i| match &i.outcome {
                     Outcome::Change { new } => new.clone(),
                     _ => i.slot.value.clone(),
@@ -271,14 +269,12 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::insteadof::Rule;
+    use crate::core::insteadof::Rule;
 
     fn slot(sub: &str, name: &str, value: &str) -> Slot {
         Slot {
             file: FileKind::Config,
-            section: "remote".into(),
-            subsection: sub.into(),
-            name: name.into(),
+            key: ConfigKey::new("remote", Some(sub), name),
             index: 0,
             value: value.into(),
         }

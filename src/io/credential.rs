@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::token::Secret;
+use crate::core::token::Secret;
+use crate::env::Env;
 
 /// A credential request or answer. Unknown keys are kept out; the password is a [`Secret`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,19 +88,21 @@ impl Credential {
     }
 }
 
-/// How git is run for credential work: never prompting, no system config unless the user
-/// has one, the environment otherwise inherited.
-pub fn git() -> Command {
+/// How git is run for credential work: never prompting, with the environment built from
+/// `env` (no token variables).
+pub fn git(env: &Env) -> Command {
     let mut cmd = Command::new("git");
-    cmd.env("GIT_TERMINAL_PROMPT", "0")
+    cmd.env_clear()
+        .envs(env.child_vars())
+        .env("GIT_TERMINAL_PROMPT", "0")
         .env_remove("GIT_ASKPASS")
         .env_remove("SSH_ASKPASS");
     cmd
 }
 
 /// Runs `git credential ACTION` (approve, reject, fill) in `dir` with the credential on stdin.
-pub fn run_credential(dir: &Path, action: &str, cred: &Credential) -> Result<String> {
-    let mut cmd = git();
+pub fn run_credential(env: &Env, dir: &Path, action: &str, cred: &Credential) -> Result<String> {
+    let mut cmd = git(env);
     cmd.current_dir(dir);
     // GCM reads this; harmless for other helpers: a fill must never open a window.
     cmd.args(["-c", "credential.interactive=false", "credential", action]);
@@ -136,8 +139,8 @@ fn first_line(bytes: &[u8]) -> String {
 }
 
 /// Asks git's configured helpers for a credential without prompting; `None` when they have none.
-pub fn fill(dir: &Path, host: &str) -> Option<Credential> {
-    let out = run_credential(dir, "fill", &Credential::for_host(host, None, None)).ok()?;
+pub fn fill(env: &Env, dir: &Path, host: &str) -> Option<Credential> {
+    let out = run_credential(env, dir, "fill", &Credential::for_host(host, None, None)).ok()?;
     let c = Credential::parse(&out);
     c.password.as_ref()?;
     Some(c)
@@ -159,8 +162,8 @@ impl Scope {
         }
     }
 
-    fn command(&self) -> Command {
-        let mut cmd = git();
+    fn command(&self, env: &Env) -> Command {
+        let mut cmd = git(env);
         if let Scope::Local(dir) = self {
             cmd.current_dir(dir);
         }
@@ -188,8 +191,8 @@ fn run_config(mut cmd: Command, what: &str) -> Result<std::process::Output> {
 }
 
 /// The helper lines for `host` in the scope, in order.
-pub fn helpers(scope: &Scope, host: &str) -> Result<Vec<String>> {
-    let mut cmd = scope.command();
+pub fn helpers(env: &Env, scope: &Scope, host: &str) -> Result<Vec<String>> {
+    let mut cmd = scope.command(env);
     cmd.args(["--get-all", &helper_key(host)]);
     let out = run_config(cmd, "read credential helpers")?;
     // Exit 1 means "not set".
@@ -208,10 +211,10 @@ pub fn helpers(scope: &Scope, host: &str) -> Result<Vec<String>> {
 
 /// Replaces the helper lines for `host` with `lines` (an empty line first, so helpers
 /// inherited from other config lines are not asked too). Twice gives the same config once.
-pub fn set_helpers(scope: &Scope, host: &str, lines: &[String]) -> Result<()> {
-    remove_helpers(scope, host)?;
+pub fn set_helpers(env: &Env, scope: &Scope, host: &str, lines: &[String]) -> Result<()> {
+    remove_helpers(env, scope, host)?;
     for line in lines {
-        let mut cmd = scope.command();
+        let mut cmd = scope.command(env);
         cmd.args(["--add", &helper_key(host), line]);
         let out = run_config(cmd, "write credential helpers")?;
         if !out.status.success() {
@@ -225,8 +228,8 @@ pub fn set_helpers(scope: &Scope, host: &str, lines: &[String]) -> Result<()> {
     Ok(())
 }
 
-pub fn remove_helpers(scope: &Scope, host: &str) -> Result<bool> {
-    let mut cmd = scope.command();
+pub fn remove_helpers(env: &Env, scope: &Scope, host: &str) -> Result<bool> {
+    let mut cmd = scope.command(env);
     cmd.args(["--unset-all", &helper_key(host)]);
     let out = run_config(cmd, "remove credential helpers")?;
     // Exit 5: nothing to unset.
@@ -243,8 +246,8 @@ pub fn remove_helpers(scope: &Scope, host: &str) -> Result<bool> {
 
 /// Helpers that apply to every host (`credential.helper`), with the file each is in: the
 /// per-host empty line shadows them.
-pub fn inherited_helpers(cwd: &Path) -> Vec<String> {
-    let mut cmd = git();
+pub fn inherited_helpers(env: &Env, cwd: &Path) -> Vec<String> {
+    let mut cmd = git(env);
     cmd.current_dir(cwd)
         .args(["config", "--show-origin", "--get-all", "credential.helper"]);
     let Ok(out) = cmd.output() else {

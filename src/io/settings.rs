@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
+use crate::core::hosts::{HostMap, HostRules, SshConfig};
 use crate::env::Env;
 use crate::error::usage;
-use crate::hosts::{HostMap, HostRules, SshConfig};
 
 /// The config file's shape.
 ///

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::repo::{self, Repo};
+use crate::io::repo::{self, Repo};
 
 /// Folders skipped by default: dependency caches and build output, never checkouts of one's own.
 pub const DEFAULT_SKIP: &[&str] = &[

@@ -1,0 +1,140 @@
+//! Read and plan repositories in parallel, one batch at a time, in order.
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use super::{BATCH, Workers};
+use crate::core::change::FileEdits;
+use crate::core::hosts::HostRules;
+use crate::core::insteadof::{Rewrites, Rule};
+use crate::core::plan::{self, FileKind, RepoPlan};
+use crate::io::discover::Failure;
+use crate::io::repo::{self, Repo};
+
+/// Settings every repository's plan needs.
+pub struct Ctx {
+    pub hosts: HostRules,
+    pub global_rules: Vec<Rule>,
+    pub opts: plan::Options,
+}
+
+/// One repository read and planned.
+pub struct Observed {
+    pub repo: Repo,
+    pub plan: RepoPlan,
+    pub rewrites: Rewrites,
+}
+
+/// Plans every repository, batch by batch, and hands each to `visit` in order: `Ok` for a
+/// planned repository, `Err` for one that could not be read. With one repository (not
+/// `recursive`) that failure, or a `remote` it does not have, is the command's error instead.
+pub fn for_each_planned(
+    repos: Vec<Repo>,
+    ctx: &Ctx,
+    workers: &Workers,
+    recursive: bool,
+    mut visit: impl FnMut(Result<Observed, Failure>) -> Result<()>,
+) -> Result<()> {
+    observe_batches(repos, ctx, workers, BATCH, |batch| {
+        for result in batch {
+            match result {
+                Err(f) if !recursive => anyhow::bail!("{}", f.line()),
+                Ok(o) if !recursive => {
+                    if let Some(name) = &ctx.opts.remote {
+                        if !o
+                            .plan
+                            .items
+                            .iter()
+                            .any(|i| i.slot.key.is_remote(Some(name)))
+                        {
+                            anyhow::bail!(
+                                "no remote named '{}' in {}",
+                                crate::core::redact::printable(name),
+                                o.repo.root.display()
+                            );
+                        }
+                    }
+                    visit(Ok(o))?;
+                }
+                other => visit(other)?,
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Reads and plans the repositories in parallel, `batch` at a time, handing each batch's
+/// results to `sink` in order; a repository that cannot be read is a failure with its reason,
+/// and the others go on. Only one batch is in memory at a time.
+fn observe_batches(
+    repos: Vec<Repo>,
+    ctx: &Ctx,
+    workers: &Workers,
+    batch: usize,
+    mut sink: impl FnMut(Vec<Result<Observed, Failure>>) -> Result<()>,
+) -> Result<()> {
+    let mut repos = repos.into_iter().peekable();
+    while repos.peek().is_some() {
+        let chunk: Vec<Repo> = repos.by_ref().take(batch.max(1)).collect();
+        let results = workers.run(|| {
+            chunk
+                .into_par_iter()
+                .map(|r| observe_one(r, ctx))
+                .collect::<Vec<_>>()
+        });
+        sink(results)?;
+    }
+    Ok(())
+}
+
+fn observe_one(repo: Repo, ctx: &Ctx) -> Result<Observed, Failure> {
+    match plan_repo(&repo, ctx) {
+        Ok((plan, rewrites)) => Ok(Observed {
+            repo,
+            plan,
+            rewrites,
+        }),
+        Err(e) => Err(Failure {
+            path: repo.root,
+            error: format!("{e:#}"),
+        }),
+    }
+}
+
+fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
+    let parsed = repo::read_config(&repo.config)?;
+    let mut slots = repo::slots_of(FileKind::Config, &parsed.entries);
+    let gitmodules = repo
+        .gitmodules()
+        .filter(|p| (ctx.opts.submodules || ctx.opts.gitmodules) && p.is_file());
+    if let Some(gm) = gitmodules {
+        let gm_parsed = repo::read_config(&gm)?;
+        slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
+    }
+    let rewrites = Rewrites {
+        rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
+    };
+    let plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
+    Ok((plan, rewrites))
+}
+
+/// The edits a plan makes, grouped per file.
+pub fn edits_of(o: &Observed) -> Vec<FileEdits> {
+    let mut out: Vec<FileEdits> = Vec::new();
+    for (slot, new) in o.plan.changes() {
+        let Some(path) = o.repo.file(slot.file) else {
+            continue;
+        };
+        let edit = slot.edit(new);
+        match out.iter_mut().find(|f| f.kind == slot.file) {
+            Some(f) => f.edits.push(edit),
+            None => out.push(FileEdits {
+                repo: o.repo.root.clone(),
+                kind: slot.file,
+                path,
+                edits: vec![edit],
+            }),
+        }
+    }
+    out
+}

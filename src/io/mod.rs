@@ -1,0 +1,10 @@
+//! Adapters that touch the world: repository files, the journal, discovery, settings, the OS
+//! keyring, the forge API and the git command line.
+
+pub mod api;
+pub mod credential;
+pub mod discover;
+pub mod journal;
+pub mod keystore;
+pub mod repo;
+pub mod settings;

@@ -1,0 +1,440 @@
+//! The output contract: one `Serialize` type per JSON line, each with its human rendering
+//! beside it. Every value that came from a config, a URL or a rule is a [`Redacted`], which can
+//! only be made by redacting, so no report can carry a secret; paths are shown as text.
+//!
+//! `--json` writes one [`Line`] (or a [`Converted`]) per line on stdout; the human forms go to
+//! stdout (data) or stderr (notes), as each renderer says.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::core::change::FileKind;
+use crate::core::redact::Redacted;
+use crate::core::url::Kind;
+use crate::ui::output;
+
+/// A JSON line with a `type`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Line {
+    Failure(Failure),
+    Repo(RepoStatus),
+    Change(Change),
+    Skip(Skip),
+    Leak(Leak),
+    Listed(Listed),
+    Warning(Warning),
+    Restore(Restore),
+    Run(RunLine),
+    Summary(Summary),
+}
+
+/// Writes one JSON line.
+pub fn json(out: &mut impl Write, line: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    out.write_all(b"\n")
+}
+
+/// A path as reports show it.
+pub fn path(p: &Path) -> Redacted {
+    Redacted::path(p)
+}
+
+/// `convert`: one per input URL (no `type`: convert prints nothing else).
+#[derive(Debug, Serialize)]
+pub struct Converted {
+    pub input: Redacted,
+    pub kind: Option<Kind>,
+    pub https: Option<Redacted>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripped_credentials: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Redacted>,
+}
+
+impl Converted {
+    /// The HTTPS URL on stdout; an error line on stderr.
+    pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
+        match (&self.https, &self.error) {
+            (Some(h), _) => writeln!(out, "{h}"),
+            (None, Some(e)) => {
+                out.flush()?;
+                output::error_line(format!("{}: {e}", self.input));
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// A repository (or folder) that could not be read.
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub path: Redacted,
+    pub error: Redacted,
+}
+
+impl Failure {
+    pub fn new(p: &Path, error: &str) -> Failure {
+        Failure {
+            path: path(p),
+            error: Redacted::new(error),
+        }
+    }
+
+    /// One error line naming the place (the error alone when it already names it).
+    pub fn human(&self) {
+        if self.error.as_str().contains(self.path.as_str()) {
+            output::error_line(&self.error);
+        } else {
+            output::error_line(format!("{}: {}", self.path, self.error));
+        }
+    }
+}
+
+/// `status`: one repository.
+#[derive(Debug, Serialize)]
+pub struct RepoStatus {
+    pub repo: Redacted,
+    pub config: Redacted,
+    pub remotes: Vec<RemoteStatus>,
+    pub submodules: Vec<SubmoduleStatus>,
+    pub warnings: Vec<Redacted>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RemoteStatus {
+    pub name: Redacted,
+    pub urls: Vec<UrlStatus>,
+    pub pushurls: Vec<UrlStatus>,
+    pub effective: Effective,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Effective {
+    pub fetch: Vec<EffectiveUrl>,
+    pub push: Vec<EffectiveUrl>,
+}
+
+/// The URL git really uses, and the rule that made it.
+#[derive(Debug, Serialize)]
+pub struct EffectiveUrl {
+    pub url: Redacted,
+    pub rule: Option<Redacted>,
+}
+
+/// One stored URL and what a migration does to it.
+#[derive(Debug, Serialize)]
+pub struct UrlStatus {
+    pub value: Redacted,
+    pub kind: Option<Kind>,
+    /// `change`, `already-https`, `leak`, `listed`, `skipped`, `filtered`.
+    pub outcome: &'static str,
+    pub https: Option<Redacted>,
+    pub reason: Option<Redacted>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubmoduleStatus {
+    pub name: Redacted,
+    pub file: FileKind,
+    #[serde(flatten)]
+    pub url: UrlStatus,
+}
+
+impl UrlStatus {
+    /// `→ https://…`, `already HTTPS`, `left alone: …`.
+    pub fn note(&self) -> String {
+        let new = || {
+            self.https
+                .as_ref()
+                .map(|h| output::new(&h.to_string()))
+                .unwrap_or_default()
+        };
+        match self.outcome {
+            "change" => format!("→ {}", new()),
+            "already-https" => output::dim("already HTTPS"),
+            "leak" => format!("→ {}  {}", new(), output::old("(credentials in the URL!)")),
+            "listed" => format!("→ {}  (with --gitmodules)", new()),
+            "skipped" => output::dim(&format!(
+                "left alone: {}",
+                self.reason
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )),
+            _ => String::new(),
+        }
+    }
+}
+
+impl EffectiveUrl {
+    pub fn note(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("{}  {}", self.url, output::dim(&format!("via {rule}"))),
+            None => self.url.to_string(),
+        }
+    }
+}
+
+impl RepoStatus {
+    /// The repository's block on stdout; its warnings on stderr.
+    pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{}  {}",
+            output::heading(&self.repo.to_string()),
+            output::dim(&format!("({})", self.config))
+        )?;
+        if self.remotes.is_empty() {
+            writeln!(out, "  {}", output::dim("no remotes"))?;
+        }
+        for r in &self.remotes {
+            let kind = r
+                .urls
+                .first()
+                .or(r.pushurls.first())
+                .and_then(|u| u.kind)
+                .map_or("?", Kind::as_str);
+            writeln!(
+                out,
+                "  {} {}",
+                output::heading(&r.name.to_string()),
+                output::kind(&format!("[{kind}]"))
+            )?;
+            for (name, list) in [("url", &r.urls), ("pushurl", &r.pushurls)] {
+                for u in list {
+                    writeln!(out, "    {name:<8} {}  {}", u.value, u.note())?;
+                }
+            }
+            for (what, list) in [("fetch", &r.effective.fetch), ("push", &r.effective.push)] {
+                // Several URLs: git fetches from the first only, pushes to all.
+                let shown = if what == "fetch" {
+                    &list[..list.len().min(1)]
+                } else {
+                    &list[..]
+                };
+                for e in shown {
+                    writeln!(out, "    {:<8} {}", format!("git {what}"), e.note())?;
+                }
+            }
+        }
+        for s in &self.submodules {
+            let file = match s.file {
+                FileKind::Config => "config",
+                FileKind::Gitmodules => ".gitmodules",
+            };
+            writeln!(
+                out,
+                "  submodule {} ({file})  {}  {}",
+                s.name,
+                s.url.value,
+                s.url.note()
+            )?;
+        }
+        out.flush()?;
+        for w in &self.warnings {
+            output::warn(w);
+        }
+        Ok(())
+    }
+}
+
+/// `migrate`: one value planned, changed or failed.
+#[derive(Debug, Serialize)]
+pub struct Change {
+    /// `planned`, `changed`, `failed`.
+    pub status: &'static str,
+    pub repo: Redacted,
+    pub file: Redacted,
+    pub key: Redacted,
+    pub old: Redacted,
+    pub new: Redacted,
+    pub error: Option<Redacted>,
+}
+
+/// `migrate`: a URL left alone, and why.
+#[derive(Debug, Serialize)]
+pub struct Skip {
+    pub repo: Redacted,
+    pub key: Redacted,
+    pub value: Redacted,
+    pub reason: Redacted,
+}
+
+/// `migrate`: an HTTPS URL with credentials in it.
+#[derive(Debug, Serialize)]
+pub struct Leak {
+    pub repo: Redacted,
+    pub key: Redacted,
+    pub value: Redacted,
+    pub https: Redacted,
+}
+
+/// `migrate`: an SSH URL in `.gitmodules`, rewritten only with `--gitmodules`.
+#[derive(Debug, Serialize)]
+pub struct Listed {
+    pub repo: Redacted,
+    pub key: Redacted,
+    pub value: Redacted,
+    pub https: Redacted,
+}
+
+/// A rule that would undo a migration, or another warning about one repository.
+#[derive(Debug, Serialize)]
+pub struct Warning {
+    pub repo: Redacted,
+    pub message: Redacted,
+}
+
+impl Warning {
+    pub fn human(&self) {
+        output::warn(format!("{}: {}", self.repo, self.message));
+    }
+}
+
+/// `undo`: one value planned, restored or failed.
+#[derive(Debug, Serialize)]
+pub struct Restore {
+    /// `planned`, `restored`, `failed`.
+    pub status: &'static str,
+    pub repo: Redacted,
+    pub file: Redacted,
+    pub key: Redacted,
+    pub from: Redacted,
+    pub to: Redacted,
+    pub error: Option<Redacted>,
+}
+
+impl Restore {
+    pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{}  {}  {} → {}",
+            self.repo,
+            self.key,
+            output::old(&self.from.to_string()),
+            output::new(&self.to.to_string())
+        )
+    }
+}
+
+/// `runs`: one run.
+#[derive(Debug, Serialize)]
+pub struct RunLine {
+    pub run: String,
+    pub time: String,
+    pub command: String,
+    pub paths: Vec<Redacted>,
+    pub reverts: Option<String>,
+    pub repos: usize,
+    /// Values planned.
+    pub changes: usize,
+    /// Values written, when the run finished.
+    pub written: Option<usize>,
+    pub failed: usize,
+    pub interrupted: usize,
+    pub finished: bool,
+    pub state: &'static str,
+}
+
+impl RunLine {
+    pub const HEADER: &'static str = "RUN                      TIME                     COMMAND   REPOS CHANGES FAILED  STATE         PATHS";
+
+    pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
+        let what = match &self.reverts {
+            Some(of) => format!("reverts {of}"),
+            None => self
+                .paths
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        writeln!(
+            out,
+            "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
+            self.run,
+            self.time,
+            self.command,
+            self.repos,
+            self.written.unwrap_or(self.changes),
+            self.failed,
+            self.state
+        )
+    }
+}
+
+/// The last line of `status --recursive`, `migrate` and `undo`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Summary {
+    Status(StatusSummary),
+    Migrate(MigrateSummary),
+    Undo(UndoSummary),
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusSummary {
+    pub repos: usize,
+    pub repos_to_migrate: usize,
+    pub urls_to_migrate: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MigrateSummary {
+    pub run: Option<String>,
+    pub dry_run: bool,
+    pub repos: usize,
+    pub repos_to_change: usize,
+    pub planned: usize,
+    pub by_host: std::collections::BTreeMap<Redacted, usize>,
+    pub changed: usize,
+    pub already: usize,
+    pub already_https: usize,
+    pub skipped: usize,
+    pub leaks: usize,
+    pub warnings: usize,
+    pub failed: usize,
+    pub interrupted: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UndoSummary {
+    pub run: Option<String>,
+    pub reverts: String,
+    pub dry_run: bool,
+    pub planned: usize,
+    pub restored: usize,
+    pub failed: usize,
+    pub interrupted: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_tagged_and_redacted() {
+        let line = Line::Change(Change {
+            status: "planned",
+            repo: Redacted::new("/r"),
+            file: Redacted::new("/r/.git/config"),
+            key: Redacted::new("remote.origin.url"),
+            old: Redacted::new("https://me:hunter2@h/o/r"),
+            new: Redacted::new("https://h/o/r"),
+            error: None,
+        });
+        let mut buf = Vec::new();
+        json(&mut buf, &line).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.starts_with(r#"{"type":"change","status":"planned""#),
+            "{text}"
+        );
+        assert!(!text.contains("hunter2"));
+    }
+}
