@@ -28,11 +28,8 @@ pub struct Entry {
 
 impl Entry {
     /// `section.subsection.name`, with the case rules of git's canonical keys.
-    pub fn key(&self) -> String {
-        match &self.subsection {
-            Some(sub) => format!("{}.{}.{}", self.section, sub, self.name),
-            None => format!("{}.{}", self.section, self.name),
-        }
+    pub fn key(&self) -> crate::core::change::ConfigKey {
+        crate::core::change::ConfigKey::new(&self.section, self.subsection.as_deref(), &self.name)
     }
 
     pub fn is(&self, section: &str, subsection: Option<&str>, name: &str) -> bool {
@@ -335,11 +332,11 @@ mod tests {
         let e = parse(SAMPLE.as_bytes()).unwrap();
         assert_eq!(e[1].name, "bare");
         assert_eq!(e[1].value, None);
-        assert_eq!(e[2].key(), "remote.Origin.url");
+        assert_eq!(e[2].key().to_string(), "remote.Origin.url");
         assert_eq!(e[2].value.as_deref(), Some("git@h:o/r.git"));
         assert_eq!(e[2].line, 5);
         assert_eq!(e[4].value.as_deref(), Some("ssh://h/o/r"));
-        assert_eq!(e[5].key(), "remote.legacy.url");
+        assert_eq!(e[5].key().to_string(), "remote.legacy.url");
         assert_eq!(e[5].value.as_deref(), Some("a b"));
     }
 

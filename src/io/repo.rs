@@ -153,23 +153,17 @@ fn is_url_entry(e: &Entry) -> bool {
 
 /// The URL values of one file, numbered per key in file order.
 pub fn slots_of(file: FileKind, entries: &[Entry]) -> Vec<Slot> {
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // A map, not a list: a repository with 10,000 remotes stays linear.
+    let mut seen: std::collections::HashMap<ConfigKey, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for e in entries.iter().filter(|e| is_url_entry(e)) {
         let key = e.key();
-        let index = match seen.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => {
-                *n += 1;
-                *n
-            }
-            None => {
-                seen.push((key, 0));
-                0
-            }
-        };
+        let n = seen.entry(key.clone()).or_insert(0);
+        let index = *n;
+        *n += 1;
         out.push(Slot {
             file,
-            key: ConfigKey::new(&e.section, e.subsection.as_deref(), &e.name),
+            key,
             index,
             value: e.value.clone().unwrap_or_default(),
         });
