@@ -38,6 +38,7 @@ Usage:
   python3 scripts/differential.py --bin /tmp/git-https-base            # full run
   python3 scripts/differential.py --bin BIN --sample 500 --out FILE.md   # fixed sample
   python3 scripts/differential.py --write-corpus                         # regenerate the corpus
+  ... --dump rows.jsonl                      # every input's record, for digging
 
 A full run writes bench/DIFFERENTIAL.md and fixtures/differential/disagreements.tsv; a --sample
 run writes only what --out / --tsv name (so it never overwrites the full report).
@@ -371,22 +372,27 @@ def parse_ssh_argv(args: list[str]) -> dict:
             "port": port, "path": path, "argv": args}
 
 
-def ssh_check(args: list[str], env: dict, cwd: str, timeout: float) -> str | None:
-    """OpenSSH's verdict on git's argv without connecting (`ssh -G`): None when ssh would go
-    ahead, else its first error line (bad port, invalid hostname characters)."""
+def ssh_check(args: list[str], env: dict, cwd: str, timeout: float) -> dict:
+    """OpenSSH's reading of git's argv, without connecting (`ssh -G`, no config file):
+    `ssh_hostname`, the host ssh would resolve (lower-cased, numeric IPv4 forms such as
+    127.1 spelled out), or `ssh_error`, the first line of its complaint (bad port, invalid
+    hostname characters, an empty user)."""
     if not shutil.which("ssh"):
-        return None
+        return {}
     argv = ["ssh", "-G", "-F", "/dev/null"] + args
     try:
         p = subprocess.run(argv, env={"PATH": env["PATH"], "HOME": env["HOME"]}, cwd=cwd,
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return "ssh -G timed out"
+        return {"ssh_error": "ssh -G timed out"}
     if p.returncode == 0:
-        return None
+        for line in dec(p.stdout).splitlines():
+            if line.startswith("hostname "):
+                return {"ssh_hostname": line[len("hostname "):]}
+        return {}
     lines = [ln for ln in dec(p.stderr).splitlines()
              if ln.strip() and not ln.startswith("Pseudo-terminal")]
-    return lines[0] if lines else f"ssh -G exit {p.returncode}"
+    return {"ssh_error": lines[0] if lines else f"ssh -G exit {p.returncode}"}
 
 
 def first_fatal(err: bytes) -> str:
@@ -427,7 +433,7 @@ def probe_git(inp: str, box: dict, workdir: str, timeout: float) -> dict:
     ssh = read_log(prefix, "git-ssh")
     if ssh is not None:
         g = parse_ssh_argv(nul_fields(ssh))
-        g["ssh_error"] = ssh_check(g["argv"], env, cwd, timeout)
+        g.update(ssh_check(g["argv"], env, cwd, timeout))
         return g
     proxy = read_log(prefix, "git-proxy")
     if proxy is not None:
@@ -540,9 +546,10 @@ def canon_host(h: str) -> str:
 
 
 def segments(path: str) -> list[str]:
-    """Segments of a path as git sends it (bytes in a str). Empty segments are dropped:
-    `a//b/` and `a/b` are the same directory to upload-pack, and git-https trims slashes."""
-    return [s for s in path.split("/") if s]
+    """Segments of a path as git sends it (bytes in a str). Empty and `.` segments are
+    dropped: `a//b/.` and `a/b` are the same directory to upload-pack on the server, and
+    git-https trims slashes by design. `..` stays: `a/../b` is not `b` unless `a` exists."""
+    return [s for s in path.split("/") if s not in ("", ".")]
 
 
 def remove_dot_segments(path: str) -> str:
@@ -566,7 +573,8 @@ def url_segments(raw_path: str) -> list[str]:
     split on literal '/' only, then each segment percent-decoded. `%2F` so stays inside its
     segment: servers refuse it or keep it, none reads it as a separator."""
     path = remove_dot_segments(raw_path)
-    return [dec(urllib.parse.unquote_to_bytes(s)) for s in path.split("/") if s]
+    segs = [dec(urllib.parse.unquote_to_bytes(s)) for s in path.split("/")]
+    return [s for s in segs if s not in ("", ".")]  # as `segments`: the server's view
 
 
 def resolve_dots(segs: list[str]) -> list[str]:
@@ -578,6 +586,11 @@ def resolve_dots(segs: list[str]) -> list[str]:
         elif s != ".":
             out.append(s)
     return out
+
+
+def fetched_host(u: urllib.parse.SplitResult) -> str:
+    """The host git (curl) resolves for an HTTPS URL: curl percent-decodes host names."""
+    return canon_host(urllib.parse.unquote(u.hostname or ""))
 
 
 def split_url(url: str) -> urllib.parse.SplitResult | None:
@@ -610,11 +623,25 @@ def forge_target(host: str, path: str) -> tuple[str, str]:
     segs = segments(path)
     if h in ("ssh.dev.azure.com", "vs-ssh.visualstudio.com") and len(segs) == 4 \
             and segs[0] == "v3":
-        org, project, repo = segs[1:]
+        # Azure's SSH endpoint takes URL-encoded names: its clone box shows `My%20Project`.
+        org, project, repo = (dec(urllib.parse.unquote_to_bytes(x)) for x in segs[1:])
         if h == "ssh.dev.azure.com":
             return "dev.azure.com", f"/{org}/{project}/_git/{repo}"
         return f"{org}.visualstudio.com", f"/{project}/_git/{repo}"
     return host, path
+
+
+def host_oddity(host: str) -> str:
+    """Why git's host may differ in form: git keeps a user (git://) or an unparsable port
+    (ssh) inside the host name it resolves, a name no resolver finds."""
+    if "@" in host:
+        return ":user-in-git-host"
+    if ":" in host:
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return ":port-in-git-host"
+    return ""
 
 
 def compare_paths(want: list[str], got: list[str], prefix: str = "") -> str | None:
@@ -637,21 +664,26 @@ def judge_server(g: dict, https: str) -> str | None:
     HTTPS host; `~` first means the user's home directory, which HTTPS cannot name."""
     if g["kind"] == "ssh" and g.get("ssh_error"):
         return "ssh-client-rejects"  # git's ssh would die before connecting
+    if not g["host"]:
+        return "git-empty-host"  # git runs ssh (or the proxy) with no host name at all
     if g["path"].startswith("~"):
         return "home-relative-converted"
-    host, path = forge_target(g["host"], g["path"])
+    host, path = forge_target(g.get("ssh_hostname") or g["host"], g["path"])
     u = split_url(https)
     if u is None or u.scheme != "https":
         return "not-https-output"
-    if canon_host(u.hostname or "") != canon_host(host):
-        return "host-mismatch"
+    if fetched_host(u) != canon_host(host):
+        return "host-mismatch" + host_oddity(host)
     if url_port(u, "443") is not None:
         return "port-kept"  # an ssh/git:// port has no meaning for HTTPS
     if u.username is not None or u.password is not None:
         return "credentials-in-output"
-    cat = compare_paths(segments(path), url_segments(u.path))
+    want = segments(path)
+    cat = compare_paths(want, url_segments(u.path))
     if cat:
         return cat
+    if not want:
+        return "empty-path-converted"  # same root, but a root is no repository
     if u.query or u.fragment:
         return "query-or-fragment-added"  # a '?' or '#' git sent would be in the segments
     return None
@@ -660,6 +692,8 @@ def judge_server(g: dict, https: str) -> str | None:
 def judge_curl(g: dict, https: str) -> str | None:
     """git hands `g['url']` to curl: the HTTPS URL must reach the same host and path and keep
     an HTTP port (an ftp port means nothing over HTTPS); credentials may be dropped."""
+    if https == g["url"]:
+        return None  # an HTTPS URL kept as it is: curl does the very same with it
     want = split_url(g["url"])
     if want is None:
         return "curl-unparseable-url"
@@ -668,15 +702,20 @@ def judge_curl(g: dict, https: str) -> str | None:
     got = split_url(https)
     if got is None or got.scheme != "https":
         return "not-https-output"
-    if canon_host(got.hostname or "") != canon_host(want.hostname):
+    # curl percent-decodes the host name (7.88: `%68ost` resolves `host`).
+    host, path = urllib.parse.unquote(want.hostname), want.path
+    if want.scheme in ("ftp", "ftps"):  # git-https reads ftp:// as it reads ssh://
+        host, path = forge_target(host, path)
+    if fetched_host(got) != canon_host(host):
         return "curl-host-mismatch"
     if want.scheme in ("http", "https"):
+        # The port git's request goes to is kept; the scheme's default maps to 443.
         expect = url_port(want, "80" if want.scheme == "http" else "443")
-        if url_port(got, "443") != expect:
+        if url_port(got, "443") != (None if expect == "443" else expect):
             return "curl-port-mismatch"
     elif url_port(got, "443") is not None:
         return "curl-port-kept"
-    cat = compare_paths(url_segments(want.path), url_segments(got.path), "curl-")
+    cat = compare_paths(url_segments(path), url_segments(got.path), "curl-")
     if cat:
         return cat
     if (want.query, want.fragment) != (got.query, got.fragment):
@@ -685,8 +724,11 @@ def judge_curl(g: dict, https: str) -> str | None:
 
 
 def git_connects(g: dict) -> bool:
-    """git would open a connection to a server (ssh only when ssh accepts git's argv)."""
-    return g["kind"] in ("ssh", "git", "curl") and not g.get("ssh_error")
+    """git would open a connection to a server: ssh only when ssh accepts git's argv, ssh and
+    git:// only with a host name."""
+    if g["kind"] == "curl":
+        return True
+    return g["kind"] in ("ssh", "git") and bool(g["host"]) and not g.get("ssh_error")
 
 
 def judge(g: dict, h: dict) -> tuple[str, str]:
@@ -697,9 +739,10 @@ def judge(g: dict, h: dict) -> tuple[str, str]:
         if git_connects(g):
             return "refused-connects", reason_of(h)
         return "both-refuse", git_outcome(g)
-    if g["kind"] in ("refused", "local", "helper"):
-        return "disagree", {"refused": "git-refuses", "local": "git-local",
-                            "helper": "git-helper"}[g["kind"]]
+    if g["kind"] == "refused":
+        return "disagree", "git-refuses: " + short_error(g["error"])
+    if g["kind"] in ("local", "helper"):
+        return "disagree", "git-" + g["kind"]
     cat = judge_curl(g, h["https"]) if g["kind"] == "curl" else judge_server(g, h["https"])
     return ("agree", "") if cat is None else ("disagree", cat)
 
@@ -712,14 +755,22 @@ def reason_of(h: dict) -> str:
     return ("crash: " if h.get("crash") else "") + e
 
 
+def short_error(e: str) -> str:
+    """git's or ssh's message without its specifics (`fatal:`, the quoted name). Greedy: the
+    name git quotes may hold quotes itself."""
+    return re.sub(r"'.*'", "'…'", e.removeprefix("fatal: "))
+
+
 def git_outcome(g: dict) -> str:
     """A short label for git's outcome, for grouping."""
     if g.get("ssh_error"):
-        return "ssh rejects: " + re.sub(r"'[^']*'", "'…'", g["ssh_error"])
+        return "ssh rejects: " + short_error(g["ssh_error"])
     if g["kind"] == "refused":
-        return "git refuses: " + re.sub(r"'[^']*'", "'…'", g["error"])
+        return "git refuses: " + short_error(g["error"])
     if g["kind"] == "helper":
         return "remote helper"
+    if g["kind"] in ("ssh", "git") and not g["host"]:
+        return f"{g['kind']} with an empty host"
     return g["kind"]
 
 # ---------------------------------------------------------------------------------------------
@@ -739,7 +790,10 @@ def show(s: str | None) -> str:
 def describe_git(g: dict) -> str:
     k = g["kind"]
     if k == "ssh":
-        s = f"ssh host={show(g['host'])} port={g['port'] or '-'} user={show(g['user'])} " \
+        host = show(g["host"])
+        if g.get("ssh_hostname") not in (None, g["host"]):
+            host += f" (ssh: {show(g['ssh_hostname'])})"
+        s = f"ssh host={host} port={show(g['port'])} user={show(g['user'])} " \
             f"path='{show(g['path'])}'"
         return s + (f" (ssh -G: {show(g['ssh_error'])})" if g.get("ssh_error") else "")
     if k == "git":
@@ -885,6 +939,8 @@ def main() -> int:
     ap.add_argument("--out", type=Path, help=f"markdown report (full run: {REPORT.relative_to(ROOT)})")
     ap.add_argument("--tsv", type=Path,
                     help=f"disagreements table (full run: {DISAGREEMENTS.relative_to(ROOT)})")
+    ap.add_argument("--dump", type=Path,
+                    help="also write every input's record (git, git-https, verdict) as JSON Lines")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per git call")
     ap.add_argument("--write-corpus", action="store_true", help="regenerate the corpus file")
     ap.add_argument("--fail-on-disagree", action="store_true",
@@ -928,6 +984,11 @@ def main() -> int:
     if tsv:
         write_tsv(tsv, rows)
         print(f"wrote {tsv}")
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")  # non-UTF-8 bytes come out as \udcXX escapes
+        print(f"wrote {args.dump}")
     return 1 if args.fail_on_disagree and s["buckets"]["disagree"] else 0
 
 

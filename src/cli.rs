@@ -75,15 +75,18 @@ pub struct LoginArgs {
     /// How git remembers the token (asked on a terminal; memory otherwise).
     #[arg(long, value_enum)]
     pub cache: Option<CacheMode>,
-    /// With --cache memory: seconds the cache keeps the token.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
-    pub timeout: u64,
+    /// With --cache memory: seconds the cache keeps the token (default 3600).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
     /// With --cache store: the file to store into (git's default: ~/.git-credentials).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
     /// Write the helper lines into the current repository's config instead of the global one.
     #[arg(long)]
     pub local: bool,
+    /// One JSON object: what was verified and written (never the token).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +97,9 @@ pub struct LogoutArgs {
     /// The helper lines are in the current repository's config.
     #[arg(long)]
     pub local: bool,
+    /// One JSON object: what was removed.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -26,6 +26,7 @@ struct Server {
     child: Child,
     port: u16,
     ca: PathBuf,
+    cred_log: PathBuf,
 }
 
 impl Drop for Server {
@@ -111,14 +112,78 @@ fn certificates(s: &Sandbox, dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
+/// A self-signed server certificate made the usual way (`openssl req -x509`, which marks it
+/// `CA:TRUE`): the one file is both the certificate and the CA to trust.
+fn self_signed(s: &Sandbox, dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    fs::create_dir_all(dir).unwrap();
+    openssl(
+        s,
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.pem",
+        ],
+    );
+    (
+        dir.join("server.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+/// How a test server is set up.
+struct ServerOpts<'a> {
+    /// Names its folders (several servers in one sandbox).
+    name: &'a str,
+    /// `X-OAuth-Scopes`; "-" sends none (a fine-grained token).
+    scopes: &'a str,
+    /// A self-signed `CA:TRUE` certificate instead of a CA and a leaf.
+    self_signed: bool,
+    /// Extra accounts, `login:token,…`, checked by user name too.
+    tokens: Option<&'a str>,
+}
+
+impl Default for ServerOpts<'_> {
+    fn default() -> Self {
+        ServerOpts {
+            name: "main",
+            scopes: "repo, workflow",
+            self_signed: false,
+            tokens: None,
+        }
+    }
+}
+
 impl Server {
-    /// Serves `o/r.git` (with one commit) and the API stand-in; `scopes` "-" sends no scopes header.
-    fn start(s: &Sandbox, scopes: &str) -> Server {
-        let (ca, cert, key) = certificates(s, &s.path().join("tls"));
-        let root = s.path().join("served");
+    /// Serves `o/r.git` (with one commit) and the API stand-in.
+    fn start_with(s: &Sandbox, o: &ServerOpts<'_>) -> Server {
+        let tls = s.path().join(format!("tls-{}", o.name));
+        let (ca, cert, key) = if o.self_signed {
+            self_signed(s, &tls)
+        } else if s.path().join("tls/ca.pem").exists() {
+            // One CA for every server of a sandbox, so one CA file trusts them all.
+            let d = s.path().join("tls");
+            (d.join("ca.pem"), d.join("server.pem"), d.join("server.key"))
+        } else {
+            certificates(s, &s.path().join("tls"))
+        };
+        let root = s.path().join(format!("served-{}", o.name));
         fs::create_dir_all(&root).unwrap();
         s.git(&root, &["init", "-q", "--bare", "o/r.git"]);
-        let seed = s.repo("seed", &[]);
+        let seed = s.repo(&format!("seed-{}", o.name), &[]);
         s.git(&seed, &["commit", "-q", "--allow-empty", "-m", "seed"]);
         s.git(
             &seed,
@@ -129,28 +194,42 @@ impl Server {
                 "HEAD:refs/heads/main",
             ],
         );
+        let cred_log = s.path().join(format!("creds-{}.log", o.name));
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/git_server.py");
-        let mut child = s
-            .cmd("python3")
-            .args([
-                script,
-                root.to_str().unwrap(),
-                cert.to_str().unwrap(),
-                key.to_str().unwrap(),
-                TOKEN,
-                LOGIN,
-                scopes,
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start the test git server");
+        let mut cmd = s.cmd("python3");
+        cmd.args([
+            script,
+            root.to_str().unwrap(),
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            TOKEN,
+            LOGIN,
+            o.scopes,
+        ])
+        .env("GIT_SERVER_CRED_LOG", &cred_log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        if let Some(t) = o.tokens {
+            cmd.env("GIT_SERVER_TOKENS", t);
+        }
+        let mut child = cmd.spawn().expect("start the test git server");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
         let port = line.trim().parse().expect("server port");
-        Server { child, port, ca }
+        Server {
+            child,
+            port,
+            ca,
+            cred_log,
+        }
+    }
+
+    /// Every credential the server received (`kind user secret login path` a line).
+    fn creds(&self) -> String {
+        fs::read_to_string(&self.cred_log).unwrap_or_default()
     }
 
     fn host(&self) -> String {
@@ -170,12 +249,21 @@ struct World {
     client: PathBuf,
     argv_log: PathBuf,
     outputs: String,
+    /// Whether commands get `GIT_SSL_CAINFO` naming the server's CA.
+    ca_env: bool,
 }
 
 impl World {
     fn new(scopes: &str) -> World {
+        World::new_with(&ServerOpts {
+            scopes,
+            ..ServerOpts::default()
+        })
+    }
+
+    fn new_with(opts: &ServerOpts<'_>) -> World {
         let mut s = Sandbox::new();
-        let server = Server::start(&s, scopes);
+        let server = Server::start_with(&s, opts);
         let client = s.repo("client", &[("origin", &server.url())]);
         s.git(&client, &["commit", "-q", "--allow-empty", "-m", "local"]);
         let shim_dir = s.path().join("shim");
@@ -200,10 +288,15 @@ impl World {
             client,
             argv_log,
             outputs: String::new(),
+            ca_env: true,
         }
     }
 
+    /// The environment every command of the world gets: the CA file (unless `ca_env` is off).
     fn env(&self) -> Vec<(String, String)> {
+        if !self.ca_env {
+            return Vec::new();
+        }
         vec![(
             "GIT_SSL_CAINFO".to_string(),
             self.server.ca.display().to_string(),
@@ -643,4 +736,468 @@ fn a_stale_stored_token_is_replaced_at_the_prompt() {
         screen.contains("store ("),
         "names the shadowed helper: {screen}"
     );
+}
+
+const TOKEN2: &str = "ghp_CANARYsecondCANARYsecondCANARYsec0123";
+
+impl World {
+    /// git as the user runs it (not through the argv shim), in the client repository.
+    fn user_git(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+        support::output(
+            self.s
+                .cmd("git")
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .envs(self.env())
+                .envs(env.iter().copied())
+                .current_dir(&self.client)
+                .args(args),
+            stdin,
+        )
+    }
+
+    /// What one helper alone answers for the server's host (`git credential fill`).
+    fn held_by(&self, helper: &str) -> String {
+        let input = format!("protocol=https\nhost={}\n\n", self.server.host());
+        let mut args = vec!["-c", "credential.helper="];
+        let h = format!("credential.helper={helper}");
+        args.extend(["-c", &h, "credential", "fill"]);
+        self.user_git(&args, &[], Some(&input)).stdout
+    }
+
+    /// What git's configured chain answers for the host, from a folder outside any repository.
+    fn configured_answer(&self) -> String {
+        let input = format!("protocol=https\nhost={}\n\n", self.server.host());
+        support::output(
+            self.s
+                .cmd("git")
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .envs(self.env())
+                .current_dir(&self.s.home)
+                .args(["credential", "fill"]),
+            Some(&input),
+        )
+        .stdout
+    }
+}
+
+#[test]
+fn the_token_never_reaches_a_host_an_insteadof_rule_sends_to() {
+    for hostile_repo in [false, true] {
+        let mut w = World::new("repo");
+        let other = Server::start_with(
+            &w.s,
+            &ServerOpts {
+                name: "other",
+                ..ServerOpts::default()
+            },
+        );
+        let rule = format!("url.https://{}/.insteadOf", other.host());
+        let target = format!("https://{}/", w.server.host());
+        if hostile_repo {
+            // A repository config in the folder you stand in redirects the host.
+            w.s.git(&w.client, &["config", &rule, &target]);
+        } else {
+            // A corporate mirror rule in the global config.
+            w.s.git(&w.s.home, &["config", "--global", &rule, &target]);
+        }
+        let r = w.login(&["--cache", "memory"], &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        if !hostile_repo {
+            assert!(
+                r.stderr.contains("not proven with git") && r.stderr.contains("insteadOf"),
+                "the proof is skipped, with the reason: {}",
+                r.stderr
+            );
+        }
+        // After login: git follows the rule to the other host and has no credential for it.
+        assert!(!w.fetch_push(&[]).0);
+        assert!(
+            !other.creds().contains("CANARY"),
+            "the token reached the other host:\n{}",
+            other.creds()
+        );
+        assert!(w.server.creds().contains(TOKEN), "the login host got it");
+        w.assert_no_leak(None);
+    }
+}
+
+#[test]
+fn the_proof_helper_answers_for_its_host_only() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let proof_url = format!("https://{host}");
+    let env = [
+        ("GIT_HTTPS_PROOF_URL", proof_url.as_str()),
+        ("GIT_HTTPS_PROOF_USER", "alice"),
+        ("GIT_HTTPS_PROOF_TOKEN", TOKEN),
+    ];
+    let mine = w.run(
+        &["credential", "--from-env", "get"],
+        Some(&format!("protocol=https\nhost={host}\n\n")),
+        &env,
+    );
+    assert!(mine.stdout.contains("password="), "{mine:?}");
+    w.outputs = w.outputs.replace(&mine.stdout, "");
+    for other in [
+        "protocol=https\nhost=evil.example\n\n".to_string(),
+        format!("protocol=http\nhost={host}\n\n"),
+        "protocol=https\nhost=127.0.0.1:1\n\n".to_string(),
+    ] {
+        let r = w.run(&["credential", "--from-env", "get"], Some(&other), &env);
+        assert_eq!(r.stdout, "", "answered {other:?}");
+    }
+    assert!(!w.outputs.contains("CANARY"), "{}", w.outputs);
+}
+
+#[test]
+fn a_helper_of_the_repository_you_stand_in_never_sees_the_token() {
+    for mode in ["memory", "store"] {
+        let mut w = World::new("repo");
+        let spy_log = w.s.path().join("spy.log");
+        let spy = format!(
+            "!f() {{ echo \"$1\" >> '{0}'; cat >> '{0}'; }}; f",
+            spy_log.display()
+        );
+        w.s.git(&w.client, &["config", "credential.helper", &spy]);
+        let r = w.login(&["--cache", mode], &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("f()"),
+            "the repository's helper is not named: {}",
+            r.stderr
+        );
+        let seen = fs::read_to_string(&spy_log).unwrap_or_default();
+        assert!(!seen.contains("CANARY"), "the spy saw the token:\n{seen}");
+        // Memory mode leaves nothing in any store file.
+        if mode == "memory" {
+            assert!(!w.s.home.join(".git-credentials").exists());
+        }
+        let allowed = (mode == "store").then(|| w.s.home.join(".git-credentials"));
+        w.assert_no_leak(allowed.as_deref());
+    }
+}
+
+#[test]
+fn switching_cache_modes_leaves_the_token_in_exactly_one_place() {
+    let mut w = World::new("repo");
+    let store = w.s.home.join(".git-credentials");
+    let in_store = || {
+        fs::read_to_string(&store)
+            .unwrap_or_default()
+            .contains(TOKEN)
+    };
+    w.login(&["--cache", "store"], &[]).ok();
+    assert!(in_store());
+    assert!(!w.held_by("cache").contains(TOKEN));
+
+    let r = w.login(&["--cache", "memory"], &[]).ok();
+    assert!(
+        r.stderr.contains("removed the earlier token"),
+        "{}",
+        r.stderr
+    );
+    assert!(!in_store(), "store → memory leaves the store file clean");
+    assert!(w.held_by("cache").contains(TOKEN));
+    assert_eq!(w.fetch_push(&[]), (true, true));
+
+    w.login(&["--cache", "store"], &[]).ok();
+    assert!(in_store());
+    assert!(
+        !w.held_by("cache").contains(TOKEN),
+        "memory → store empties the cache"
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+
+    let r = w
+        .run(&["logout", "--host", &w.server.host()], None, &[])
+        .ok();
+    assert!(r.stderr.contains("logged out"), "{}", r.stderr);
+    assert!(!in_store() && !w.held_by("cache").contains(TOKEN));
+    assert_eq!(w.configured_answer(), "");
+    assert_eq!(w.fetch_push(&[]), (false, false));
+}
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn switching_to_and_from_the_keyring_leaves_one_place() {
+    let mut w = World::new("repo");
+    let env = [("GIT_HTTPS_KEYRING", "secret-service")];
+    let host = w.server.host();
+    let store = w.s.home.join(".git-credentials");
+    let in_store = || {
+        fs::read_to_string(&store)
+            .unwrap_or_default()
+            .contains(TOKEN)
+    };
+    let in_keyring = |w: &mut World| {
+        let r = w.run(
+            &["credential", "get"],
+            Some(&format!("protocol=https\nhost={host}\n\n")),
+            &env,
+        );
+        w.outputs = w.outputs.replace(&r.stdout, "");
+        r.stdout.contains(TOKEN)
+    };
+    w.login(&["--cache", "store"], &env).ok();
+    let r = w.login(&["--cache", "keyring"], &env).ok();
+    assert!(r.stderr.contains("Secret Service"), "{}", r.stderr);
+    assert!(!in_store() && in_keyring(&mut w));
+    w.login(&["--cache", "memory"], &env).ok();
+    assert!(!in_keyring(&mut w) && w.held_by("cache").contains(TOKEN));
+    w.login(&["--cache", "keyring"], &env).ok();
+    w.run(&["logout", "--host", &host], None, &env).ok();
+    assert!(!in_keyring(&mut w) && !in_store() && !w.held_by("cache").contains(TOKEN));
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn a_failed_relogin_keeps_the_working_one() {
+    let mut w = World::new_with(&ServerOpts {
+        tokens: Some(&format!("alice:{TOKEN2}")),
+        ..ServerOpts::default()
+    });
+    let host = w.server.host();
+    w.login(&["--cache", "store"], &[]).ok();
+    let lines = w.global_helpers();
+    let relogin = |w: &mut World, args: &[&str]| {
+        let mut all = vec!["login", "--host", &host, "--token-stdin"];
+        all.extend_from_slice(args);
+        w.run(&all, Some(&format!("{TOKEN2}\n")), &[])
+    };
+
+    // A cache daemon that cannot start (its folder is a file): storing "works", proving fails.
+    fs::create_dir_all(w.s.home.join(".cache/git")).unwrap();
+    fs::write(w.s.home.join(".cache/git/credential"), "").unwrap();
+    let r = relogin(&mut w, &["--cache", "memory"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("returned no token") && r.stderr.contains("nothing was changed"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("logged in"), "{}", r.stderr);
+    assert_eq!(w.global_helpers(), lines, "the old helper lines are back");
+    assert!(
+        w.configured_answer()
+            .contains(&format!("password={TOKEN}\n"))
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    fs::remove_file(w.s.home.join(".cache/git/credential")).unwrap();
+
+    // A store file in a missing folder, or a folder: refused before anything is touched.
+    let missing = w.s.path().join("no/such/dir/creds");
+    let r = relogin(
+        &mut w,
+        &["--cache", "store", "--file", missing.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let dir = w.s.path().join("a-folder");
+    fs::create_dir(&dir).unwrap();
+    let before = fs::metadata(&dir).unwrap().permissions().mode();
+    let r = relogin(
+        &mut w,
+        &["--cache", "store", "--file", dir.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("a directory"), "{}", r.stderr);
+    assert_eq!(fs::metadata(&dir).unwrap().permissions().mode(), before);
+    assert_eq!(w.global_helpers(), lines);
+    assert!(
+        w.configured_answer()
+            .contains(&format!("password={TOKEN}\n"))
+    );
+
+    // And logout still finds it.
+    w.run(&["logout", "--host", &host], None, &[]).ok();
+    assert_eq!(w.configured_answer(), "");
+}
+
+#[test]
+fn loose_input_is_a_usage_error() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    for args in [
+        vec!["login", "--host", "a.com?x=1", "--token-stdin"],
+        vec!["login", "--host", "a.com#f", "--token-stdin"],
+        vec!["login", "--host", "a .com", "--token-stdin"],
+        vec!["login", "--host", &host, "--token-stdin", "--timeout", "0"],
+        vec![
+            "login",
+            "--host",
+            &host,
+            "--token-stdin",
+            "--cache",
+            "store",
+            "--timeout",
+            "60",
+        ],
+        vec![
+            "login",
+            "--host",
+            &host,
+            "--token-stdin",
+            "--cache",
+            "memory",
+            "--file",
+            "x",
+        ],
+        vec!["logout", "--host", "a.com/x"],
+    ] {
+        let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.lines().filter(|l| l.starts_with("error")).count(),
+            1,
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(w.global_helpers(), "");
+    w.assert_no_leak(None);
+}
+
+#[test]
+fn login_json_reports_what_was_verified_and_written() {
+    let mut w = World::new("repo");
+    let r = w
+        .login(&["--cache", "memory", "--timeout", "120", "--json"], &[])
+        .ok();
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    let j = &lines[0];
+    assert_eq!(j["type"], "login");
+    assert_eq!(j["user"], "alice");
+    assert_eq!(j["verified"], true);
+    assert_eq!(j["proven"], true);
+    assert_eq!(j["cache"], "memory");
+    assert_eq!(j["helper_lines"][1], "cache --timeout=120");
+    assert!(
+        j["proof"].as_str().unwrap().starts_with("git ls-remote"),
+        "{j}"
+    );
+    w.assert_no_leak(None);
+}
+
+/// `git ls-remote` as the user would run it, the token from a helper that reads it from the
+/// environment: whether it worked.
+fn git_agrees(w: &World, env: &[(&str, &str)]) -> bool {
+    let helper =
+        "credential.helper=!f() { echo username=alice; echo \"password=$TEST_TOKEN\"; }; f";
+    let mut all = env.to_vec();
+    all.push(("TEST_TOKEN", TOKEN));
+    w.user_git(&["-c", helper, "ls-remote", &w.server.url()], &all, None)
+        .code
+        == 0
+}
+
+#[test]
+fn the_api_check_trusts_and_reaches_servers_as_git_does() {
+    let mut w = World::new_with(&ServerOpts {
+        self_signed: true,
+        ..ServerOpts::default()
+    });
+    let host = w.server.host();
+    let cert = w.server.ca.display().to_string();
+    let logout = |w: &mut World| {
+        w.run(&["logout", "--host", &host], None, &[]);
+    };
+
+    // 1. A self-signed CA:TRUE certificate named by GIT_SSL_CAINFO.
+    let env = [("GIT_SSL_CAINFO", cert.as_str())];
+    assert!(git_agrees(&w, &env));
+    let r = w.login(&["--cache", "memory"], &env);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    logout(&mut w);
+
+    // 2. The same through http.<url>.sslCAInfo, with GIT_SSL_CAINFO unset.
+    let key = format!("http.https://{host}/.sslCAInfo");
+    w.s.git(&w.s.home, &["config", "--global", &key, &cert]);
+    w.ca_env = false;
+    let unset: [(&str, &str); 0] = [];
+    assert!(git_agrees(&w, &unset));
+    let r = w.login(&["--cache", "memory"], &unset);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    logout(&mut w);
+
+    // 3. Through an HTTP CONNECT proxy named by http.proxy: the proxy sees the tunnel.
+    let proxy_log = w.s.path().join("proxy.log");
+    let mut proxy =
+        w.s.cmd("python3")
+            .args([
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/support/connect_proxy.py"
+                ),
+                proxy_log.to_str().unwrap(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+    let mut line = String::new();
+    BufReader::new(proxy.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let proxy_url = format!("http://127.0.0.1:{}", line.trim());
+    w.s.git(&w.s.home, &["config", "--global", "http.proxy", &proxy_url]);
+    assert!(git_agrees(&w, &unset));
+    fs::write(&proxy_log, "").unwrap();
+    let r = w.login(&["--cache", "memory", "--no-verify"], &unset);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    fs::write(&proxy_log, "").unwrap();
+    logout(&mut w);
+    let r = w.login(&["--cache", "memory"], &unset);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tunnels = fs::read_to_string(&proxy_log).unwrap();
+    assert!(
+        tunnels.contains(&host),
+        "the API check went through the proxy: {tunnels:?}"
+    );
+    logout(&mut w);
+    // NO_PROXY exempts the host again, for git and for the check alike.
+    let no_proxy = [("NO_PROXY", "127.0.0.1")];
+    fs::write(&proxy_log, "").unwrap();
+    assert!(git_agrees(&w, &no_proxy));
+    let r = w.login(&["--cache", "memory"], &no_proxy);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&proxy_log).unwrap(), "");
+    logout(&mut w);
+    let _ = proxy.kill();
+    let _ = proxy.wait();
+    w.s.git(&w.s.home, &["config", "--global", "--unset", "http.proxy"]);
+
+    // 4. A wrong CA: git refuses the server, so does the check, and nothing is stored.
+    w.s.git(&w.s.home, &["config", "--global", "--unset", &key]);
+    let other = self_signed(&w.s, &w.s.path().join("tls-wrong"));
+    let wrong = [("GIT_SSL_CAINFO", other.0.to_str().unwrap())];
+    assert!(!git_agrees(&w, &wrong));
+    let r = w.login(&["--cache", "memory"], &wrong);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot reach") && r.stderr.contains("nothing was stored"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.global_helpers(), "");
+
+    // 5. TLS verification off: git would talk to anyone; the token is not sent.
+    let r = w.login(&["--cache", "memory"], &[("GIT_SSL_NO_VERIFY", "1")]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("unverified"), "{}", r.stderr);
+    assert_eq!(w.global_helpers(), "");
+
+    // 6. A plain-HTTP API URL that is not loopback is refused before any connection.
+    let r = w.login(
+        &[
+            "--cache",
+            "memory",
+            "--api-url",
+            "http://api.example.invalid/api/v3",
+        ],
+        &env,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("plain HTTP"), "{}", r.stderr);
+    w.assert_no_leak(None);
 }

@@ -6,9 +6,9 @@ use std::io::{Read, Write};
 use anyhow::{Context, Result};
 
 use crate::cli::{CredentialAction, CredentialArgs};
+use crate::core::credential::Credential;
 use crate::env::Env;
 use crate::error;
-use crate::io::credential::Credential;
 use crate::io::keystore::Keystore;
 
 pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {

@@ -1,82 +1,140 @@
-//! `git-https login --host HOST`: find a token, verify it, and make git remember it with the
-//! chosen cache (memory, store or keyring), per host.
+//! `git-https login --host HOST`: find a token, verify it with the forge's API (reached as git
+//! would reach it), prove it with git where a repository here has a remote on the host, then
+//! store it transactionally (`engine::credentials`) in the chosen cache.
 
 use std::io::BufRead;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::{CacheMode, LoginArgs};
 use crate::core::helper::{HelperLine, shell_quote};
+use crate::core::net;
+use crate::core::redact::Redacted;
 use crate::core::token::{self, Secret, Source};
-use crate::core::url as remote_url;
+use crate::core::url::{self as remote_url, Kind};
+use crate::engine::credentials::{self, LoginPlan, Storage};
 use crate::env::Env;
 use crate::error::{self, usage, with_hint};
-use crate::io::api;
-use crate::io::credential::{self, Credential, Scope};
-use crate::io::keystore::Keystore;
+use crate::io::api::{self, Network};
+use crate::io::git::{Chain, Git, Scope, helper_key};
+use crate::io::keystore::{Backend, Keystore};
 use crate::io::repo;
 use crate::ui::output;
+use crate::ui::report::{self, LoginReport};
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
-    let host = token::normalize_host(&args.host).map_err(usage)?;
+    let host = net::normalize_host(&args.host).map_err(usage)?;
     if args.file.is_some() && args.cache != Some(CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));
     }
+    if args.timeout.is_some() && args.cache.is_some_and(|c| c != CacheMode::Memory) {
+        return Err(usage("--timeout goes with --cache memory"));
+    }
     let scope = if args.local {
-        let repo = repo::discover(&env.cwd)?;
-        Scope::Local(repo.root)
+        Scope::Local(repo::discover(&env.cwd)?.root)
     } else {
         Scope::Global
     };
+    let git = Git::new(env, scope)?;
 
-    let (mut token, source) = find_token(&args, env, &host, true)?;
+    let (mut token, source) = find_token(&args, env, &git, &host, true)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
     ));
-
-    let username = if args.no_verify {
+    let mut rep = LoginReport::new(&host, git.scope.describe());
+    let user = if args.no_verify {
         "x-access-token".to_string()
     } else {
-        let info = match verify(&args, env, &host, &token) {
+        let info = match verify(&args, env, &git, &host, &token) {
             // A token found already stored may be stale: on a terminal, ask for a new one.
             Err(e)
                 if matches!(source, Source::Keyring | Source::GitHelper) && env.interactive() =>
             {
                 output::warn(format!("{e:#}"));
-                (token, _) = find_token(&args, env, &host, false)?;
-                verify(&args, env, &host, &token)?
+                (token, _) = find_token(&args, env, &git, &host, false)?;
+                verify(&args, env, &git, &host, &token)?
             }
             other => other?,
         };
-        prove_with_git(env, &host, &info.login, &token)?;
+        rep.verified = true;
+        rep.scopes = info.scopes.clone();
+        rep.expires = info.expires.clone();
+        rep.proof = Some(prove_with_git(env, &git, &host, &info.login, &token)?);
         info.login
     };
 
     let mode = choose_mode(args.cache, env)?;
-    let lines: Vec<String> = helper_lines(mode, &args, env)?
-        .iter()
-        .map(HelperLine::render)
-        .collect();
-    let shadowed = credential::inherited_helpers(env, scope_dir(&scope, env));
-    credential::set_helpers(env, &scope, &host, &lines)?;
-    if let Err(e) = remember(mode, &args, env, &scope, &host, &username, &token) {
-        // Leave no helper lines pointing at a credential that was not stored.
-        let _ = credential::remove_helpers(env, &scope, &host);
-        return Err(e);
+    if args.timeout.is_some() && mode != CacheMode::Memory {
+        return Err(usage("--timeout goes with --cache memory"));
+    }
+    let helper = match mode {
+        CacheMode::Memory => HelperLine::Cache {
+            timeout: args.timeout.unwrap_or(3600),
+        },
+        CacheMode::Store => HelperLine::Store {
+            file: args.file.as_ref().map(|f| env.abs(f)),
+        },
+        CacheMode::Keyring => HelperLine::Keyring {
+            exe: env.exe()?.to_path_buf(),
+        },
+    };
+    let shadowed = git.inherited_helpers();
+    let done = credentials::login(
+        env,
+        &git,
+        &LoginPlan {
+            host: &host,
+            user: &user,
+            token: &token,
+            helper: helper.clone(),
+        },
+    )?;
+    rep.user = Some(user.clone());
+    written(&mut rep, &done, &helper_key(&host));
+    if args.json {
+        let mut out = output::stdout();
+        report::json(&mut out, &report::Line::Login(rep))?;
+        std::io::Write::flush(&mut out)?;
+    }
+    if let Some(mode) = done.loosened_mode {
+        output::note(format!(
+            "{} was mode {mode:04o}; now 0600",
+            done.storage.describe()
+        ));
+    }
+    match &done.storage {
+        Storage::Memory => output::note(format!(
+            "git's credential cache holds the token for {} seconds",
+            args.timeout.unwrap_or(3600)
+        )),
+        Storage::Store(f) => output::warn(format!(
+            "the token is stored in plain text in {}",
+            f.display()
+        )),
+        Storage::Keyring => keyring_note(done.keystore.as_ref()),
+    }
+    for s in &done.removed {
+        output::note(format!(
+            "removed the earlier token for {host} from {}",
+            s.describe()
+        ));
+    }
+    for (s, why) in &done.left {
+        output::warn(format!(
+            "could not remove the earlier token for {host} from {}: {why}",
+            s.describe()
+        ));
     }
     output::note(format!(
         "wrote {} = {} in the {} config",
-        credential::helper_key(&host),
-        lines
+        helper_key(&host),
+        done.lines
             .iter()
             .map(|l| format!("{l:?}"))
             .collect::<Vec<_>>()
             .join(", "),
-        scope.describe()
+        git.scope.describe()
     ));
     if !shadowed.is_empty() {
         output::note(format!(
@@ -84,20 +142,54 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
             shadowed.join("; ")
         ));
     }
-    output::note(format!("logged in to {host} as {username}"));
+    output::note(format!(
+        "logged in to {host} as {user}: git credential fill returns the token from {}",
+        done.storage.describe()
+    ));
     Ok(error::OK)
 }
 
-fn scope_dir<'a>(scope: &'a Scope, env: &'a Env) -> &'a Path {
-    match scope {
-        Scope::Local(dir) => dir,
-        Scope::Global => &env.cwd,
+/// The report's record of what was written.
+fn written(rep: &mut LoginReport, done: &credentials::LoginDone, key: &str) {
+    rep.cache = Some(done.storage.name());
+    if let Storage::Store(f) = &done.storage {
+        rep.store_file = Some(report::path(f));
+    }
+    rep.keyring = done.keystore.as_ref().map(|k| k.backend.describe());
+    rep.helper_key = Some(key.to_string());
+    rep.helper_lines = done.lines.iter().map(Redacted::from).collect();
+    rep.replaced_lines = done.replaced.iter().map(Redacted::from).collect();
+    rep.removed_from = done
+        .removed
+        .iter()
+        .map(|s| Redacted::new(&s.describe()))
+        .collect();
+    rep.proven = true;
+}
+
+/// Says which keyring holds the token, and warns when it is the kernel keyring.
+fn keyring_note(store: Option<&Keystore>) {
+    let Some(k) = store else { return };
+    output::note(format!("the token is in {}", k.backend.describe()));
+    if k.backend == Backend::Keyutils {
+        output::warn("the kernel keyring forgets the token at reboot (log in again then)");
+        if let Some(why) = &k.fallback {
+            output::hint(format!(
+                "no Secret Service answered ({why}); install and unlock one (gnome-keyring, KeePassXC) to keep the token across reboots, or use --cache store"
+            ));
+        }
     }
 }
 
 /// Sources in order: stdin, the environment, the keyring or git's helpers (unless
 /// `stored` is false), the prompt.
-fn find_token(args: &LoginArgs, env: &Env, host: &str, stored: bool) -> Result<(Secret, Source)> {
+fn find_token(
+    args: &LoginArgs,
+    env: &Env,
+    git: &Git,
+    host: &str,
+    stored: bool,
+) -> Result<(Secret, Source)> {
     let clean = |raw: &str, source: Source| {
         let (secret, warnings) = token::clean(raw);
         for w in warnings {
@@ -129,7 +221,7 @@ fn find_token(args: &LoginArgs, env: &Env, host: &str, stored: bool) -> Result<(
         {
             return Ok((found.token, Source::Keyring));
         }
-        if let Some(p) = credential::fill(env, &env.cwd, host).and_then(|c| c.password) {
+        if let Some(p) = git.fill(host, Chain::Configured).and_then(|c| c.password) {
             return Ok((p, Source::GitHelper));
         }
     }
@@ -153,36 +245,76 @@ fn find_token(args: &LoginArgs, env: &Env, host: &str, stored: bool) -> Result<(
     Ok(clean(&raw, Source::Prompt))
 }
 
-/// The CA bundle git would use for this host: `GIT_SSL_CAINFO`, else `http.sslCAInfo`.
-fn ca_file(env: &Env, host: &str) -> Option<PathBuf> {
-    if let Some(p) = &env.git_ssl_cainfo {
-        return Some(p.clone());
+/// How git would reach `url`: the CA file and folder, verification and proxy it would use.
+fn network(env: &Env, git: &Git, url: &str) -> Result<Network> {
+    let ca_file = match &env.git_ssl_cainfo {
+        Some(p) => Some(p.clone()),
+        None => git
+            .urlmatch("http.sslCAInfo", url, Some("path"))?
+            .map(Into::into),
+    };
+    let ca_path = match &env.git_ssl_capath {
+        Some(p) => Some(p.clone()),
+        None => git
+            .urlmatch("http.sslCAPath", url, Some("path"))?
+            .map(Into::into),
+    };
+    let verify = !env.git_ssl_no_verify
+        && git
+            .urlmatch("http.sslVerify", url, Some("bool"))?
+            .as_deref()
+            != Some("false");
+    let (mut proxy, mut proxy_from) = match git.urlmatch("http.proxy", url, None)? {
+        Some(p) if !p.is_empty() => (Some(p), Some("http.proxy".to_string())),
+        _ => (None, None),
+    };
+    if proxy.is_none() && url.starts_with("https://") {
+        if let Some(p) = &env.https_proxy {
+            (proxy, proxy_from) = (Some(p.clone()), Some("HTTPS_PROXY".to_string()));
+        } else if let Some(p) = &env.all_proxy {
+            (proxy, proxy_from) = (Some(p.clone()), Some("ALL_PROXY".to_string()));
+        }
     }
-    let out = credential::git(env)
-        .current_dir(&env.cwd)
-        .args([
-            "config",
-            "--get-urlmatch",
-            "http.sslCAInfo",
-            &format!("https://{host}/"),
-        ])
-        .output()
-        .ok()?;
-    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    (out.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+    let host = ::url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    if env
+        .no_proxy
+        .as_deref()
+        .is_some_and(|np| net::no_proxy_matches(np, &host))
+    {
+        (proxy, proxy_from) = (None, None);
+    }
+    Ok(Network {
+        ca_file,
+        ca_path,
+        verify,
+        proxy,
+        proxy_from,
+    })
 }
 
-fn verify(args: &LoginArgs, env: &Env, host: &str, token: &Secret) -> Result<api::TokenInfo> {
+fn verify(
+    args: &LoginArgs,
+    env: &Env,
+    git: &Git,
+    host: &str,
+    token: &Secret,
+) -> Result<api::TokenInfo> {
     let api_base = token::api_base(host, args.api_url.as_deref());
-    let info = match api::verify(&api_base, host, token, ca_file(env, host).as_deref())? {
+    let net = network(env, git, &format!("{api_base}/user"))?;
+    let info = match api::verify(&api_base, host, token, &net)? {
         Ok(info) => info,
         Err(e @ api::VerifyError::Rejected { .. }) => {
-            return Err(anyhow!("{e}; nothing was stored"));
+            bail!("{e}; nothing was stored");
         }
         Err(e) => {
             return Err(with_hint(
                 format!("{e}; nothing was stored"),
-                "--api-url names the API; --no-verify skips the check",
+                format!(
+                    "the API for {host} is {api_base} unless --api-url names another; --no-verify skips the check"
+                ),
             ));
         }
     };
@@ -203,62 +335,80 @@ fn verify(args: &LoginArgs, env: &Env, host: &str, token: &Secret) -> Result<api
 }
 
 /// Where the repository at hand has an HTTPS remote on `host`, proves the token with
-/// `git ls-remote` before anything is stored. git gets the credential from a helper that reads
-/// it from its own environment: never from argv.
-fn prove_with_git(env: &Env, host: &str, login: &str, token: &Secret) -> Result<()> {
+/// `git ls-remote` before anything is stored. git runs where the scope says (a neutral folder
+/// for the global scope), asks only a helper that answers for `https://HOST` alone, and gets
+/// the token from that helper's environment, never argv. A URL that `insteadOf` sends to
+/// another host, or a URL git would not verify TLS for, is not tried.
+fn prove_with_git(env: &Env, git: &Git, host: &str, login: &str, token: &Secret) -> Result<String> {
+    let skipped = |why: String| {
+        output::note(format!("not proven with git: {why}"));
+        Ok(format!("skipped: {why}"))
+    };
     let Ok(repo) = repo::discover(&env.cwd) else {
-        return Ok(());
+        return Ok("skipped: not in a repository".to_string());
     };
     let Ok(parsed) = repo::read_config(&repo.config) else {
-        return Ok(());
+        return Ok("skipped: the repository's config cannot be read".to_string());
     };
-    let url = repo::slots_of(crate::core::plan::FileKind::Config, &parsed.entries)
+    let url = repo::slots_of(crate::core::change::FileKind::Config, &parsed.entries)
         .into_iter()
+        .filter(|s| s.is_remote())
         .map(|s| s.value)
         .find(|v| {
             remote_url::parse(v).is_ok_and(|p| {
-                p.kind == remote_url::Kind::Https
+                p.kind == Kind::Https
                     && !p.leaks_credentials()
                     && p.port
                         .map_or(p.host.clone(), |port| format!("{}:{port}", p.host))
                         == host
             })
         });
-    let Some(url) = url else { return Ok(()) };
+    let Some(url) = url else {
+        return Ok(format!("skipped: no HTTPS remote on {host} here"));
+    };
+    let shown = Redacted::new(&url);
+    let effective = git.effective_url(&url)?;
+    let same_host = remote_url::parse(&effective).is_ok_and(|p| {
+        p.kind == Kind::Https
+            && p.port
+                .map_or(p.host.clone(), |port| format!("{}:{port}", p.host))
+                == host
+    });
+    if !same_host {
+        return skipped(format!(
+            "an insteadOf rule sends {shown} to {}; the token is not tried there",
+            Redacted::new(&effective)
+        ));
+    }
+    let verify = !env.git_ssl_no_verify
+        && git
+            .urlmatch("http.sslVerify", &effective, Some("bool"))?
+            .as_deref()
+            != Some("false");
+    if !verify {
+        return skipped(format!(
+            "git does not verify TLS for {shown} (http.sslVerify=false or GIT_SSL_NO_VERIFY)"
+        ));
+    }
     let helper = format!("!{} credential --from-env", shell_quote(env.exe()?));
-    let out = credential::git(env)
-        .current_dir(&repo.root)
-        .args([
-            "-c",
-            "credential.helper=",
-            "-c",
-            &format!("credential.helper={helper}"),
-            "ls-remote",
-            "--heads",
-            &url,
-        ])
-        .env("GIT_HTTPS_PROOF_URL", format!("https://{host}"))
-        .env("GIT_HTTPS_PROOF_USER", login)
-        .env("GIT_HTTPS_PROOF_TOKEN", token.expose())
-        .stdin(Stdio::null())
-        .output()
-        .context("cannot run git ls-remote")?;
-    if !out.status.success() {
-        let why = String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .last()
-            .unwrap_or("")
-            .to_string();
+    let proof_url = format!("https://{host}");
+    let result = git.ls_remote_with(
+        &effective,
+        &helper,
+        &[
+            ("GIT_HTTPS_PROOF_URL", proof_url.as_str()),
+            ("GIT_HTTPS_PROOF_USER", login),
+            ("GIT_HTTPS_PROOF_TOKEN", token.expose()),
+        ],
+    )?;
+    if let Err(why) = result {
         bail!(
-            "the API accepted the token, but git was refused by {host} for {}: {why}; nothing was stored",
-            crate::core::redact::redact(&url)
+            "the API accepted the token, but git was refused by {host} for {shown}: {}; nothing was stored",
+            Redacted::new(&why)
         );
     }
-    output::note(format!(
-        "git ls-remote {} works with the token",
-        crate::core::redact::redact(&url)
-    ));
-    Ok(())
+    output::note(format!("git ls-remote {shown} works with the token"));
+    Ok(format!("git ls-remote {shown}"))
 }
 
 fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
@@ -285,86 +435,4 @@ fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
         );
     }
     Ok(mode)
-}
-
-fn helper_lines(mode: CacheMode, args: &LoginArgs, env: &Env) -> Result<Vec<HelperLine>> {
-    let helper = match mode {
-        CacheMode::Memory => HelperLine::Cache {
-            timeout: args.timeout,
-        },
-        CacheMode::Store => HelperLine::Store {
-            file: args.file.as_ref().map(|f| env.abs(f)),
-        },
-        CacheMode::Keyring => HelperLine::Keyring {
-            exe: env.exe()?.to_path_buf(),
-        },
-    };
-    // The empty line first: git asks every helper in the list, so inherited ones are reset.
-    Ok(vec![HelperLine::Reset, helper])
-}
-
-fn remember(
-    mode: CacheMode,
-    args: &LoginArgs,
-    env: &Env,
-    scope: &Scope,
-    host: &str,
-    username: &str,
-    token: &Secret,
-) -> Result<()> {
-    let cred = Credential::for_host(host, Some(username), Some(token));
-    let approve =
-        || credential::run_credential(env, scope_dir(scope, env), "approve", &cred).map(|_| ());
-    match mode {
-        CacheMode::Memory => {
-            approve()?;
-            output::note(format!(
-                "git's credential cache holds the token for {} seconds",
-                args.timeout
-            ));
-        }
-        CacheMode::Store => {
-            let file = match &args.file {
-                Some(f) => env.abs(f),
-                None => credential::default_store_file(
-                    env.home_or_cwd(),
-                    env.xdg_config_home.as_deref(),
-                ),
-            };
-            let before = std::fs::metadata(&file)
-                .ok()
-                .map(|m| m.permissions().mode() & 0o777);
-            approve()?;
-            secure_file(&file, before)?;
-            output::warn(format!(
-                "the token is stored in plain text in {}",
-                file.display()
-            ));
-        }
-        CacheMode::Keyring => {
-            let store = Keystore::open(env.keyring_choice.as_deref())?;
-            store.set(host, username, token)?;
-            output::note(format!("the token is in {}", store.backend.describe()));
-        }
-    }
-    Ok(())
-}
-
-/// Makes the store file 0600, saying so when it was looser (before git wrote it, or after).
-fn secure_file(file: &Path, before: Option<u32>) -> Result<()> {
-    let meta = std::fs::metadata(file)
-        .with_context(|| format!("git credential-store did not write {}", file.display()))?;
-    let mode = meta.permissions().mode() & 0o777;
-    if mode != 0o600 {
-        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot chmod {}", file.display()))?;
-    }
-    if let Some(loose) = [before, Some(mode)]
-        .into_iter()
-        .flatten()
-        .find(|m| *m != 0o600)
-    {
-        output::note(format!("{} was mode {loose:04o}; now 0600", file.display()));
-    }
-    Ok(())
 }

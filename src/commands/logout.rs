@@ -1,80 +1,87 @@
 //! `git-https logout --host HOST`: forget the host's token everywhere login may have put it —
-//! git's cache daemon and store file (through `git credential reject`), the OS keyring — and
-//! remove the helper lines login wrote.
+//! git's cache daemon, the store files login recorded or the helper lines name, the OS keyring —
+//! remove the helper lines login wrote, and check that git no longer gets a credential.
 
 use anyhow::Result;
 
 use crate::cli::LogoutArgs;
-use crate::core::helper::HelperLine;
-use crate::core::token;
+use crate::core::net;
+use crate::core::redact::Redacted;
+use crate::engine::credentials;
 use crate::env::Env;
 use crate::error::{self, usage};
-use crate::io::credential::{self, Credential, Scope};
-use crate::io::keystore::Keystore;
+use crate::io::git::{Git, Scope, helper_key};
 use crate::io::repo;
 use crate::ui::output;
+use crate::ui::report::{self, LogoutReport};
 
 pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
-    let host = token::normalize_host(&args.host).map_err(usage)?;
+    let host = net::normalize_host(&args.host).map_err(usage)?;
     let scope = if args.local {
         Scope::Local(repo::discover(&env.cwd)?.root)
     } else {
         Scope::Global
     };
-    let dir = match &scope {
-        Scope::Local(d) => d.clone(),
-        Scope::Global => env.cwd.clone(),
-    };
-    let lines = credential::helpers(env, &scope, &host)?;
-
-    // While the helper lines are still there, git tells each helper to erase the credential.
-    let mut forgot = Vec::new();
-    if !lines.is_empty() {
-        credential::run_credential(
-            env,
-            &dir,
-            "reject",
-            &Credential::for_host(&host, None, None),
-        )?;
-        forgot.push("git's credential helpers");
+    let git = Git::new(env, scope)?;
+    let done = credentials::logout(env, &git, &host)?;
+    if args.json {
+        let rep = LogoutReport {
+            host: host.clone(),
+            scope: git.scope.describe(),
+            cleared: done
+                .cleared
+                .iter()
+                .map(|s| Redacted::new(&s.describe()))
+                .collect(),
+            failed: done
+                .failed
+                .iter()
+                .map(|(s, why)| Redacted::new(&format!("{}: {why}", s.describe())))
+                .collect(),
+            removed_lines: done
+                .removed_lines
+                .iter()
+                .flatten()
+                .map(Redacted::from)
+                .collect(),
+            foreign_lines: done.foreign_lines.iter().map(Redacted::from).collect(),
+            still_answered: done.still_answered,
+        };
+        let mut out = output::stdout();
+        report::json(&mut out, &report::Line::Logout(rep))?;
+        std::io::Write::flush(&mut out)?;
     }
-    match Keystore::open(env.keyring_choice.as_deref())
-        .and_then(|k| k.delete(&host).map(|d| (k, d)))
-    {
-        Ok((k, true)) => {
-            output::note(format!(
-                "removed the token for {host} from {}",
-                k.backend.describe()
-            ));
-            forgot.push("the keyring");
-        }
-        Ok((_, false)) => {}
-        Err(e) if lines.iter().any(|l| l.starts_with('!')) => output::warn(format!("{e:#}")),
-        Err(_) => {}
+    for s in &done.cleared {
+        output::note(format!("{host}: no token in {}", s.describe()));
     }
-
-    if lines.is_empty() {
-        // Nothing of login's in this config.
-    } else if lines.iter().all(|l| HelperLine::parse(l).is_some()) {
-        credential::remove_helpers(env, &scope, &host)?;
+    for (s, why) in &done.failed {
+        output::error_line(format!(
+            "{host}: cannot remove the token from {}: {}",
+            s.describe(),
+            Redacted::new(why)
+        ));
+    }
+    if done.removed_lines.is_some() {
         output::note(format!(
             "removed {} from the {} config",
-            credential::helper_key(&host),
-            scope.describe()
+            helper_key(&host),
+            git.scope.describe()
         ));
-    } else {
+    }
+    if !done.foreign_lines.is_empty() {
         output::warn(format!(
             "{} holds helper lines git-https did not write; left them in place",
-            credential::helper_key(&host)
+            helper_key(&host)
         ));
     }
-    if forgot.is_empty() {
-        output::note(format!(
-            "no credential helper or keyring entry for {host} was found ({} config)",
-            scope.describe()
+    if done.still_answered {
+        output::error_line(format!(
+            "git still gets a credential for {host} from helpers git-https did not set up (`git credential fill` answers); remove it there"
         ));
-    } else {
-        output::note(format!("logged out of {host}"));
     }
+    if !done.failed.is_empty() || done.still_answered {
+        return Ok(error::FAILURE);
+    }
+    output::note(format!("logged out of {host}"));
     Ok(error::OK)
 }

@@ -4,10 +4,12 @@
 
 pub mod change;
 pub mod convert;
+pub mod credential;
 pub mod gitconfig;
 pub mod helper;
 pub mod hosts;
 pub mod insteadof;
+pub mod net;
 pub mod plan;
 pub mod redact;
 pub mod token;

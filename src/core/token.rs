@@ -211,24 +211,6 @@ pub fn new_token_url(host: &str) -> String {
     format!("https://{host}/settings/tokens/new?scopes=repo&description=git-https")
 }
 
-/// Normalises `--host`: drops a scheme and trailing slash, lower-cases; the port stays.
-pub fn normalize_host(input: &str) -> Result<String, String> {
-    let h = input.trim();
-    let h = h
-        .strip_prefix("https://")
-        .unwrap_or(h)
-        .trim_end_matches('/');
-    if h.is_empty() || h.contains(['/', '@', ' ']) || h.starts_with('-') {
-        return Err(format!("--host {input:?}: expected HOST or HOST:PORT"));
-    }
-    if let Some((_, port)) = h.rsplit_once(':').filter(|_| !h.ends_with(']')) {
-        if port.parse::<u16>().is_err() {
-            return Err(format!("--host {input:?}: bad port {port:?}"));
-        }
-    }
-    Ok(h.to_ascii_lowercase())
-}
-
 /// Cleans a pasted token: surrounding whitespace is dropped (with a warning); whitespace inside
 /// or an unknown shape gives a warning too.
 pub fn clean(raw: &str) -> (Secret, Vec<String>) {
@@ -266,12 +248,6 @@ mod source_tests {
             env_vars("ghe.corp"),
             &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
         );
-        assert_eq!(
-            normalize_host("https://GHE.corp:8443/").unwrap(),
-            "ghe.corp:8443"
-        );
-        assert!(normalize_host("ghe.corp:x").is_err());
-        assert!(normalize_host("a/b").is_err());
     }
 
     #[test]

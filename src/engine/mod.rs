@@ -3,6 +3,7 @@
 //! that writes.
 
 pub mod apply;
+pub mod credentials;
 pub mod observe;
 pub mod select;
 

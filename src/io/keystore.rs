@@ -40,8 +40,11 @@ struct Blob {
     token: String,
 }
 
+#[derive(Debug)]
 pub struct Keystore {
     pub backend: Backend,
+    /// Why the Secret Service was not used, when the kernel keyring was picked instead of it.
+    pub fallback: Option<String>,
 }
 
 fn entry(host: &str) -> Result<keyring::Entry> {
@@ -67,7 +70,10 @@ impl Keystore {
                 // A read of an entry that is not there proves the store answers.
                 match entry("probe.invalid")?.get_password() {
                     Err(e) if !usable(&e) => Err(anyhow!("{} is not usable: {e}", b.describe())),
-                    _ => Ok(Keystore { backend: b }),
+                    _ => Ok(Keystore {
+                        backend: b,
+                        fallback: None,
+                    }),
                 }
             };
             match choice {
@@ -77,8 +83,13 @@ impl Keystore {
                     "GIT_HTTPS_KEYRING={other:?}: expected secret-service or keyutils"
                 )),
                 None => try_backend(Backend::SecretService).or_else(|ss| {
-                    try_backend(Backend::Keyutils)
-                        .map_err(|ku| anyhow!("no OS keyring: {ss}; {ku}"))
+                    match try_backend(Backend::Keyutils) {
+                        Ok(k) => Ok(Keystore {
+                            fallback: Some(format!("{ss:#}")),
+                            ..k
+                        }),
+                        Err(ku) => Err(anyhow!("no OS keyring: {ss}; {ku}")),
+                    }
                 }),
             }
         }
@@ -87,6 +98,7 @@ impl Keystore {
             let _ = choice;
             Ok(Keystore {
                 backend: Backend::Native,
+                fallback: None,
             })
         }
     }

@@ -2,9 +2,10 @@
 //! keyring, the forge API and the git command line.
 
 pub mod api;
-pub mod credential;
 pub mod discover;
+pub mod git;
 pub mod journal;
 pub mod keystore;
+pub mod logins;
 pub mod repo;
 pub mod settings;

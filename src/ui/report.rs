@@ -28,6 +28,8 @@ pub enum Line {
     Warning(Warning),
     Restore(Restore),
     Run(RunLine),
+    Login(LoginReport),
+    Logout(LogoutReport),
     Summary(Summary),
 }
 
@@ -365,6 +367,71 @@ impl RunLine {
             self.state
         )
     }
+}
+
+/// `login --json`: what was verified and written (never the token).
+#[derive(Debug, Serialize)]
+pub struct LoginReport {
+    pub host: String,
+    /// `global` or `repository`.
+    pub scope: &'static str,
+    /// The account the token belongs to (from the API), or `x-access-token` unverified.
+    pub user: Option<String>,
+    /// Whether the API checked the token.
+    pub verified: bool,
+    pub scopes: Option<Vec<String>>,
+    pub expires: Option<String>,
+    /// `git ls-remote URL`, or why the proof with git was skipped.
+    pub proof: Option<String>,
+    /// `memory`, `store` or `keyring`.
+    pub cache: Option<&'static str>,
+    pub store_file: Option<Redacted>,
+    pub keyring: Option<&'static str>,
+    pub helper_key: Option<String>,
+    pub helper_lines: Vec<Redacted>,
+    pub replaced_lines: Vec<Redacted>,
+    /// Places an earlier login's token was removed from.
+    pub removed_from: Vec<Redacted>,
+    /// `git credential fill` returned the stored token.
+    pub proven: bool,
+}
+
+impl LoginReport {
+    pub fn new(host: &str, scope: &'static str) -> LoginReport {
+        LoginReport {
+            host: host.to_string(),
+            scope,
+            user: None,
+            verified: false,
+            scopes: None,
+            expires: None,
+            proof: None,
+            cache: None,
+            store_file: None,
+            keyring: None,
+            helper_key: None,
+            helper_lines: Vec::new(),
+            replaced_lines: Vec::new(),
+            removed_from: Vec::new(),
+            proven: false,
+        }
+    }
+}
+
+/// `logout --json`: what was removed.
+#[derive(Debug, Serialize)]
+pub struct LogoutReport {
+    pub host: String,
+    pub scope: &'static str,
+    /// Places the host's token is no longer in.
+    pub cleared: Vec<Redacted>,
+    /// Places it could not be removed from, with the reason.
+    pub failed: Vec<Redacted>,
+    pub removed_lines: Vec<Redacted>,
+    /// Helper lines left because git-https did not write them.
+    pub foreign_lines: Vec<Redacted>,
+    /// git still gets a credential for the host.
+    pub still_answered: bool,
 }
 
 /// The last line of `status --recursive`, `migrate` and `undo`.

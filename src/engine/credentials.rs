@@ -1,0 +1,422 @@
+//! The credential protocol behind `login` and `logout`, transactional:
+//!
+//! login: store the new token in the chosen place only (the helper chain reset to that one
+//! helper), write the helper lines, then prove it — `git credential fill` through the configured
+//! chain, from the scope's folder, must return exactly the new token. Any failure puts back the
+//! old helper lines and what the chosen place held before. Only after the proof is the token
+//! removed from the places an earlier login used (another mode, another store file).
+//!
+//! logout: remove the host's token from every place git-https may have put it — the recorded
+//! ones, the ones the helper lines name, git's cache daemon and the keyring — then the helper
+//! lines, and check that git no longer gets a credential for the host.
+
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::core::credential::Credential;
+use crate::core::helper::HelperLine;
+use crate::core::token::Secret;
+use crate::env::Env;
+use crate::io::git::{Chain, Git, Scope, default_store_file};
+use crate::io::keystore::Keystore;
+use crate::io::logins::{Logins, Place};
+
+/// Where a token is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// git's credential-cache daemon.
+    Memory,
+    /// git's credential-store file (absolute).
+    Store(PathBuf),
+    Keyring,
+}
+
+impl Storage {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Storage::Memory => "memory",
+            Storage::Store(_) => "store",
+            Storage::Keyring => "keyring",
+        }
+    }
+
+    /// The place a helper line stores into (the `Reset` line stores nowhere).
+    fn of_line(line: &HelperLine, env: &Env) -> Option<Storage> {
+        match line {
+            HelperLine::Reset => None,
+            HelperLine::Cache { .. } => Some(Storage::Memory),
+            HelperLine::Store { file } => Some(Storage::Store(
+                file.clone().unwrap_or_else(|| default_store_file(env)),
+            )),
+            HelperLine::Keyring { .. } => Some(Storage::Keyring),
+        }
+    }
+
+    fn of_place(p: &Place) -> Option<Storage> {
+        match (p.mode.as_str(), &p.file) {
+            ("memory", _) => Some(Storage::Memory),
+            ("store", Some(f)) => Some(Storage::Store(f.clone())),
+            ("keyring", _) => Some(Storage::Keyring),
+            _ => None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Storage::Memory => "git's credential cache".to_string(),
+            Storage::Store(f) => f.display().to_string(),
+            Storage::Keyring => "the OS keyring".to_string(),
+        }
+    }
+}
+
+/// What login is asked to do.
+pub struct LoginPlan<'a> {
+    pub host: &'a str,
+    pub user: &'a str,
+    pub token: &'a Secret,
+    /// The helper that keeps the token (not `Reset`).
+    pub helper: HelperLine,
+}
+
+/// What login did.
+#[derive(Debug)]
+pub struct LoginDone {
+    pub storage: Storage,
+    /// The helper lines now in the scope's config, in order.
+    pub lines: Vec<String>,
+    /// The lines they replaced.
+    pub replaced: Vec<String>,
+    /// The keyring store used (keyring mode).
+    pub keystore: Option<Keystore>,
+    /// Places the token of an earlier login was removed from.
+    pub removed: Vec<Storage>,
+    /// Places it could not be removed from, and why.
+    pub left: Vec<(Storage, String)>,
+    /// The store file's mode before login made it 0600, when it was looser.
+    pub loosened_mode: Option<u32>,
+}
+
+fn scope_name(scope: &Scope) -> String {
+    match scope {
+        Scope::Global => "global".to_string(),
+        Scope::Local(p) => p.display().to_string(),
+    }
+}
+
+/// A `--file` for the store: a regular file, or a path where one can be made (created 0600).
+/// Returns whether it was created.
+fn prepare_store_file(file: &Path) -> Result<bool> {
+    match fs::symlink_metadata(file) {
+        Ok(m) if m.is_file() => Ok(false),
+        Ok(m) if m.file_type().is_symlink() => match fs::metadata(file) {
+            Ok(t) if t.is_file() => Ok(false),
+            _ => bail!(
+                "{}: a symlink to something that is not a regular file",
+                file.display()
+            ),
+        },
+        Ok(m) => {
+            let what = if m.is_dir() {
+                "a directory"
+            } else if m.file_type().is_fifo() || m.file_type().is_socket() {
+                "a pipe or socket"
+            } else {
+                "not a regular file"
+            };
+            bail!(
+                "{}: {what}; --file names the file to store the token in",
+                file.display()
+            )
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(file)
+                .with_context(|| format!("cannot create {}", file.display()))?;
+            Ok(true)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot use {}", file.display())),
+    }
+}
+
+/// Makes the store file 0600; returns its looser mode when it had one.
+fn secure_file(file: &Path) -> Result<Option<u32>> {
+    let meta = fs::metadata(file)
+        .with_context(|| format!("git credential-store did not write {}", file.display()))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode == 0o600 {
+        return Ok(None);
+    }
+    fs::set_permissions(file, fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot chmod {}", file.display()))?;
+    Ok(Some(mode))
+}
+
+/// Puts `cred` into `storage` (through exactly its helper).
+fn put(
+    git: &Git,
+    env: &Env,
+    storage: &Storage,
+    helper: &HelperLine,
+    cred: &Credential,
+) -> Result<()> {
+    match storage {
+        Storage::Keyring => {
+            let (Some(host), Some(user), Some(token)) =
+                (&cred.host, &cred.username, &cred.password)
+            else {
+                bail!("incomplete credential");
+            };
+            Keystore::open(env.keyring_choice.as_deref())?.set(host, user, token)
+        }
+        _ => git.approve(cred, helper),
+    }
+}
+
+/// Removes the host's token from `storage`.
+fn remove(git: &Git, env: &Env, storage: &Storage, host: &str) -> Result<()> {
+    match storage {
+        Storage::Memory => git.reject(host, &HelperLine::Cache { timeout: 1 }),
+        Storage::Store(f) => {
+            if !f.is_file() {
+                return Ok(());
+            }
+            git.reject(
+                host,
+                &HelperLine::Store {
+                    file: Some(f.clone()),
+                },
+            )
+        }
+        Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
+            .delete(host)
+            .map(|_| ()),
+    }
+}
+
+/// What `storage` holds for the host now.
+fn held(
+    git: &Git,
+    env: &Env,
+    storage: &Storage,
+    helper: &HelperLine,
+    host: &str,
+) -> Result<Option<Credential>> {
+    Ok(match storage {
+        Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
+            .get(host)?
+            .map(|s| Credential::for_host(host, Some(&s.username), Some(&s.token))),
+        _ => git.fill(host, Chain::Only(helper)),
+    })
+}
+
+/// Logs in: see the module docs. On error nothing is changed.
+pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
+    let host = plan.host;
+    let storage = Storage::of_line(&plan.helper, env)
+        .ok_or_else(|| anyhow!("no helper to store the token with"))?;
+    let keystore = match storage {
+        Storage::Keyring => Some(Keystore::open(env.keyring_choice.as_deref())?),
+        _ => None,
+    };
+    let created = match &storage {
+        Storage::Store(f) => prepare_store_file(f)?,
+        _ => false,
+    };
+    let lines: Vec<String> = [HelperLine::Reset, plan.helper.clone()]
+        .iter()
+        .map(HelperLine::render)
+        .collect();
+    let replaced = git.helpers(host)?;
+    let prior = held(git, env, &storage, &plan.helper, host)?;
+    let cred = Credential::for_host(host, Some(plan.user), Some(plan.token));
+
+    let mut loosened_mode = None;
+    let attempt = (|| -> Result<()> {
+        let before = match &storage {
+            Storage::Store(f) => fs::metadata(f).ok().map(|m| m.permissions().mode() & 0o777),
+            _ => None,
+        };
+        put(git, env, &storage, &plan.helper, &cred)?;
+        if let Storage::Store(f) = &storage {
+            let after = secure_file(f)?;
+            loosened_mode = before.filter(|m| *m != 0o600).or(after);
+        }
+        git.set_helpers(host, &lines)?;
+        prove(git, host, plan.token, &storage)
+    })();
+    if let Err(e) = attempt {
+        let mut undo_errors = Vec::new();
+        let restored_lines = if replaced.is_empty() {
+            git.remove_helpers(host).map(|_| ())
+        } else {
+            git.set_helpers(host, &replaced)
+        };
+        if let Err(u) = restored_lines {
+            undo_errors.push(format!("{u:#}"));
+        }
+        let restored_store = match &prior {
+            Some(p) => put(git, env, &storage, &plan.helper, p),
+            None => remove(git, env, &storage, host),
+        };
+        if let Err(u) = restored_store {
+            undo_errors.push(format!("{u:#}"));
+        }
+        if let (true, Storage::Store(f)) = (created, &storage) {
+            if fs::metadata(f).is_ok_and(|m| m.len() == 0) {
+                let _ = fs::remove_file(f);
+            }
+        }
+        if !undo_errors.is_empty() {
+            return Err(e.context(format!(
+                "and putting things back failed too: {}",
+                undo_errors.join("; ")
+            )));
+        }
+        return Err(e.context("nothing was changed"));
+    }
+
+    // Proven: now the token leaves the places an earlier login used.
+    let logins = Logins::new(&env.state_dir());
+    let scope = scope_name(&git.scope);
+    let mut previous: Vec<Storage> = logins
+        .for_host(host, &scope)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Storage::of_place)
+        .collect();
+    previous.extend(
+        replaced
+            .iter()
+            .filter_map(|l| HelperLine::parse(l))
+            .filter_map(|l| Storage::of_line(&l, env)),
+    );
+    previous.dedup();
+    let mut removed = Vec::new();
+    let mut left = Vec::new();
+    for old in previous.into_iter().filter(|s| *s != storage) {
+        if removed.contains(&old) {
+            continue;
+        }
+        match remove(git, env, &old, host) {
+            Ok(()) => removed.push(old),
+            Err(e) => left.push((old, format!("{e:#}"))),
+        }
+    }
+    let mut places = vec![place(host, &scope, &storage, plan.user)];
+    places.extend(left.iter().map(|(s, _)| place(host, &scope, s, plan.user)));
+    logins.set(host, &scope, places)?;
+    Ok(LoginDone {
+        storage,
+        lines,
+        replaced,
+        keystore,
+        removed,
+        left,
+        loosened_mode,
+    })
+}
+
+fn place(host: &str, scope: &str, s: &Storage, user: &str) -> Place {
+    Place {
+        host: host.to_string(),
+        scope: scope.to_string(),
+        mode: s.name().to_string(),
+        file: match s {
+            Storage::Store(f) => Some(f.clone()),
+            _ => None,
+        },
+        user: user.to_string(),
+        time: crate::io::journal::now(),
+    }
+}
+
+/// `git credential fill` through the configured chain must give exactly `token`.
+fn prove(git: &Git, host: &str, token: &Secret, storage: &Storage) -> Result<()> {
+    match git.fill(host, Chain::Configured) {
+        Some(c) if c.password.as_ref() == Some(token) => Ok(()),
+        Some(_) => bail!(
+            "git credential fill for https://{host} returned another token than the one stored in {}",
+            storage.describe()
+        ),
+        None => bail!(
+            "git credential fill for https://{host} returned no token after storing it in {}",
+            storage.describe()
+        ),
+    }
+}
+
+/// What logout did.
+#[derive(Debug, Default)]
+pub struct LogoutDone {
+    /// Places the token was removed from (or was not in).
+    pub cleared: Vec<Storage>,
+    /// Places it could not be removed from, and why.
+    pub failed: Vec<(Storage, String)>,
+    /// The helper lines removed; `None` when lines not ours were left in place.
+    pub removed_lines: Option<Vec<String>>,
+    /// Lines left because git-https did not write them.
+    pub foreign_lines: Vec<String>,
+    /// git still gets a credential for the host (from helpers git-https did not set up).
+    pub still_answered: bool,
+}
+
+/// Logs out: see the module docs.
+pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
+    let logins = Logins::new(&env.state_dir());
+    let scope = scope_name(&git.scope);
+    let lines = git.helpers(host)?;
+    let mut places: Vec<Storage> = vec![Storage::Memory];
+    places.extend(
+        logins
+            .for_host(host, &scope)?
+            .iter()
+            .filter_map(Storage::of_place),
+    );
+    places.extend(
+        lines
+            .iter()
+            .filter_map(|l| HelperLine::parse(l))
+            .filter_map(|l| Storage::of_line(&l, env)),
+    );
+    let keyring_named = places.contains(&Storage::Keyring);
+    if !keyring_named {
+        places.push(Storage::Keyring);
+    }
+    let mut done = LogoutDone::default();
+    for p in places {
+        if done.cleared.contains(&p) || done.failed.iter().any(|(f, _)| *f == p) {
+            continue;
+        }
+        match remove(git, env, &p, host) {
+            Ok(()) => done.cleared.push(p),
+            // No keyring on this machine, and none was used: nothing to remove.
+            Err(_) if p == Storage::Keyring && !keyring_named => {}
+            Err(e) => done.failed.push((p, format!("{e:#}"))),
+        }
+    }
+    if !lines.is_empty() {
+        if lines.iter().all(|l| HelperLine::parse(l).is_some()) {
+            git.remove_helpers(host)?;
+            done.removed_lines = Some(lines);
+        } else {
+            done.foreign_lines = lines;
+        }
+    }
+    logins.set(
+        host,
+        &scope,
+        done.failed
+            .iter()
+            .map(|(s, _)| place(host, &scope, s, ""))
+            .collect(),
+    )?;
+    done.still_answered = git.fill(host, Chain::Configured).is_some();
+    Ok(done)
+}

@@ -1,0 +1,344 @@
+//! The git command line, for everything about credentials: `git credential approve|reject|fill`
+//! (the credential on stdin, never in argv), the `credential.https://HOST.helper` lines, and the
+//! `http.*` settings git would use for a URL.
+//!
+//! Where git runs decides which config it reads. For the global scope git runs in a fresh empty
+//! folder that cannot be inside a repository (`GIT_CEILING_DIRECTORIES`, no `GIT_DIR`), so the
+//! repository you stand in — its helpers, `insteadOf` rules, proxies — has no say; with
+//! `--local` it runs in that repository. A write or erase goes only to the helper chain it
+//! names ([`Chain::Only`]), never to whatever else is configured.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::core::credential::Credential;
+use crate::core::helper::HelperLine;
+use crate::env::Env;
+
+/// Which config file helper lines go to, and which repository's config counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    /// The repository at this work tree (`--local`).
+    Local(PathBuf),
+}
+
+impl Scope {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::Local(_) => "repository",
+        }
+    }
+
+    fn flag(&self) -> &'static str {
+        match self {
+            Scope::Global => "--global",
+            Scope::Local(_) => "--local",
+        }
+    }
+}
+
+/// Which helpers a `git credential` call talks to.
+#[derive(Debug, Clone, Copy)]
+pub enum Chain<'a> {
+    /// What the config says for the URL (the chain git itself would use).
+    Configured,
+    /// Only these helpers: every configured one is reset first (`-c credential.helper=`).
+    Only(&'a HelperLine),
+}
+
+/// Runs git for one scope.
+pub struct Git<'a> {
+    env: &'a Env,
+    dir: PathBuf,
+    /// The neutral folder, removed when done.
+    _neutral: Option<tempfile::TempDir>,
+    pub scope: Scope,
+}
+
+/// Variables that would point git at a repository whatever the folder.
+const REPO_VARS: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_NAMESPACE",
+];
+
+impl<'a> Git<'a> {
+    pub fn new(env: &'a Env, scope: Scope) -> Result<Git<'a>> {
+        let (dir, neutral) = match &scope {
+            Scope::Local(dir) => (dir.clone(), None),
+            Scope::Global => {
+                let t = tempfile::Builder::new()
+                    .prefix("git-https-")
+                    .tempdir()
+                    .context("cannot make a temporary folder to run git in")?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        Ok(Git {
+            env,
+            dir,
+            _neutral: neutral,
+            scope,
+        })
+    }
+
+    /// `git` with the environment built from `Env`, never prompting.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.env_clear()
+            .envs(self.env.child_vars())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env_remove("GIT_ASKPASS")
+            .env_remove("SSH_ASKPASS")
+            .current_dir(&self.dir)
+            .stdin(Stdio::null());
+        if self._neutral.is_some() {
+            for v in REPO_VARS {
+                cmd.env_remove(v);
+            }
+            if let Some(parent) = self.dir.parent() {
+                cmd.env("GIT_CEILING_DIRECTORIES", parent);
+            }
+        }
+        // GCM reads this; harmless for other helpers: git-https never opens a window.
+        cmd.args(["-c", "credential.interactive=false"]);
+        cmd
+    }
+
+    /// Runs `git credential ACTION` with `cred` on stdin, through `chain`.
+    pub fn credential(&self, action: &str, cred: &Credential, chain: Chain<'_>) -> Result<String> {
+        let mut cmd = self.cmd();
+        if let Chain::Only(h) = chain {
+            cmd.args(["-c", "credential.helper="])
+                .arg("-c")
+                .arg(format!("credential.helper={}", h.render()));
+        }
+        cmd.args(["credential", action]);
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run git")?;
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(cred.to_protocol().as_bytes())
+            .context("cannot talk to git credential")?;
+        let out = child
+            .wait_with_output()
+            .context("cannot run git credential")?;
+        if !out.status.success() {
+            bail!(
+                "git credential {action} failed: {}",
+                crate::core::redact::Redacted::new(&first_line(&out.stderr))
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// What `chain` answers for `https://HOST` without prompting; `None` when nothing.
+    pub fn fill(&self, host: &str, chain: Chain<'_>) -> Option<Credential> {
+        let out = self
+            .credential("fill", &Credential::for_host(host, None, None), chain)
+            .ok()?;
+        let c = Credential::parse(&out);
+        c.password.as_ref()?;
+        Some(c)
+    }
+
+    /// Stores `cred` in exactly the helper `h`.
+    pub fn approve(&self, cred: &Credential, h: &HelperLine) -> Result<()> {
+        self.credential("approve", cred, Chain::Only(h)).map(|_| ())
+    }
+
+    /// Erases the host's credential (any user) from exactly the helper `h`.
+    pub fn reject(&self, host: &str, h: &HelperLine) -> Result<()> {
+        self.credential(
+            "reject",
+            &Credential::for_host(host, None, None),
+            Chain::Only(h),
+        )
+        .map(|_| ())
+    }
+
+    fn config(&self, args: &[&OsStr]) -> Result<std::process::Output> {
+        self.cmd()
+            .arg("config")
+            .args(args)
+            .output()
+            .context("cannot run git config")
+    }
+
+    /// The helper lines for `host` in the scope's file, in order.
+    pub fn helpers(&self, host: &str) -> Result<Vec<String>> {
+        let key = helper_key(host);
+        let out = self.config(&[
+            self.scope.flag().as_ref(),
+            "--get-all".as_ref(),
+            key.as_ref(),
+        ])?;
+        // Exit 1 means "not set".
+        if !out.status.success() && out.status.code() != Some(1) {
+            bail!("cannot read {key}: {}", first_line(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// Replaces the helper lines for `host` with `lines`. Twice gives the same config once.
+    pub fn set_helpers(&self, host: &str, lines: &[String]) -> Result<()> {
+        self.remove_helpers(host)?;
+        let key = helper_key(host);
+        for line in lines {
+            let out = self.config(&[
+                self.scope.flag().as_ref(),
+                "--add".as_ref(),
+                key.as_ref(),
+                line.as_ref(),
+            ])?;
+            if !out.status.success() {
+                bail!("cannot write {key}: {}", first_line(&out.stderr));
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every helper line for `host`; `false` when there was none.
+    pub fn remove_helpers(&self, host: &str) -> Result<bool> {
+        let key = helper_key(host);
+        let out = self.config(&[
+            self.scope.flag().as_ref(),
+            "--unset-all".as_ref(),
+            key.as_ref(),
+        ])?;
+        // Exit 5: nothing to unset.
+        match out.status.code() {
+            Some(0) => Ok(true),
+            Some(5) => Ok(false),
+            _ => Err(anyhow!("cannot remove {key}: {}", first_line(&out.stderr))),
+        }
+    }
+
+    /// Helpers that apply to every host (`credential.helper`), with the file each is in: the
+    /// per-host empty line shadows them.
+    pub fn inherited_helpers(&self) -> Vec<String> {
+        let Ok(out) = self.config(&[
+            "--show-origin".as_ref(),
+            "--get-all".as_ref(),
+            "credential.helper".as_ref(),
+        ]) else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                l.split_once('\t')
+                    .map(|(origin, v)| format!("{v} ({})", origin.trim_start_matches("file:")))
+            })
+            .filter(|s| !s.starts_with(" ("))
+            .collect()
+    }
+
+    /// `git config --get-urlmatch KEY URL`, typed (`path`, `bool`) as git reads it.
+    pub fn urlmatch(&self, key: &str, url: &str, ty: Option<&str>) -> Result<Option<String>> {
+        let mut args: Vec<String> = ty.map(|t| format!("--type={t}")).into_iter().collect();
+        args.extend(["--get-urlmatch".into(), key.into(), url.into()]);
+        let args: Vec<&OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        let out = self.config(&args)?;
+        match out.status.code() {
+            Some(0) => Ok(Some(
+                String::from_utf8_lossy(&out.stdout)
+                    .trim_end_matches('\n')
+                    .to_string(),
+            )),
+            Some(1) => Ok(None),
+            _ => bail!("cannot read {key} for {url}: {}", first_line(&out.stderr)),
+        }
+    }
+
+    /// The URL git really uses for `url` after `insteadOf` rules (`git ls-remote --get-url`).
+    pub fn effective_url(&self, url: &str) -> Result<String> {
+        let out = self
+            .cmd()
+            .args(["ls-remote", "--get-url", url])
+            .output()
+            .context("cannot run git ls-remote --get-url")?;
+        if !out.status.success() {
+            bail!("git ls-remote --get-url: {}", first_line(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// `git ls-remote --heads URL` with only `helper` asked for credentials; the proof's
+    /// credential comes through `vars` (never argv). `Err` holds git's last line.
+    pub fn ls_remote_with(
+        &self,
+        url: &str,
+        helper: &str,
+        vars: &[(&str, &str)],
+    ) -> Result<std::result::Result<(), String>> {
+        let out = self
+            .cmd()
+            .args(["-c", "credential.helper=", "-c"])
+            .arg(format!("credential.helper={helper}"))
+            .args(["ls-remote", "--heads", url])
+            .envs(vars.iter().copied())
+            .output()
+            .context("cannot run git ls-remote")?;
+        if out.status.success() {
+            return Ok(Ok(()));
+        }
+        Ok(Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string()))
+    }
+
+    /// The folder git runs in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+pub fn helper_key(host: &str) -> String {
+    format!("credential.https://{host}.helper")
+}
+
+fn first_line(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The file `git credential-store` writes by default.
+pub fn default_store_file(env: &Env) -> PathBuf {
+    let home = env.home_or_cwd();
+    let home_file = home.join(".git-credentials");
+    let xdg = env
+        .xdg_config_home
+        .clone()
+        .unwrap_or_else(|| home.join(".config"))
+        .join("git")
+        .join("credentials");
+    if !home_file.exists() && xdg.exists() {
+        xdg
+    } else {
+        home_file
+    }
+}

@@ -1,0 +1,118 @@
+//! The record of where `login` put each host's token (never the token): which cache mode, which
+//! store file, which scope. `logout` and a later `login` read it to remove the token from every
+//! place git-https may have put it, whatever the helper lines say by then.
+//!
+//! One JSON file, `$XDG_STATE_HOME/git-https/logins.json`, mode 0600, replaced atomically.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// One place a token was stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub host: String,
+    /// `global`, or the repository's path for `--local`.
+    pub scope: String,
+    /// `memory`, `store` or `keyring`.
+    pub mode: String,
+    /// The store file (`store` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
+    pub user: String,
+    pub time: String,
+}
+
+pub struct Logins {
+    path: PathBuf,
+}
+
+impl Logins {
+    pub fn new(state_dir: &Path) -> Logins {
+        Logins {
+            path: state_dir.join("logins.json"),
+        }
+    }
+
+    /// Every recorded place; an unreadable record is an error naming the file.
+    pub fn load(&self) -> Result<Vec<Place>> {
+        match fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: not a git-https login record", self.path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", self.path.display())),
+        }
+    }
+
+    /// Places for `host` in `scope`.
+    pub fn for_host(&self, host: &str, scope: &str) -> Result<Vec<Place>> {
+        Ok(self
+            .load()?
+            .into_iter()
+            .filter(|p| p.host == host && p.scope == scope)
+            .collect())
+    }
+
+    /// Replaces the places of (`host`, `scope`) with `now`.
+    pub fn set(&self, host: &str, scope: &str, now: Vec<Place>) -> Result<()> {
+        let mut all = self.load()?;
+        all.retain(|p| !(p.host == host && p.scope == scope));
+        all.extend(now);
+        self.save(&all)
+    }
+
+    fn save(&self, all: &[Place]) -> Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = self.path.with_extension("json.tmp");
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.write_all(&serde_json::to_vec_pretty(all)?)?;
+        f.sync_data()?;
+        fs::rename(&tmp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn set_replaces_one_host_and_scope() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Logins::new(dir.path());
+        let place = |host: &str, mode: &str| Place {
+            host: host.into(),
+            scope: "global".into(),
+            mode: mode.into(),
+            file: None,
+            user: "u".into(),
+            time: "t".into(),
+        };
+        l.set("a", "global", vec![place("a", "store")]).unwrap();
+        l.set("b", "global", vec![place("b", "memory")]).unwrap();
+        l.set("a", "global", vec![place("a", "keyring")]).unwrap();
+        assert_eq!(
+            l.for_host("a", "global").unwrap(),
+            vec![place("a", "keyring")]
+        );
+        l.set("a", "global", vec![]).unwrap();
+        assert_eq!(l.load().unwrap(), vec![place("b", "memory")]);
+        let mode = fs::metadata(dir.path().join("logins.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
