@@ -31,7 +31,7 @@ Then every input falls in one bucket:
   refused-connects   git contacts a server (ssh, git://, curl) but git-https refuses: allowed,
                      but counted and listed by reason
   both-refuse        git refuses, treats it as local or as a remote helper (or ssh rejects
-                     git's arguments), and git-https refuses as well
+                     git's arguments, or git has no host name), and git-https refuses too
   unknown            git timed out or did something this harness does not recognise
 
 Usage:
