@@ -111,12 +111,11 @@ fn main() {
                     return ignore::WalkState::Continue;
                 };
                 if e.file_name() == ".git" {
-                    if let Some(cfg) = config_of(e.path()) {
-                        if seen.lock().unwrap().insert(cfg.clone())
-                            && rewrite(&cfg).unwrap_or(false)
-                        {
-                            count.fetch_add(1, Ordering::Relaxed);
-                        }
+                    if let Some(cfg) = config_of(e.path())
+                        && seen.lock().unwrap().insert(cfg.clone())
+                        && rewrite(&cfg).unwrap_or(false)
+                    {
+                        count.fetch_add(1, Ordering::Relaxed);
                     }
                     return ignore::WalkState::Skip;
                 }

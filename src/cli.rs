@@ -76,7 +76,7 @@ pub struct LoginArgs {
     #[arg(long, value_enum)]
     pub cache: Option<CacheMode>,
     /// With --cache memory: seconds the cache keeps the token (default 3600).
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=2_147_483_647))]
     pub timeout: Option<u64>,
     /// With --cache store: the file to store into (git's default: ~/.git-credentials).
     #[arg(long, value_name = "PATH")]

@@ -18,13 +18,13 @@ fn convert_prints_one_line_each_and_fails_on_refusals() {
                 "convert",
                 "git@github.com:o/r.git",
                 "https://github.com/o/r",
-                "ssh://git@h:2222/x/y/",
+                "ssh://git@h.xz:2222/x/y/",
             ],
         )
         .ok();
     assert_eq!(
         r.stdout,
-        "https://github.com/o/r.git\nhttps://github.com/o/r\nhttps://h/x/y\n"
+        "https://github.com/o/r.git\nhttps://github.com/o/r\nhttps://h.xz/x/y\n"
     );
     let r = s.run(
         s.path(),

@@ -965,24 +965,46 @@ fn a_failed_relogin_keeps_the_working_one() {
         w.run(&all, Some(&format!("{TOKEN2}\n")), &[])
     };
 
-    // A cache daemon that cannot start (its folder is a file): storing "works", proving fails.
+    // A cache daemon that cannot start (its folder is a file): refused, nothing changed.
     fs::create_dir_all(w.s.home.join(".cache/git")).unwrap();
     fs::write(w.s.home.join(".cache/git/credential"), "").unwrap();
     let r = relogin(&mut w, &["--cache", "memory"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("returned no token") && r.stderr.contains("nothing was changed"),
-        "{}",
-        r.stderr
-    );
     assert!(!r.stderr.contains("logged in"), "{}", r.stderr);
     assert_eq!(w.global_helpers(), lines, "the old helper lines are back");
     assert!(
         w.configured_answer()
             .contains(&format!("password={TOKEN}\n"))
     );
-    assert_eq!(w.fetch_push(&[]), (true, true));
     fs::remove_file(w.s.home.join(".cache/git/credential")).unwrap();
+
+    // Stored, but git would ask for another user name (a configured credential.username):
+    // the proof fails and everything is rolled back, the new file emptied again.
+    let key = format!("credential.https://{host}.username");
+    w.s.git(&w.s.home, &["config", "--global", &key, "bob"]);
+    let other = w.s.path().join("other-store");
+    let r = relogin(
+        &mut w,
+        &["--cache", "store", "--file", other.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("returned no token") && r.stderr.contains("nothing was changed"),
+        "{}",
+        r.stderr
+    );
+    w.s.git(&w.s.home, &["config", "--global", "--unset", &key]);
+    assert_eq!(w.global_helpers(), lines);
+    assert!(
+        !fs::read_to_string(&other)
+            .unwrap_or_default()
+            .contains("CANARY")
+    );
+    assert!(
+        w.configured_answer()
+            .contains(&format!("password={TOKEN}\n"))
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
 
     // A store file in a missing folder, or a folder: refused before anything is touched.
     let missing = w.s.path().join("no/such/dir/creds");
@@ -1053,7 +1075,39 @@ fn loose_input_is_a_usage_error() {
         );
     }
     assert_eq!(w.global_helpers(), "");
+    // A SOCKS proxy is reached like any other (here: nothing listens), never a crash.
+    let r = w.login(
+        &["--cache", "memory"],
+        &[("ALL_PROXY", "socks5h://127.0.0.1:9")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot reach"), "{}", r.stderr);
     w.assert_no_leak(None);
+}
+
+#[test]
+fn a_corrupt_login_record_stops_login_early_and_not_logout() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    w.login(&["--cache", "store"], &[]).ok();
+    let record = w.s.state_dir().join("logins.json");
+    fs::write(&record, "garbage").unwrap();
+    let r = w.login(&["--cache", "memory"], &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("logins.json"), "{}", r.stderr);
+    assert_eq!(w.global_helpers(), "\nstore\n", "nothing changed");
+    let r = w.run(&["logout", "--host", &host], None, &[]).ok();
+    assert!(
+        r.stderr.contains("logins.json") && r.stderr.contains("logged out"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.configured_answer(), "");
+    assert!(
+        !fs::read_to_string(w.s.home.join(".git-credentials"))
+            .unwrap()
+            .contains(TOKEN)
+    );
 }
 
 #[test]

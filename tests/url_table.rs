@@ -133,3 +133,25 @@ proptest! {
         }
     }
 }
+
+/// A fixed sample of the differential corpus, each input judged against what git itself does
+/// with it (`git ls-remote` with every transport replaced by a logger, `ssh -G`): every URL
+/// converted must name what git would reach. The full run is `python3 scripts/differential.py`
+/// (results in bench/DIFFERENTIAL.md).
+#[test]
+fn a_sample_of_the_differential_corpus_agrees_with_git() {
+    let s = support::Sandbox::new();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/differential.py");
+    let r = support::output(
+        s.cmd("python3").args([
+            script,
+            "--bin",
+            support::BIN,
+            "--sample",
+            "400",
+            "--fail-on-disagree",
+        ]),
+        None,
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}

@@ -26,12 +26,11 @@ pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
 
     if args.from_env {
         // Only for login's one `git ls-remote`: answer get, remember nothing.
-        if args.action == CredentialAction::Get {
-            if let Some(p) = &env.proof {
-                if p.url == format!("https://{host}") {
-                    answer(&Credential::for_host(&host, Some(&p.user), Some(&p.token)))?;
-                }
-            }
+        if args.action == CredentialAction::Get
+            && let Some(p) = &env.proof
+            && p.url == format!("https://{host}")
+        {
+            answer(&Credential::for_host(&host, Some(&p.user), Some(&p.token)))?;
         }
         return Ok(error::OK);
     }

@@ -35,6 +35,13 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     } else {
         Scope::Global
     };
+    if let Some(f) = &args.file
+        && f.to_str().is_none()
+    {
+        return Err(usage(
+            "--file must be a UTF-8 path (git config holds it as text)",
+        ));
+    }
     let git = Git::new(env, scope)?;
 
     let (mut token, source) = find_token(&args, env, &git, &host, true)?;
@@ -80,6 +87,9 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         },
     };
     let shadowed = git.inherited_helpers();
+    // From here Ctrl-C or SIGTERM lets the transaction finish (stored and proven, or rolled
+    // back) instead of cutting it in half; git children still see the signal.
+    let interrupted = crate::engine::apply::defer_signals();
     let done = credentials::login(
         env,
         &git,
@@ -90,6 +100,9 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
             helper: helper.clone(),
         },
     )?;
+    if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        output::warn("interrupted after the login completed");
+    }
     rep.user = Some(user.clone());
     written(&mut rep, &done, &helper_key(&host));
     if args.json {
@@ -139,7 +152,11 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     if !shadowed.is_empty() {
         output::note(format!(
             "for {host}, this replaces the helpers set for every host: {}",
-            shadowed.join("; ")
+            shadowed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         ));
     }
     output::note(format!(
@@ -392,8 +409,9 @@ fn prove_with_git(env: &Env, git: &Git, host: &str, login: &str, token: &Secret)
     }
     let helper = format!("!{} credential --from-env", shell_quote(env.exe()?));
     let proof_url = format!("https://{host}");
+    // The URL as the remote holds it: git applies the rules once, as it will for the user.
     let result = git.ls_remote_with(
-        &effective,
+        &url,
         &helper,
         &[
             ("GIT_HTTPS_PROOF_URL", proof_url.as_str()),

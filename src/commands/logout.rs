@@ -23,7 +23,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         Scope::Global
     };
     let git = Git::new(env, scope)?;
+    // Ctrl-C lets every place be cleared rather than leave half of them.
+    let _interrupted = crate::engine::apply::defer_signals();
     let done = credentials::logout(env, &git, &host)?;
+    if let Some(e) = &done.record_error {
+        output::warn(format!("{e}; the other places were cleared"));
+    }
     if args.json {
         let rep = LogoutReport {
             host: host.clone(),

@@ -23,87 +23,93 @@ pub fn convert_parsed(
     p: &RemoteUrl,
     rules: &HostRules,
 ) -> Result<Conversion, Refusal> {
+    let done = |https: String| {
+        Ok(Conversion {
+            kind: p.kind,
+            https,
+            stripped_credentials: p.leaks_credentials(),
+        })
+    };
     match p.kind {
         Kind::Local if input.to_ascii_lowercase().starts_with("file://") => Err(Refusal::FileUrl),
         Kind::Local => Err(Refusal::LocalPath),
         Kind::Helper => Err(Refusal::Helper(
             input.split("::").next().unwrap_or(input).to_string(),
         )),
-        Kind::Https if !p.leaks_credentials() => Ok(Conversion {
-            kind: p.kind,
-            https: input.to_string(),
-            stripped_credentials: false,
-        }),
-        Kind::Https | Kind::Http => {
-            let mut u = url::Url::parse(input).map_err(|e| Refusal::Invalid(e.to_string()))?;
-            let strip = p.leaks_credentials();
-            if strip {
-                let _ = u.set_password(None);
-                let _ = u.set_username("");
+        Kind::Https if !p.leaks_credentials() => done(input.to_string()),
+        Kind::Https => done(strip_userinfo(input)),
+        Kind::Http | Kind::Ftp => {
+            let (scheme, rest) = input.split_once("://").unwrap_or(("", input));
+            let rest = strip_userinfo(rest);
+            let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, after) = rest.split_at(auth_end);
+            // curl needs a host: `http:///o/r` has none (a browser would read `o` as one).
+            if authority.is_empty() || authority.starts_with(':') {
+                return Err(Refusal::EmptyHost);
             }
-            if p.kind == Kind::Http {
-                // Only the default port maps over; a custom HTTP port keeps its number.
-                let _ = u.set_scheme("https");
-                if p.port == Some(443) {
-                    let _ = u.set_port(None);
+            let path = rest
+                .find(['/', '?', '#'])
+                .map_or("", |i| &rest[i..])
+                .trim_start_matches('/');
+            if let Some(base) = rules.mapped_base(&p.host) {
+                return done(format!("{base}/{path}"));
+            }
+            match (p.kind, p.port) {
+                // The default port: the same host over HTTPS.
+                (Kind::Http, None) => {
+                    let host = authority
+                        .strip_suffix(":80")
+                        .or_else(|| authority.strip_suffix(':'))
+                        .unwrap_or(authority);
+                    done(format!("https://{host}{after}"))
                 }
+                (Kind::Http, Some(port)) => Err(Refusal::PlainHttpPort(p.host.clone(), port)),
+                _ => Err(Refusal::Ftp(scheme.to_string(), p.host.clone())),
             }
-            Ok(Conversion {
-                kind: p.kind,
-                https: u.to_string(),
-                stripped_credentials: strip,
-            })
         }
-        Kind::Scp | Kind::Ssh | Kind::Git | Kind::Ftp => {
-            let https = ssh_to_https(p, rules)?;
-            Ok(Conversion {
-                kind: p.kind,
-                https,
-                stripped_credentials: false,
-            })
-        }
+        Kind::Scp | Kind::Ssh | Kind::Git => done(ssh_to_https(p, rules)?),
+    }
+}
+
+/// The URL without its `user[:password]@` part, as curl reads the authority (up to the first
+/// `/`, `?` or `#`). Nothing else is touched.
+fn strip_userinfo(s: &str) -> String {
+    let start = s.find("://").map_or(0, |i| i + 3);
+    let end = s[start..]
+        .find(['/', '?', '#'])
+        .map_or(s.len(), |i| start + i);
+    match s[start..end].rfind('@') {
+        Some(at) => format!("{}{}", &s[..start], &s[start + at + 1..]),
+        None => s.to_string(),
     }
 }
 
 fn ssh_to_https(p: &RemoteUrl, rules: &HostRules) -> Result<String, Refusal> {
-    // Normalise the path to an absolute one without trailing slashes.
-    let raw = p.path.as_str();
-    if raw.starts_with('~') || raw.starts_with("/~") {
-        return Err(Refusal::HomeRelative(raw.to_string()));
+    let raw = p.raw_path.as_slice();
+    if raw.starts_with(b"~") || raw.starts_with(b"/~") {
+        return Err(Refusal::HomeRelative(p.path.clone()));
     }
-    let trimmed = raw.trim_end_matches('/');
-    let rel = trimmed.trim_start_matches('/');
+    let start = raw.iter().position(|&b| b != b'/').unwrap_or(raw.len());
+    let end = raw
+        .iter()
+        .rposition(|&b| b != b'/')
+        .map_or(start, |i| i + 1);
+    let rel = &raw[start..end.max(start)];
     if rel.is_empty() {
         return Err(Refusal::EmptyPath);
     }
-    if rel.starts_with('-') && p.kind == Kind::Scp {
-        return Err(Refusal::DashPath(rel.to_string()));
+    if rel
+        .split(|&b| b == b'/')
+        .any(|seg| seg == b"." || seg == b"..")
+    {
+        return Err(Refusal::DotSegments(p.path.clone()));
     }
     let target = rules.resolve(&p.host, rel)?;
-    build_https(&target.base, &target.path)
-}
-
-/// Joins an HTTPS base (`https://host[:port][/prefix]`) and a repository path, percent-encoding
-/// what must be.
-pub fn build_https(base: &str, rel_path: &str) -> Result<String, Refusal> {
-    let mut u = url::Url::parse(base).map_err(|e| Refusal::BadHost {
-        host: base.to_string(),
-        reason: e.to_string(),
-    })?;
-    if u.cannot_be_a_base() || u.host_str().is_none() {
-        return Err(Refusal::BadHost {
-            host: base.to_string(),
-            reason: "not a base URL".into(),
-        });
-    }
-    let prefix = u.path().trim_end_matches('/').to_string();
-    let mut path = String::with_capacity(prefix.len() + rel_path.len() + 1);
-    path.push_str(&prefix);
-    path.push('/');
-    // `url` leaves '%' alone; encode it first so a literal '%' survives the round trip.
-    path.push_str(&rel_path.replace('%', "%25"));
-    u.set_path(&path);
-    Ok(u.to_string())
+    Ok(format!(
+        "{}/{}",
+        target.base.trim_end_matches('/'),
+        target.path
+    ))
 }
 
 #[cfg(test)]
@@ -134,11 +140,17 @@ mod tests {
     #[test]
     fn ssh_url_drops_user_and_port() {
         assert_eq!(
-            conv("ssh://git@host:2222/owner/repo.git").unwrap(),
-            "https://host/owner/repo.git"
+            conv("ssh://git@host.xz:2222/owner/repo.git").unwrap(),
+            "https://host.xz/owner/repo.git"
         );
-        assert_eq!(conv("git+ssh://host/o/r").unwrap(), "https://host/o/r");
-        assert_eq!(conv("ssh+git://host/o/r").unwrap(), "https://host/o/r");
+        assert_eq!(
+            conv("git+ssh://host.xz/o/r").unwrap(),
+            "https://host.xz/o/r"
+        );
+        assert_eq!(
+            conv("ssh+git://host.xz/o/r").unwrap(),
+            "https://host.xz/o/r"
+        );
     }
 
     #[test]
@@ -177,7 +189,7 @@ mod tests {
             conv("ssh://-oProxyCommand=x/r"),
             Err(Refusal::DashHost(_))
         ));
-        assert!(matches!(conv("ssh://-u@host/r"), Err(Refusal::DashUser(_))));
+        assert!(matches!(conv("ssh://-u@host/r"), Err(Refusal::DashHost(_))));
         assert!(matches!(
             conv("ssh://host:99999/r"),
             Err(Refusal::BadPort(_))
@@ -201,13 +213,77 @@ mod tests {
     #[test]
     fn percent_encoding() {
         assert_eq!(
-            conv("git@host:my org/my repo.git").unwrap(),
-            "https://host/my%20org/my%20repo.git"
+            conv("git@host.xz:my org/my repo.git").unwrap(),
+            "https://host.xz/my%20org/my%20repo.git"
         );
-        assert_eq!(conv("ssh://host/a%20b/c").unwrap(), "https://host/a%20b/c");
         assert_eq!(
-            conv("git@host:o/100%.git").unwrap(),
-            "https://host/o/100%25.git"
+            conv("ssh://host.xz/a%20b/c").unwrap(),
+            "https://host.xz/a%20b/c"
         );
+        assert_eq!(
+            conv("git@host.xz:o/100%.git").unwrap(),
+            "https://host.xz/o/100%25.git"
+        );
+    }
+
+    /// What git itself does with each of these (see scripts/differential.py), and so must we.
+    #[test]
+    fn git_fidelity() {
+        let ok = |s: &str, want: &str| assert_eq!(conv(s).as_deref(), Ok(want), "{s}");
+        let refused = |s: &str| assert!(conv(s).is_err(), "{s} converted to {:?}", conv(s));
+        // scp paths are not percent-decoded; URL paths are, byte for byte.
+        ok("git@github.com:o/%41.git", "https://github.com/o/%2541.git");
+        ok("ssh://h.xz/o/%41", "https://h.xz/o/A");
+        ok("ssh://h.xz/o/%09x", "https://h.xz/o/%09x");
+        ok("ssh://h.xz/o/%FFx", "https://h.xz/o/%FFx");
+        ok("ssh://h.xz/o/%00x", "https://h.xz/o/%2500x");
+        ok("ssh://h.xz/o/%+2e/r", "https://h.xz/o/%25+2e/r");
+        ok("git@github.com:o/r\\x", "https://github.com/o/r%5Cx");
+        ok("ssh://h.xz/o/r%3Fq", "https://h.xz/o/r%3Fq");
+        // The whole URL is decoded, host included: `%2f` ends the host.
+        ok("ssh://h.xz%2fo/r", "https://h.xz/o/r");
+        // Numeric hosts stay as written.
+        ok("git@127.1:o/r", "https://127.1/o/r");
+        ok("ssh://1234/o/r", "https://1234/o/r");
+        // git's second-byte `~` check makes `a~b/r` home-relative.
+        refused("git@github.com:a~b/r");
+        ok("git@github.com:ab~/r", "https://github.com/ab~/r");
+        // Digits start schemes and helper names; `://` after a non-scheme is unsupported.
+        refused("9p://github.com/o/r.git");
+        refused("3com::x");
+        refused("git@github.com://o/r");
+        refused("host.xz:o/r?u=https://x");
+        refused("rsync://host.xz/r");
+        // What ssh or git:// would not reach.
+        refused("git://git@host.xz/o/r");
+        refused("@host.xz:o/r");
+        refused("h;x.xz:o/r");
+        refused("git@h%2Ex:o/r");
+        refused("ssh://u@github.com:99999/o/r");
+        refused("git@github.com:o/../r");
+        refused("git@github.com:.");
+        refused("git@work:o/r");
+        // http on another port is plain HTTP there; ftp is FTP.
+        ok("http://h.xz/o/r", "https://h.xz/o/r");
+        refused("http://h.xz:8080/o/r");
+        refused("ftp://h.xz/o/r");
+    }
+
+    #[test]
+    fn credentials_in_any_url_are_reported() {
+        for s in [
+            "ssh://u:pw@h.xz/o/r",
+            "ftp://u:pw@h.xz/o/r",
+            "https://u:pw@h.xz/o/r",
+        ] {
+            let p = parse(s).unwrap();
+            assert!(p.leaks_credentials(), "{s}");
+        }
+        let c = to_https("ssh://u:pw@h.xz/o/r", &HostRules::default()).unwrap();
+        assert!(c.stripped_credentials);
+        assert_eq!(c.https, "https://h.xz/o/r");
+        // The password is cut out as written, nothing else normalised.
+        let c = to_https("https://u:pw@127.1/a/../b", &HostRules::default()).unwrap();
+        assert_eq!(c.https, "https://127.1/a/../b");
     }
 }

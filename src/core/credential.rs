@@ -55,6 +55,24 @@ impl Credential {
         }
     }
 
+    /// Whether git's protocol can carry this credential: no value may hold a newline or NUL
+    /// (they would end the value, or the request, early).
+    pub fn check(&self) -> Result<(), String> {
+        let fields = [
+            ("protocol", self.protocol.as_deref()),
+            ("host", self.host.as_deref()),
+            ("path", self.path.as_deref()),
+            ("username", self.username.as_deref()),
+            ("password", self.password.as_ref().map(Secret::expose)),
+        ];
+        for (k, v) in fields {
+            if v.is_some_and(|v| v.contains(['\n', '\0'])) {
+                return Err(format!("the credential's {k} holds a newline or NUL"));
+            }
+        }
+        Ok(())
+    }
+
     /// The protocol text, ending with the blank line. Holds the password: write it only to a
     /// pipe.
     pub fn to_protocol(&self) -> zeroize::Zeroizing<String> {

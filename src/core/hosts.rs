@@ -4,7 +4,7 @@
 //! alias resolved to its `HostName`, a user map for that real host, the forges' known SSH
 //! front doors (`ssh.github.com`, Azure DevOps), and finally `https://HOST`.
 
-use crate::core::url::Refusal;
+use crate::core::url::{Refusal, encode_path};
 
 /// One `--map SSH_HOST=HTTPS_BASE` or config-file entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,45 +219,82 @@ impl HostRules {
         self.maps.iter().rev().find(|m| m.ssh_host == host)
     }
 
-    /// The HTTPS target for repository `rel` (no leading '/') on SSH host `host`.
-    pub fn resolve(&self, host: &str, rel: &str) -> Result<Target, Refusal> {
+    /// The HTTPS base a user rule gives `host` (as written or through its ssh alias).
+    pub fn mapped_base(&self, host: &str) -> Option<&str> {
         let host = host.to_ascii_lowercase();
+        self.mapped(&host)
+            .or_else(|| self.ssh.resolve(&host).and_then(|real| self.mapped(&real)))
+            .map(|m| m.https_base.as_str())
+    }
+
+    /// The HTTPS target for repository `rel` (the path git requests, no leading '/') on SSH
+    /// host `host`; the path comes back percent-encoded.
+    pub fn resolve(&self, host: &str, rel: &[u8]) -> Result<Target, Refusal> {
+        let host = host.to_ascii_lowercase();
+        let encoded = || encode_path(rel);
         if let Some(m) = self.mapped(&host) {
             return Ok(Target {
                 base: m.https_base.clone(),
-                path: rel.to_string(),
+                path: encoded(),
             });
         }
-        let real = self.ssh.resolve(&host).unwrap_or_else(|| host.clone());
+        let alias = self.ssh.resolve(&host);
+        let real = alias.clone().unwrap_or_else(|| host.clone());
         if let Some(m) = self.mapped(&real) {
             return Ok(Target {
                 base: m.https_base.clone(),
-                path: rel.to_string(),
+                path: encoded(),
             });
         }
         if real.starts_with('-') {
             return Err(Refusal::DashHost(real));
         }
-        known_host(&real, rel).unwrap_or_else(|| {
-            let bracketed = if real.contains(':') {
-                format!("[{real}]")
-            } else {
-                real.clone()
-            };
-            Ok(Target {
-                base: format!("https://{bracketed}"),
-                path: rel.to_string(),
-            })
+        if let Some(t) = known_host(&real, rel) {
+            return t;
+        }
+        // A dotless name that no rule or alias explains (`git@work:…`) is some machine's
+        // private nickname: its HTTPS address is a guess.
+        if alias.is_none() && !real.contains('.') && !is_ip(&real) && real != "localhost" {
+            return Err(Refusal::UnknownHost(host));
+        }
+        let bracketed = if real.contains(':') {
+            format!("[{real}]")
+        } else {
+            real.clone()
+        };
+        Ok(Target {
+            base: format!("https://{bracketed}"),
+            path: encoded(),
         })
     }
 }
 
+/// An IP address as the resolver reads it: IPv6, or IPv4 in `inet_aton`'s forms (`127.1`,
+/// `1234`, `0x7f.1`, `0177.0.0.1`).
+fn is_ip(host: &str) -> bool {
+    if host.parse::<std::net::Ipv6Addr>().is_ok() {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() <= 4
+        && parts.iter().all(|p| {
+            let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or(p.strip_prefix("0X")) {
+                (h, 16)
+            } else if p.len() > 1 && p.starts_with('0') {
+                (&p[1..], 8)
+            } else {
+                (*p, 10)
+            };
+            !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok()
+        })
+}
+
 /// The forges whose SSH host differs from their web host.
-fn known_host(host: &str, rel: &str) -> Option<Result<Target, Refusal>> {
+fn known_host(host: &str, rel: &[u8]) -> Option<Result<Target, Refusal>> {
     let simple = |web: &str| {
         Some(Ok(Target {
             base: format!("https://{web}"),
-            path: rel.to_string(),
+            path: encode_path(rel),
         }))
     };
     match host {
@@ -277,18 +314,38 @@ fn known_host(host: &str, rel: &str) -> Option<Result<Target, Refusal>> {
     }
 }
 
-/// `v3/ORG/PROJECT/REPO` → its three names. Azure shows these paths percent-encoded
-/// (`My%20Project`), so they are decoded here and encoded again in the HTTPS form.
-fn azure(rel: &str) -> Result<(String, String, String), Refusal> {
-    let parts: Vec<&str> = rel.split('/').collect();
+/// `v3/ORG/PROJECT/REPO` → its three names, ready for a URL. Azure's SSH paths are already
+/// percent-encoded (`My%20Project`), so valid escapes are kept as they are and only what a URL
+/// cannot hold is encoded.
+fn azure(rel: &[u8]) -> Result<(String, String, String), Refusal> {
+    let text = String::from_utf8_lossy(rel);
+    let parts: Vec<&str> = text.split('/').collect();
+    let enc = |seg: &str| {
+        let b = seg.as_bytes();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < b.len() {
+            let escape = b[i] == b'%'
+                && i + 2 < b.len()
+                && b[i + 1].is_ascii_hexdigit()
+                && b[i + 2].is_ascii_hexdigit();
+            if escape {
+                out.push_str(&seg[i..i + 3]);
+                i += 3;
+            } else {
+                out.push_str(&encode_path(&b[i..i + 1]));
+                i += 1;
+            }
+        }
+        out
+    };
     match parts.as_slice() {
         ["v3", org, project, repo]
             if !org.is_empty() && !project.is_empty() && !repo.is_empty() =>
         {
-            let d = crate::core::url::percent_decode;
-            Ok((d(org), d(project), d(repo)))
+            Ok((enc(org), enc(project), enc(repo)))
         }
-        _ => Err(Refusal::AzurePath(rel.to_string())),
+        _ => Err(Refusal::AzurePath(text.into_owned())),
     }
 }
 
@@ -343,27 +400,51 @@ mod tests {
         rules
             .maps
             .push(HostMap::parse("gitlab-alias=git.example.com/gitlab").unwrap());
-        let t = rules.resolve("GHE.corp", "o/r.git").unwrap();
+        let t = rules.resolve("GHE.corp", b"o/r.git").unwrap();
         assert_eq!(t.base, "https://ghe.corp:8443");
         assert_eq!(
-            rules.resolve("gitlab-alias", "o/r").unwrap().base,
+            rules.resolve("gitlab-alias", b"o/r").unwrap().base,
             "https://git.example.com/gitlab"
         );
         assert_eq!(
-            rules.resolve("ssh.github.com", "o/r").unwrap().base,
+            rules.resolve("ssh.github.com", b"o/r").unwrap().base,
             "https://github.com"
         );
         let az = rules
-            .resolve("ssh.dev.azure.com", "v3/org/proj/repo")
+            .resolve("ssh.dev.azure.com", b"v3/org/proj/repo")
             .unwrap();
         assert_eq!(
             (az.base.as_str(), az.path.as_str()),
             ("https://dev.azure.com/org", "proj/_git/repo")
         );
         assert!(matches!(
-            rules.resolve("ssh.dev.azure.com", "org/repo"),
+            rules.resolve("ssh.dev.azure.com", b"org/repo"),
             Err(Refusal::AzurePath(_))
         ));
+        // Azure keeps its own escapes; a space is encoded.
+        let az = rules
+            .resolve("ssh.dev.azure.com", b"v3/org/My%20Project/a b")
+            .unwrap();
+        assert_eq!(az.path, "My%20Project/_git/a%20b");
+    }
+
+    #[test]
+    fn dotless_hosts_need_a_rule_or_an_alias() {
+        let mut rules = HostRules::default();
+        assert!(matches!(
+            rules.resolve("work", b"o/r"),
+            Err(Refusal::UnknownHost(_))
+        ));
+        for ok in ["localhost", "127.1", "1234", "0x7f.1", "::1", "a.b"] {
+            assert!(rules.resolve(ok, b"o/r").is_ok(), "{ok}");
+        }
+        rules
+            .maps
+            .push(HostMap::parse("work=https://git.work.example").unwrap());
+        assert_eq!(
+            rules.resolve("work", b"o/r").unwrap().base,
+            "https://git.work.example"
+        );
     }
 
     #[test]

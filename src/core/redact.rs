@@ -88,10 +88,11 @@ fn user_is_token(user: &str) -> bool {
     token::user_is_token(&percent_decode(user))
 }
 
-/// Where one URL's authority ends: `/`, whitespace, a quote or the end.
+/// Where one URL's authority ends, as curl reads it: `/`, `?`, `#`, or the end of the line. A
+/// password may hold spaces and quotes, so those do not end it (more is redacted, not less).
 fn authority_end(s: &str, start: usize) -> usize {
     s[start..]
-        .find(|c: char| c == '/' || c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+        .find(['/', '?', '#', '\n'])
         .map_or(s.len(), |i| start + i)
 }
 
@@ -149,10 +150,19 @@ fn redact_words(s: &str) -> String {
             (None, true) => start = Some(i),
             (Some(b), false) => {
                 let w = &s[b..i];
-                if token::is_secret_word(w) {
-                    out.push_str("***");
-                } else {
-                    out.push_str(w);
+                // A token may follow other text in one word (`r.git%3Fghp_…`).
+                match (0..w.len())
+                    .filter(|&k| {
+                        w.is_char_boundary(k)
+                            && token::SECRET_PREFIXES.iter().any(|p| w[k..].starts_with(p))
+                    })
+                    .find(|&k| token::is_secret_word(&w[k..]))
+                {
+                    Some(k) => {
+                        out.push_str(&w[..k]);
+                        out.push_str("***");
+                    }
+                    None => out.push_str(w),
                 }
                 start = None;
                 if i < s.len() {
@@ -202,6 +212,16 @@ mod tests {
         );
         assert!(r.contains("https://x-access-token:***@github.com/"), "{r}");
         assert!(r.contains("hg::https://u:***@h/r"), "{r}");
+    }
+
+    #[test]
+    fn passwords_with_spaces_and_quotes_and_glued_tokens() {
+        assert_eq!(redact("https://u:pa ss\"x@h/o"), "https://u:***@h/o");
+        assert_eq!(redact("https://u:pa<ss@h/o"), "https://u:***@h/o");
+        assert_eq!(
+            redact(&format!("https://h/o/r.git%3F{GHP}")),
+            "https://h/o/r.git%3F***"
+        );
     }
 
     #[test]

@@ -69,6 +69,23 @@ pub fn user_is_token(user: &str) -> bool {
     TokenKind::of(user) != TokenKind::Unknown || is_secret_word(user)
 }
 
+/// Where a token-shaped word can start (every kind [`is_secret_word`] knows).
+pub const SECRET_PREFIXES: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gloas-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "ATBB",
+    "ATATT",
+];
+
 /// Prefixes of tokens other forges issue, each followed by at least 20 more characters:
 /// GitLab (`glpat-` personal, `gloas-` OAuth secret, `gldt-` deploy, `glrt-` runner, `glptt-`
 /// pipeline trigger), Bitbucket (`ATBB` app password, `ATATT` API token).

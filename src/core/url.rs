@@ -60,11 +60,14 @@ pub struct RemoteUrl {
     /// Lower-cased, without IPv6 brackets. Empty for local paths and helpers.
     pub host: String,
     pub port: Option<u16>,
-    /// Percent-decoded, as git sees it. For scp-like URLs, the text after the colon.
+    /// The path git asks the server for (percent-decoded for URL forms, as git does; the
+    /// text after the colon for scp-like ones), shown as text.
     pub path: String,
-    /// An `https://user:secret@…` URL: the secret is in the config in plain text.
+    /// The same path, byte for byte (it may hold bytes that are not UTF-8, such as `%FF`).
+    pub raw_path: Vec<u8>,
+    /// A `scheme://user:secret@…` URL: the secret is in the config in plain text.
     pub has_password: bool,
-    /// The user part of an HTTP(S) URL looks like a token (`https://ghp_…@github.com/…`).
+    /// The user part looks like a token (`https://ghp_…@github.com/…`).
     pub user_is_token: bool,
 }
 
@@ -94,7 +97,7 @@ impl RemoteUrl {
     }
 }
 
-/// Why a URL has no HTTPS form (or could not be read).
+/// Why a URL has no HTTPS form (or could not be read). Messages quote what the user wrote.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("empty URL")]
@@ -105,16 +108,26 @@ pub enum Refusal {
     FileUrl,
     #[error("a remote-helper URL ({0}) is left to its helper")]
     Helper(String),
+    #[error("git does not support rsync: URLs any more")]
+    Rsync,
+    #[error("git reads {0:?} as the protocol of this URL and does not support it")]
+    UnsupportedProtocol(String),
     #[error("a home-relative path ({0}) has no HTTPS form")]
     HomeRelative(String),
     #[error("no repository path after the host")]
     EmptyPath,
+    #[error("the path {0:?} has . or .. segments, which HTTPS would resolve to another repository")]
+    DotSegments(String),
     #[error("no host")]
     EmptyHost,
     #[error("host {0:?} starts with '-' (it would be read as an ssh option)")]
     DashHost(String),
     #[error("user {0:?} starts with '-' (it would be read as an ssh option)")]
     DashUser(String),
+    #[error("empty user before '@' (ssh refuses it)")]
+    EmptyUser,
+    #[error("user {0:?} has characters ssh refuses")]
+    BadUser(String),
     #[error("path {0:?} starts with '-' (it would be read as an ssh option)")]
     DashPath(String),
     #[error("port {0:?} is not a number from 1 to 65535")]
@@ -123,65 +136,121 @@ pub enum Refusal {
     UnclosedBracket,
     #[error("invalid host {host:?}: {reason}")]
     BadHost { host: String, reason: String },
+    #[error("a git:// URL has no user; git would look up {0:?} as the host name")]
+    GitUser(String),
+    #[error(
+        "host {0:?} has no dot and is no alias in ~/.ssh/config; --map {0}=https://… says where it is"
+    )]
+    UnknownHost(String),
+    #[error("{0} serves plain HTTP on port {1}; --map {0}=https://… names its HTTPS address")]
+    PlainHttpPort(String, u16),
+    #[error("an {0}:// URL is fetched over FTP; --map {1}=https://… names its HTTPS address")]
+    Ftp(String, String),
     #[error("unrecognised Azure DevOps SSH path {0:?} (expected v3/ORG/PROJECT/REPO)")]
     AzurePath(String),
     #[error("{0}")]
     Invalid(String),
 }
 
-/// Characters git accepts in a URL scheme or remote-helper name (`is_urlschemechar`).
-fn is_scheme_char(first: bool, c: char) -> bool {
-    c.is_ascii_alphabetic() || (!first && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')))
+/// Characters git accepts in a URL scheme or remote-helper name (`is_urlschemechar`): a
+/// letter or digit first (git is looser than RFC 3986 here), then also `+`, `-`, `.`.
+fn is_scheme_char(first: bool, c: u8) -> bool {
+    c.is_ascii_alphanumeric() || (!first && matches!(c, b'+' | b'-' | b'.'))
 }
 
-/// Length of a scheme-like prefix (`git+ssh`, `persistent-https`), or 0.
-fn scheme_len(s: &str) -> usize {
-    s.char_indices()
-        .take_while(|&(i, c)| is_scheme_char(i == 0, c))
-        .last()
-        .map_or(0, |(i, c)| i + c.len_utf8())
+/// Length of a scheme-like prefix (`git+ssh`, `persistent-https`, `9p`), or 0.
+fn scheme_len(s: &[u8]) -> usize {
+    s.iter()
+        .enumerate()
+        .take_while(|&(i, &c)| is_scheme_char(i == 0, c))
+        .count()
+}
+
+/// git's `is_url`: a valid scheme, then `://`.
+fn is_url(s: &[u8]) -> bool {
+    let n = scheme_len(s);
+    n > 0 && s[n..].starts_with(b"://")
+}
+
+/// git's `url_is_local_not_ssh` (on Linux, where no drive prefix exists): no colon, or a
+/// slash before the first colon.
+fn url_is_local_not_ssh(s: &[u8]) -> bool {
+    let colon = s.iter().position(|&b| b == b':');
+    let slash = s.iter().position(|&b| b == b'/');
+    match (colon, slash) {
+        (None, _) => true,
+        (Some(c), Some(sl)) => sl < c,
+        _ => false,
+    }
 }
 
 /// A Windows drive path (`C:\x`, `C:/x`): local, never scp-like.
-fn is_dos_drive(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'/' || b[2] == b'\\')
+fn is_dos_drive(s: &[u8]) -> bool {
+    s.len() >= 3 && s[0].is_ascii_alphabetic() && s[1] == b':' && (s[2] == b'/' || s[2] == b'\\')
 }
 
-/// Parses any remote URL git accepts into its parts.
+fn hexval(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// git's `url_decode`: the scheme is kept, and each `%XX` with a non-zero value becomes that
+/// byte; anything else (`%00`, `%zz`, `%+2`) stays as written.
+fn git_url_decode(s: &[u8]) -> Vec<u8> {
+    let start = s.iter().position(|&b| b == b':').unwrap_or(0);
+    let mut out = s[..start].to_vec();
+    let mut i = start;
+    while i < s.len() {
+        if s[i] == b'%'
+            && i + 2 < s.len()
+            && let (Some(h), Some(l)) = (hexval(s[i + 1]), hexval(s[i + 2]))
+        {
+            let v = h * 16 + l;
+            if v > 0 {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(s[i]);
+        i += 1;
+    }
+    out
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Parses a remote URL the way git reads it: which transport it names (`transport_get`), and
+/// for git's own transports the host, port and path git connects with (`parse_connect_url`,
+/// `get_host_and_port`, `get_port` in git's `connect.c`).
 pub fn parse(input: &str) -> Result<RemoteUrl, Refusal> {
-    if input.is_empty() {
+    let b = input.as_bytes();
+    if b.is_empty() {
         return Err(Refusal::Empty);
     }
-    let scheme_end = scheme_len(input);
-    let rest = &input[scheme_end..];
-    if scheme_end > 0 && rest.starts_with("::") {
+    let n = scheme_len(b);
+    if n > 0 && b[n..].starts_with(b"::") {
         return Ok(local_like(Kind::Helper, input));
     }
-    if scheme_end > 0 && rest.starts_with("://") {
-        // Case-sensitive, as in git: `SSH://` names a remote helper `git-remote-SSH`.
-        let after = &rest[3..];
-        return match &input[..scheme_end] {
-            "ssh" | "git+ssh" | "ssh+git" => parse_authority_url(Kind::Ssh, after),
-            "git" => parse_authority_url(Kind::Git, after),
-            "http" => parse_http(Kind::Http, input),
-            "https" => parse_http(Kind::Https, input),
-            "ftp" | "ftps" => parse_authority_url(Kind::Ftp, after),
-            "file" => Ok(local_like(Kind::Local, input)),
-            _ => Ok(local_like(Kind::Helper, input)),
-        };
+    if input.starts_with("rsync:") {
+        return Err(Refusal::Rsync);
     }
-    // git's url_is_local_not_ssh(): no colon, or a slash before the first colon.
-    let colon = input.find(':');
-    let slash = input.find('/');
-    match (colon, slash) {
-        (None, _) => Ok(local_like(Kind::Local, input)),
-        (Some(c), Some(s)) if s < c => Ok(local_like(Kind::Local, input)),
+    if is_url(b) {
+        // Case-sensitive, as in git: `SSH://` names a remote helper `git-remote-SSH`.
+        match &input[..n] {
+            "ssh" | "git+ssh" | "ssh+git" | "git" | "file" => {}
+            "http" => return parse_http(Kind::Http, input),
+            "https" => return parse_http(Kind::Https, input),
+            "ftp" | "ftps" => return parse_http(Kind::Ftp, input),
+            _ => return Ok(local_like(Kind::Helper, input)),
+        }
+    } else if url_is_local_not_ssh(b) || is_dos_drive(b) {
         // Deviation: git treats `C:/x` as scp-like to host `C` except on Windows; a one-letter
         // host is implausible, a drive letter is not.
-        _ if is_dos_drive(input) => Ok(local_like(Kind::Local, input)),
-        _ => parse_scp(input),
+        return Ok(local_like(Kind::Local, input));
     }
+    parse_native(input)
 }
 
 fn local_like(kind: Kind, input: &str) -> RemoteUrl {
@@ -191,142 +260,255 @@ fn local_like(kind: Kind, input: &str) -> RemoteUrl {
         host: String::new(),
         port: None,
         path: input.to_string(),
+        raw_path: input.as_bytes().to_vec(),
         has_password: false,
         user_is_token: false,
     }
 }
 
-/// `[user@]host:path`, `[user@host]:path`, `user@[v6]:path`, `[v6]:path`.
-fn parse_scp(input: &str) -> Result<RemoteUrl, Refusal> {
-    let (user_host, path) = if let Some(stripped) = input.strip_prefix('[') {
-        // `[user@host:port]:path` (old git) or `[host]:path`
-        let close = stripped.find(']').ok_or(Refusal::UnclosedBracket)?;
-        let inner = &stripped[..close];
-        let after = &stripped[close + 1..];
-        let path = after
-            .strip_prefix(':')
-            .ok_or_else(|| Refusal::Invalid(format!("expected ':' after ']' in {input:?}")))?;
-        (inner.to_string(), path)
-    } else if let Some(at) = input.find("@[") {
-        let rest = &input[at + 2..];
-        let close = rest.find(']').ok_or(Refusal::UnclosedBracket)?;
-        let path = rest[close + 1..]
-            .strip_prefix(':')
-            .ok_or_else(|| Refusal::Invalid(format!("expected ':' after ']' in {input:?}")))?;
-        (format!("{}@[{}]", &input[..at], &rest[..close]), path)
-    } else {
-        let c = input.find(':').expect("caller saw a colon");
-        (input[..c].to_string(), &input[c + 1..])
-    };
-    let (user, hostport) = match user_host.rfind('@') {
-        Some(at) => (Some(user_host[..at].to_string()), &user_host[at + 1..]),
-        None => (None, user_host.as_str()),
-    };
-    let (host, port) = split_host_port(hostport, true)?;
-    finish_ssh_like(Kind::Scp, user, host, port, path.to_string())
+/// Where a host ends, as git's `host_end(…, 0)`: after `[...]` when the host (or the part
+/// after `@`) starts with a bracket that is closed, else at the start.
+fn host_end(h: &[u8]) -> usize {
+    let start = find(h, b"@[").map_or(0, |i| i + 1);
+    if h.get(start) == Some(&b'[')
+        && let Some(e) = h[start + 1..].iter().position(|&c| c == b']')
+    {
+        return start + 1 + e;
+    }
+    0
 }
 
-/// Splits `host`, `host:port`, `[v6]`, `[v6]:port`. In the scp-like form the bracket may also
-/// hold a bare v6 address without a port.
-fn split_host_port(s: &str, inner_may_be_v6: bool) -> Result<(String, Option<u16>), Refusal> {
-    if let Some(rest) = s.strip_prefix('[') {
-        let close = rest.find(']').ok_or(Refusal::UnclosedBracket)?;
-        let host = &rest[..close];
-        let after = &rest[close + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => parse_port(p)?,
-            None if after.is_empty() => None,
-            None => return Err(Refusal::Invalid(format!("unexpected {after:?} after ']'"))),
-        };
-        return Ok((host.to_string(), port));
-    }
-    if inner_may_be_v6 && s.matches(':').count() > 1 {
-        return Ok((s.to_string(), None));
-    }
-    match s.rsplit_once(':') {
-        Some((h, p)) => Ok((h.to_string(), parse_port(p)?)),
-        None => Ok((s.to_string(), None)),
-    }
+fn find(h: &[u8], needle: &[u8]) -> Option<usize> {
+    h.windows(needle.len()).position(|w| w == needle)
 }
 
-fn parse_port(p: &str) -> Result<Option<u16>, Refusal> {
-    if p.is_empty() {
-        return Ok(None); // `ssh://host:/path`: git reads an empty port as the default
+/// A port as git's `strtol` check takes it: optional blanks and sign, digits, nothing after,
+/// 0 to 65535.
+fn strtol_port(p: &[u8]) -> Option<i64> {
+    let mut i = 0;
+    while i < p.len() && matches!(p[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        i += 1;
     }
-    match p.parse::<u16>() {
-        Ok(0) | Err(_) => Err(Refusal::BadPort(p.to_string())),
-        Ok(n) => Ok(Some(n)),
+    let neg = match p.get(i) {
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        _ => false,
+    };
+    let digits = &p[i..];
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) || digits.len() > 12 {
+        return None;
     }
+    let v: i64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    let v = if neg { -v } else { v };
+    (0..65536).contains(&v).then_some(v)
 }
 
-/// `ssh://`, `git://`, `ftp://`: authority up to the first `/`, the rest is the path.
-/// git percent-decodes such URLs before use (`url_decode` in `connect.c`), so do we.
-fn parse_authority_url(kind: Kind, after_scheme: &str) -> Result<RemoteUrl, Refusal> {
-    // A bracketed host may hold '/'-free colons; find the path start after any bracket.
-    let search_from = match (after_scheme.find('['), after_scheme.find('/')) {
-        (Some(b), Some(s)) if b < s => after_scheme[b..].find(']').map_or(0, |c| b + c),
-        _ => 0,
-    };
-    let path_start = after_scheme[search_from..]
-        .find('/')
-        .map(|i| i + search_from);
-    let (authority, path) = match path_start {
-        Some(i) => (&after_scheme[..i], &after_scheme[i..]),
-        None => (after_scheme, ""),
-    };
-    let (user, hostport) = match authority.rfind('@') {
-        Some(at) => (Some(percent_decode(&authority[..at])), &authority[at + 1..]),
-        None => (None, authority),
-    };
-    let (host, port) = split_host_port(hostport, false)?;
-    let mut user = user;
-    let mut has_password = false;
-    if let Some(u) = &user {
-        if let Some((name, _secret)) = u.split_once(':') {
-            has_password = true;
-            user = Some(name.to_string());
+/// git's `get_host_and_port` then `get_port`: brackets removed, a valid port split off.
+fn host_and_port(h: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+    let start = find(h, b"@[").map_or(0, |i| i + 1);
+    let close = (h.get(start) == Some(&b'['))
+        .then(|| h[start + 1..].iter().position(|&c| c == b']'))
+        .flatten()
+        .map(|e| start + 1 + e);
+    let mut port = None;
+    let mut host;
+    match close {
+        Some(e) => {
+            // The bracket's content joins what came before it; the colon is looked for in
+            // what follows the bracket.
+            host = h[..start].to_vec();
+            host.extend_from_slice(&h[start + 1..e]);
+            let after = &h[e + 1..];
+            if let Some(c) = after.iter().position(|&b| b == b':') {
+                let tail = &after[c + 1..];
+                if strtol_port(tail).is_some() {
+                    port = Some(tail.to_vec());
+                }
+            }
+        }
+        None => {
+            host = h.to_vec();
+            if let Some(c) = host.iter().position(|&b| b == b':') {
+                let tail = host[c + 1..].to_vec();
+                if strtol_port(&tail).is_some() {
+                    port = Some(tail);
+                    host.truncate(c);
+                } else if tail.is_empty() {
+                    host.truncate(c);
+                }
+            }
         }
     }
-    let mut url = finish_ssh_like(
-        kind,
-        user,
-        percent_decode(&host),
-        port,
-        percent_decode(path),
-    )?;
-    url.has_password = has_password;
-    Ok(url)
+    if port.is_none()
+        && let Some(c) = host.iter().position(|&b| b == b':')
+    {
+        let tail = host[c + 1..].to_vec();
+        if strtol_port(&tail).is_some() {
+            host.truncate(c);
+            port = Some(tail);
+        }
+    }
+    (host, port)
 }
 
-fn finish_ssh_like(
-    kind: Kind,
-    user: Option<String>,
-    host: String,
-    port: Option<u16>,
-    path: String,
-) -> Result<RemoteUrl, Refusal> {
+/// git's own transports: `ssh://`, `git://`, `git+ssh://`, `ssh+git://` and scp-like.
+fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
+    let orig = input.as_bytes();
+    let url = if is_url(orig) {
+        git_url_decode(orig)
+    } else {
+        orig.to_vec()
+    };
+    let (kind, host_start, separator) = match find(&url, b"://") {
+        Some(i) => {
+            let kind = match &url[..i] {
+                b"ssh" | b"git+ssh" | b"ssh+git" => Kind::Ssh,
+                b"git" => Kind::Git,
+                b"file" => return Ok(local_like(Kind::Local, input)),
+                other => return Err(Refusal::UnsupportedProtocol(lossy(other))),
+            };
+            (kind, i + 3, b'/')
+        }
+        None => (Kind::Scp, 0, b':'),
+    };
+    let rest = &url[host_start..];
+    let end = host_end(rest);
+    let Some(sep) = rest[end..]
+        .iter()
+        .position(|&c| c == separator)
+        .map(|p| end + p)
+    else {
+        return Err(Refusal::EmptyPath);
+    };
+    let hostandport = &rest[..sep];
+    let mut path = &rest[sep..];
+    if separator == b':' {
+        path = &path[1..];
+    }
+    // git points the path at `~` for `ssh://host/~user/repo` — and, since it looks at the
+    // second byte, for an scp path like `a~b/repo` too, which becomes `~b/repo`.
+    if path.len() > 1 && path[1] == b'~' {
+        path = &path[1..];
+    }
+    if path.first() == Some(&b'-') {
+        return Err(Refusal::DashPath(lossy(path)));
+    }
+    let (userandhost, port) = host_and_port(hostandport);
+    let port = match port {
+        None => None,
+        Some(p) => match strtol_port(&p) {
+            Some(v) if v > 0 => Some(v as u16),
+            _ => return Err(Refusal::BadPort(lossy(&p))),
+        },
+    };
+    if userandhost.contains(&b'[') {
+        return Err(Refusal::UnclosedBracket);
+    }
+    if userandhost.first() == Some(&b'-') {
+        return Err(Refusal::DashHost(lossy(&userandhost)));
+    }
+    // ssh splits `user@host` at the last '@'; git:// sends it all as the host name.
+    let (user, host) = match userandhost.iter().rposition(|&c| c == b'@') {
+        Some(_) if kind == Kind::Git => return Err(Refusal::GitUser(lossy(&userandhost))),
+        Some(0) => return Err(Refusal::EmptyUser),
+        Some(at) => (Some(&userandhost[..at]), &userandhost[at + 1..]),
+        None => (None, &userandhost[..]),
+    };
     if host.is_empty() {
         return Err(Refusal::EmptyHost);
     }
-    if host.starts_with('-') {
-        return Err(Refusal::DashHost(host));
+    if let Some(u) = user.filter(|u| !valid_ssh_user(u)) {
+        return Err(Refusal::BadUser(lossy(u)));
     }
-    if let Some(u) = &user {
-        if u.starts_with('-') {
-            return Err(Refusal::DashUser(u.clone()));
+    // git refuses these itself for git://.
+    if kind == Kind::Git && (host.contains(&b'\n') || path.contains(&b'\n')) {
+        return Err(Refusal::Invalid(
+            "git forbids a newline in git:// hosts and paths".into(),
+        ));
+    }
+    let host = std::str::from_utf8(host)
+        .map_err(|_| Refusal::BadHost {
+            host: lossy(host),
+            reason: "not text".into(),
+        })?
+        .to_ascii_lowercase();
+    // A port git could not read stays in the host name, which ssh then cannot resolve.
+    if let Some((_, bad)) = host
+        .split_once(':')
+        .filter(|_| host.parse::<std::net::Ipv6Addr>().is_err())
+    {
+        return Err(Refusal::BadPort(bad.to_string()));
+    }
+    check_host(&host)?;
+    let (user, has_password) = match user {
+        Some(u) => {
+            let u = lossy(u);
+            match u.split_once(':') {
+                Some((name, _)) => (Some(name.to_string()), true),
+                None => (Some(u), false),
+            }
         }
-    }
+        None => (None, false),
+    };
+    let user_is_token = user
+        .as_deref()
+        .is_some_and(crate::core::token::user_is_token);
     Ok(RemoteUrl {
         kind,
         user,
-        host: host.to_ascii_lowercase(),
+        host,
         port,
-        path,
-        has_password: false,
-        user_is_token: false,
+        path: lossy(path),
+        raw_path: path.to_vec(),
+        has_password,
+        user_is_token,
     })
 }
 
+/// A user name ssh accepts (OpenSSH's `valid_ruser`): no shell metacharacters, no `-` after a
+/// blank, no `\\` at the end.
+fn valid_ssh_user(u: &[u8]) -> bool {
+    let bad = |i: usize, c: u8| {
+        b"'`\";&<>|(){}".contains(&c)
+            || (c.is_ascii_whitespace() && u.get(i + 1) == Some(&b'-'))
+            || (c == b'\\' && i + 1 == u.len())
+    };
+    u.first() != Some(&b'-') && !u.iter().enumerate().any(|(i, &c)| bad(i, c))
+}
+
+/// A host an HTTPS URL can name exactly as ssh names it: letters, digits, `.`, `-`, `_`, or an
+/// IPv6 address. Anything else (`;`, `%`, spaces, non-ASCII) is refused: ssh refuses some of
+/// it, and for the rest no HTTPS URL names the same host.
+fn check_host(host: &str) -> Result<(), Refusal> {
+    if host.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Ok(());
+    }
+    if let Some(c) = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Err(Refusal::BadHost {
+            host: host.to_string(),
+            reason: format!("{c:?} cannot be in a host name"),
+        });
+    }
+    if host.starts_with('.') || host.contains("..") {
+        return Err(Refusal::BadHost {
+            host: host.to_string(),
+            reason: "empty label".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `http://`, `https://`, `ftp://`: curl's URLs. The parts are read with the `url` crate for
+/// matching; conversion works on the string as written.
 fn parse_http(kind: Kind, input: &str) -> Result<RemoteUrl, Refusal> {
     let u =
         url::Url::parse(input).map_err(|e| Refusal::Invalid(format!("not a valid URL: {e}")))?;
@@ -342,18 +524,21 @@ fn parse_http(kind: Kind, input: &str) -> Result<RemoteUrl, Refusal> {
     let user_is_token = user
         .as_deref()
         .is_some_and(crate::core::token::user_is_token);
+    let path = percent_decode(u.path());
     Ok(RemoteUrl {
         kind,
         user,
         host,
         port: u.port(),
-        path: percent_decode(u.path()),
+        raw_path: path.as_bytes().to_vec(),
+        path,
         has_password: u.password().is_some(),
         user_is_token,
     })
 }
 
-/// Decodes `%XX` escapes; invalid escapes and non-UTF-8 results are kept as written.
+/// Decodes `%XX` escapes for display and matching; invalid escapes and non-UTF-8 results are
+/// kept as written.
 pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -362,18 +547,30 @@ pub(crate) fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(v) = hex {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hexval(b[i + 1]), hexval(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Percent-encodes a path for an HTTPS URL: every byte but the unreserved characters, the
+/// sub-delimiters, `:`, `@` and `/` (so `%`, `?`, `#`, `\\`, spaces and control bytes too).
+pub fn encode_path(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -250,6 +250,13 @@ fn stop_on_signals() {
     let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
 }
 
+/// From here on Ctrl-C and SIGTERM only raise the returned flag: the caller finishes what it
+/// started (a login's store-prove-or-roll-back) and may then report it.
+pub fn defer_signals() -> &'static AtomicBool {
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    &STOP
+}
+
 /// Applies every file's edits in parallel, each file in one atomic write. `tick(failed)`
 /// after each file reached (a file skipped after an interrupt is not a failure).
 fn apply_all<'a>(

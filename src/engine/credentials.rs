@@ -158,7 +158,21 @@ fn secure_file(file: &Path) -> Result<Option<u32>> {
     Ok(Some(mode))
 }
 
-/// Puts `cred` into `storage` (through exactly its helper).
+/// The helper that talks to `storage` (the keyring is not one of git's).
+fn helper_of(storage: &Storage, helper: &HelperLine) -> HelperLine {
+    match storage {
+        Storage::Memory => match helper {
+            HelperLine::Cache { timeout } => HelperLine::Cache { timeout: *timeout },
+            _ => HelperLine::Cache { timeout: 900 },
+        },
+        Storage::Store(f) => HelperLine::Store {
+            file: Some(f.clone()),
+        },
+        Storage::Keyring => helper.clone(),
+    }
+}
+
+/// Puts `cred` into `storage`, talking to its helper directly.
 fn put(
     git: &Git,
     env: &Env,
@@ -175,25 +189,29 @@ fn put(
             };
             Keystore::open(env.keyring_choice.as_deref())?.set(host, user, token)
         }
-        _ => git.approve(cred, helper),
+        _ => git
+            .helper_direct(&helper_of(storage, helper), "store", cred)
+            .map(|_| ()),
     }
 }
 
-/// Removes the host's token from `storage`.
+/// Removes the host's token, whoever it belongs to, from `storage`.
 fn remove(git: &Git, env: &Env, storage: &Storage, host: &str) -> Result<()> {
+    let erase = Credential::for_host(host, None, None);
     match storage {
-        Storage::Memory => git.reject(host, &HelperLine::Cache { timeout: 1 }),
-        Storage::Store(f) => {
-            if !f.is_file() {
-                return Ok(());
-            }
-            git.reject(
-                host,
+        Storage::Memory => git
+            .helper_direct(&HelperLine::Cache { timeout: 900 }, "erase", &erase)
+            .map(|_| ()),
+        Storage::Store(f) if !f.is_file() => Ok(()),
+        Storage::Store(f) => git
+            .helper_direct(
                 &HelperLine::Store {
                     file: Some(f.clone()),
                 },
+                "erase",
+                &erase,
             )
-        }
+            .map(|_| ()),
         Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
             .delete(host)
             .map(|_| ()),
@@ -212,7 +230,16 @@ fn held(
         Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
             .get(host)?
             .map(|s| Credential::for_host(host, Some(&s.username), Some(&s.token))),
-        _ => git.fill(host, Chain::Only(helper)),
+        Storage::Store(f) if !f.is_file() => None,
+        _ => {
+            let out = git.helper_direct(
+                &helper_of(storage, helper),
+                "get",
+                &Credential::for_host(host, None, None),
+            )?;
+            let c = Credential::parse(&out);
+            c.password.is_some().then_some(c)
+        }
     })
 }
 
@@ -233,9 +260,19 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         .iter()
         .map(HelperLine::render)
         .collect();
+    let logins = Logins::new(&env.state_dir());
+    let _lock = logins.lock()?;
+    let scope = scope_name(&git.scope);
+    let recorded = logins.for_host(host, &scope)?;
     let replaced = git.helpers(host)?;
     let prior = held(git, env, &storage, &plan.helper, host)?;
     let cred = Credential::for_host(host, Some(plan.user), Some(plan.token));
+    cred.check().map_err(|e| anyhow!("{e}"))?;
+    // The new place is recorded before the token goes there: if this process is killed
+    // half-way, logout still knows where to look.
+    let mut pending = recorded.clone();
+    pending.push(place(host, &scope, &storage, plan.user));
+    logins.set(host, &scope, pending)?;
 
     let mut loosened_mode = None;
     let attempt = (|| -> Result<()> {
@@ -261,17 +298,21 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         if let Err(u) = restored_lines {
             undo_errors.push(format!("{u:#}"));
         }
-        let restored_store = match &prior {
+        // Everything for the host goes, then what was there before comes back.
+        let restored_store = remove(git, env, &storage, host).and_then(|()| match &prior {
             Some(p) => put(git, env, &storage, &plan.helper, p),
-            None => remove(git, env, &storage, host),
-        };
+            None => Ok(()),
+        });
         if let Err(u) = restored_store {
             undo_errors.push(format!("{u:#}"));
         }
-        if let (true, Storage::Store(f)) = (created, &storage) {
-            if fs::metadata(f).is_ok_and(|m| m.len() == 0) {
-                let _ = fs::remove_file(f);
-            }
+        if let (true, Storage::Store(f)) = (created, &storage)
+            && fs::metadata(f).is_ok_and(|m| m.len() == 0)
+        {
+            let _ = fs::remove_file(f);
+        }
+        if let Err(u) = logins.set(host, &scope, recorded.clone()) {
+            undo_errors.push(format!("{u:#}"));
         }
         if !undo_errors.is_empty() {
             return Err(e.context(format!(
@@ -283,14 +324,7 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     }
 
     // Proven: now the token leaves the places an earlier login used.
-    let logins = Logins::new(&env.state_dir());
-    let scope = scope_name(&git.scope);
-    let mut previous: Vec<Storage> = logins
-        .for_host(host, &scope)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Storage::of_place)
-        .collect();
+    let mut previous: Vec<Storage> = recorded.iter().filter_map(Storage::of_place).collect();
     previous.extend(
         replaced
             .iter()
@@ -365,31 +399,38 @@ pub struct LogoutDone {
     pub foreign_lines: Vec<String>,
     /// git still gets a credential for the host (from helpers git-https did not set up).
     pub still_answered: bool,
+    /// The login record could not be read (and was left alone).
+    pub record_error: Option<String>,
 }
 
 /// Logs out: see the module docs.
 pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
     let logins = Logins::new(&env.state_dir());
+    let _lock = logins.lock()?;
     let scope = scope_name(&git.scope);
     let lines = git.helpers(host)?;
+    let mut done = LogoutDone::default();
+    // An unreadable record must not stop a logout: the other places are still cleared.
+    let recorded = logins.for_host(host, &scope).unwrap_or_else(|e| {
+        done.record_error = Some(format!("{e:#}"));
+        Vec::new()
+    });
     let mut places: Vec<Storage> = vec![Storage::Memory];
-    places.extend(
-        logins
-            .for_host(host, &scope)?
-            .iter()
-            .filter_map(Storage::of_place),
-    );
+    places.extend(recorded.iter().filter_map(Storage::of_place));
     places.extend(
         lines
             .iter()
             .filter_map(|l| HelperLine::parse(l))
             .filter_map(|l| Storage::of_line(&l, env)),
     );
+    // Where git's store helper writes when no file is named, in case a record was lost.
+    if lines.iter().any(|l| l == "store") {
+        places.push(Storage::Store(default_store_file(env)));
+    }
     let keyring_named = places.contains(&Storage::Keyring);
     if !keyring_named {
         places.push(Storage::Keyring);
     }
-    let mut done = LogoutDone::default();
     for p in places {
         if done.cleared.contains(&p) || done.failed.iter().any(|(f, _)| *f == p) {
             continue;
@@ -409,14 +450,16 @@ pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
             done.foreign_lines = lines;
         }
     }
-    logins.set(
-        host,
-        &scope,
-        done.failed
-            .iter()
-            .map(|(s, _)| place(host, &scope, s, ""))
-            .collect(),
-    )?;
+    if done.record_error.is_none() {
+        logins.set(
+            host,
+            &scope,
+            done.failed
+                .iter()
+                .map(|(s, _)| place(host, &scope, s, ""))
+                .collect(),
+        )?;
+    }
     done.still_answered = git.fill(host, Chain::Configured).is_some();
     Ok(done)
 }

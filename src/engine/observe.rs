@@ -40,19 +40,18 @@ pub fn for_each_planned(
             match result {
                 Err(f) if !recursive => anyhow::bail!("{}", f.line()),
                 Ok(o) if !recursive => {
-                    if let Some(name) = &ctx.opts.remote {
-                        if !o
+                    if let Some(name) = &ctx.opts.remote
+                        && !o
                             .plan
                             .items
                             .iter()
                             .any(|i| i.slot.key.is_remote(Some(name)))
-                        {
-                            anyhow::bail!(
-                                "no remote named '{}' in {}",
-                                crate::core::redact::printable(name),
-                                o.repo.root.display()
-                            );
-                        }
+                    {
+                        anyhow::bail!(
+                            "no remote named '{}' in {}",
+                            crate::core::redact::printable(name),
+                            o.repo.root.display()
+                        );
                     }
                     visit(Ok(o))?;
                 }

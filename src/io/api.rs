@@ -134,6 +134,16 @@ fn roots(net: &Network) -> Result<RootCerts> {
     Ok(RootCerts::Specific(Arc::new(certs)))
 }
 
+/// A forge login: letters, digits, `.`, `_`, `-` (and a GitHub app's `[bot]`), at most 100.
+pub fn is_login(s: &str) -> bool {
+    let name = s.strip_suffix("[bot]").unwrap_or(s);
+    !name.is_empty()
+        && s.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// Whether a token may be sent to `url` at all: HTTPS with verification on, or plain HTTP to a
 /// loopback address.
 pub fn check_transport(url: &str, net: &Network) -> Result<()> {
@@ -169,7 +179,10 @@ pub fn verify(
         .provider(TlsProvider::NativeTls)
         .root_certs(roots(net)?)
         .build();
+    // Plain HTTP goes only to loopback, and never through a proxy (that would carry the
+    // token in clear text to another machine).
     let proxy = match &net.proxy {
+        Some(_) if url.starts_with("http://") => None,
         Some(p) => Some(
             ureq::Proxy::new(&net::proxy_url(p))
                 .map_err(|e| anyhow!("proxy {}: {e}", Redacted::new(p)))?,
@@ -248,6 +261,13 @@ pub fn verify(
             reason: "no \"login\" in the answer".into(),
         }));
     };
+    // The login becomes the user name git sends: only a forge's login characters.
+    if !is_login(login) {
+        return Ok(Err(VerifyError::BadAnswer {
+            url,
+            reason: format!("unusable login {:?}", Redacted::new(login)),
+        }));
+    }
     Ok(Ok(TokenInfo {
         login: login.to_string(),
         scopes,
@@ -270,5 +290,23 @@ mod tests {
         assert!(check_transport("http://ghe.corp/api/v3/user", &on).is_err());
         let off = Network::default();
         assert!(check_transport("https://ghe.corp/api/v3/user", &off).is_err());
+    }
+
+    #[test]
+    fn logins() {
+        for ok in ["octocat", "a.b_c-d", "dependabot[bot]"] {
+            assert!(is_login(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "x\nhost=evil",
+            "a b",
+            "\x1b]0;x",
+            "u@h",
+            "u:p",
+            &"a".repeat(101),
+        ] {
+            assert!(!is_login(bad), "{bad:?}");
+        }
     }
 }

@@ -116,6 +116,7 @@ impl<'a> Git<'a> {
 
     /// Runs `git credential ACTION` with `cred` on stdin, through `chain`.
     pub fn credential(&self, action: &str, cred: &Credential, chain: Chain<'_>) -> Result<String> {
+        cred.check().map_err(|e| anyhow!("{e}"))?;
         let mut cmd = self.cmd();
         if let Chain::Only(h) = chain {
             cmd.args(["-c", "credential.helper="])
@@ -157,19 +158,46 @@ impl<'a> Git<'a> {
         Some(c)
     }
 
-    /// Stores `cred` in exactly the helper `h`.
-    pub fn approve(&self, cred: &Credential, h: &HelperLine) -> Result<()> {
-        self.credential("approve", cred, Chain::Only(h)).map(|_| ())
-    }
-
-    /// Erases the host's credential (any user) from exactly the helper `h`.
-    pub fn reject(&self, host: &str, h: &HelperLine) -> Result<()> {
-        self.credential(
-            "reject",
-            &Credential::for_host(host, None, None),
-            Chain::Only(h),
-        )
-        .map(|_| ())
+    /// Talks to git's own helper `h` directly (`git credential-cache ACTION`,
+    /// `git credential-store ACTION`), as git runs it but without git's credential settings in
+    /// between: a configured `credential.username` cannot narrow an erase or redirect a store.
+    pub fn helper_direct(&self, h: &HelperLine, action: &str, cred: &Credential) -> Result<String> {
+        cred.check().map_err(|e| anyhow!("{e}"))?;
+        let mut cmd = self.cmd();
+        match h {
+            HelperLine::Cache { timeout } => {
+                cmd.args(["credential-cache", &format!("--timeout={timeout}")])
+            }
+            HelperLine::Store { file: Some(f) } => cmd
+                .arg("credential-store")
+                .arg(format!("--file={}", f.display())),
+            HelperLine::Store { file: None } => cmd.arg("credential-store"),
+            other => bail!("{other:?} is not one of git's helpers"),
+        };
+        cmd.arg(action);
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("cannot run git")?;
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(cred.to_protocol().as_bytes())
+            .context("cannot talk to git's credential helper")?;
+        let out = child
+            .wait_with_output()
+            .context("cannot run git's credential helper")?;
+        if !out.status.success() {
+            bail!(
+                "git's credential helper ({}) failed to {action}: {}",
+                h.render(),
+                crate::core::redact::Redacted::new(&first_line(&out.stderr))
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     fn config(&self, args: &[&OsStr]) -> Result<std::process::Output> {
@@ -233,8 +261,8 @@ impl<'a> Git<'a> {
     }
 
     /// Helpers that apply to every host (`credential.helper`), with the file each is in: the
-    /// per-host empty line shadows them.
-    pub fn inherited_helpers(&self) -> Vec<String> {
+    /// per-host empty line shadows them. Redacted: a helper line may hold a secret.
+    pub fn inherited_helpers(&self) -> Vec<crate::core::redact::Redacted> {
         let Ok(out) = self.config(&[
             "--show-origin".as_ref(),
             "--get-all".as_ref(),
@@ -249,6 +277,7 @@ impl<'a> Git<'a> {
                     .map(|(origin, v)| format!("{v} ({})", origin.trim_start_matches("file:")))
             })
             .filter(|s| !s.starts_with(" ("))
+            .map(|s| crate::core::redact::Redacted::new(&s))
             .collect()
     }
 

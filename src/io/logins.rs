@@ -38,11 +38,33 @@ impl Logins {
         }
     }
 
+    /// Takes the lock every login and logout holds for its whole transaction, so two at once
+    /// cannot interleave their helper lines and records (waits for the other to finish).
+    pub fn lock(&self) -> Result<fs::File> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = self.path.with_extension("lock");
+        let f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        f.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(f)
+    }
+
     /// Every recorded place; an unreadable record is an error naming the file.
     pub fn load(&self) -> Result<Vec<Place>> {
         match fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .with_context(|| format!("{}: not a git-https login record", self.path.display())),
+            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
+                format!(
+                    "{}: not a git-https login record (remove it; it holds no secret)",
+                    self.path.display()
+                )
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", self.path.display())),
         }
