@@ -69,6 +69,8 @@ pub struct Env {
     /// This program, for helper lines that run it.
     pub exe: Option<PathBuf>,
     pub proof: Option<Proof>,
+    /// `SUDO_UID`: whose repositories a root run through sudo may change (git's rule).
+    pub sudo_uid: Option<u32>,
     pub child: ChildVars,
 }
 
@@ -137,6 +139,7 @@ impl Env {
                 }),
                 _ => None,
             },
+            sudo_uid: var("SUDO_UID").and_then(|v| v.parse().ok()),
             child: ChildVars(
                 std::env::vars_os()
                     .filter(|(k, _)| {

@@ -39,7 +39,10 @@ fuzz_target!(|bytes: &[u8]| {
         .enumerate()
         .filter(|(_, e)| {
             e.value.is_some()
-                && matches!(e.name.as_str(), "url" | "pushurl" | "insteadof" | "pushinsteadof")
+                && matches!(
+                    e.name.as_str(),
+                    "url" | "pushurl" | "insteadof" | "pushinsteadof"
+                )
         })
         .map(|(i, _)| i)
         .take(MAX_EDITS);

@@ -42,15 +42,28 @@ fuzz_target!(|bytes: &[u8]| {
     let journal = Journal::new(dir);
     let loaded = journal.load(ID);
     if let Ok(run) = &loaded {
-        let _ = (run.fully_undone(), run.repos(), run.by_file(), run.repo_undone("/a"));
+        let _ = (
+            run.fully_undone(),
+            run.repos(),
+            run.by_file(),
+            run.repo_undone("/a"),
+        );
     }
     let (runs, bad) = journal.runs().expect("the runs dir exists");
     match &loaded {
         Ok(run) => {
-            assert_eq!((runs.len(), bad.len()), (1, 0), "load ok but runs() disagrees");
+            assert_eq!(
+                (runs.len(), bad.len()),
+                (1, 0),
+                "load ok but runs() disagrees"
+            );
             assert_eq!(runs[0].id, run.id);
             assert_eq!(runs[0].changes, run.changes);
         }
-        Err(_) => assert_eq!((runs.len(), bad.len()), (0, 1), "load failed but runs() disagrees"),
+        Err(_) => assert_eq!(
+            (runs.len(), bad.len()),
+            (0, 1),
+            "load failed but runs() disagrees"
+        ),
     }
 });

@@ -29,6 +29,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             gitmodules: args.gitmodules,
             strip_credentials: args.strip_credentials,
         },
+        ownership: Some(repo::Ownership::load(env)?),
     };
     let selection = args.selection.to_engine();
     let recursive = selection.recursive;

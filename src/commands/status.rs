@@ -31,6 +31,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         hosts,
         global_rules,
         opts,
+        ownership: Some(repo::Ownership::load(env)?),
     };
     let workers = engine::Workers::new(selection.jobs)?;
     let recursive = selection.recursive;

@@ -18,8 +18,11 @@ pub struct Entry {
     pub subsection: Option<String>,
     /// Lower-cased variable name (`url`).
     pub name: String,
-    /// `None` for a bare `name` line (boolean true).
+    /// `None` for a bare `name` line (boolean true). Shown as text: see `text`.
     pub value: Option<String>,
+    /// Whether the value and subsection are UTF-8 as written (else `value` is a lossy copy,
+    /// which must never be written back).
+    pub text: bool,
     /// 1-based line of the name.
     pub line: usize,
     /// What git replaces: from the name, less blanks before it on its line, through the line end.
@@ -76,8 +79,9 @@ impl Cursor<'_> {
     }
 }
 
+/// git's `isspace`: space, tab, newline, carriage return (not `\v` or `\f`).
 fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Parses a whole config file.
@@ -93,7 +97,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
         line: 1,
     };
     let mut entries = Vec::new();
-    let mut section: Option<(String, Option<String>)> = None;
+    // The section, and its subsection with whether that was UTF-8.
+    let mut section: Option<(String, (Option<String>, bool))> = None;
     loop {
         let at = cur.i;
         let Some(c) = cur.next() else { break };
@@ -122,14 +127,19 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
         let (name, value) = parse_entry(&mut cur, c)?;
         // git swallows the blanks before the name on the same line when it replaces it.
         let mut begin = at;
-        while begin > 0 && matches!(bytes[begin - 1], b' ' | b'\t' | 0x0b | 0x0c | b'\r') {
+        while begin > 0 && matches!(bytes[begin - 1], b' ' | b'\t' | b'\r') {
             begin -= 1;
         }
+        let text = sub.1
+            && value
+                .as_ref()
+                .is_none_or(|v| std::str::from_utf8(v).is_ok());
         entries.push(Entry {
             section: sec.clone(),
-            subsection: sub.clone(),
+            subsection: sub.0.clone(),
             name,
-            value,
+            value: value.map(|v| String::from_utf8_lossy(&v).into_owned()),
+            text,
             line,
             span: begin..cur.i,
         });
@@ -137,7 +147,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
     Ok(entries)
 }
 
-fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Option<String>), ParseError> {
+type Subsection = (Option<String>, bool);
+
+fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Subsection), ParseError> {
     let line = cur.line;
     let mut name = String::new();
     loop {
@@ -152,7 +164,11 @@ fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Option<String>), Parse
             if name.is_empty() {
                 return Err(cur.err(line, "empty section name"));
             }
-            return Ok((name, Some(sub)));
+            let text = std::str::from_utf8(&sub).is_ok();
+            return Ok((
+                name,
+                (Some(String::from_utf8_lossy(&sub).into_owned()), text),
+            ));
         }
         if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
             return Err(cur.err(line, "invalid character in section name"));
@@ -164,12 +180,12 @@ fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Option<String>), Parse
     }
     // Old style `[section.subsection]`: the subsection is lower-cased.
     match name.split_once('.') {
-        Some((s, sub)) => Ok((s.to_string(), Some(sub.to_string()))),
-        None => Ok((name, None)),
+        Some((s, sub)) => Ok((s.to_string(), (Some(sub.to_string()), true))),
+        None => Ok((name, (None, true))),
     }
 }
 
-fn parse_subsection(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> {
+fn parse_subsection(cur: &mut Cursor<'_>, line: usize) -> Result<Vec<u8>, ParseError> {
     let mut c = cur.next();
     while matches!(c, Some(b' ' | b'\t')) {
         c = cur.next();
@@ -192,10 +208,10 @@ fn parse_subsection(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseEr
     if cur.next() != Some(b']') {
         return Err(cur.err(line, "expected ']' after the subsection name"));
     }
-    Ok(String::from_utf8_lossy(&sub).into_owned())
+    Ok(sub)
 }
 
-fn parse_entry(cur: &mut Cursor<'_>, first: u8) -> Result<(String, Option<String>), ParseError> {
+fn parse_entry(cur: &mut Cursor<'_>, first: u8) -> Result<(String, Option<Vec<u8>>), ParseError> {
     let line = cur.line;
     let mut name = String::from(first.to_ascii_lowercase() as char);
     let mut c;
@@ -211,12 +227,9 @@ fn parse_entry(cur: &mut Cursor<'_>, first: u8) -> Result<(String, Option<String
     while matches!(c, Some(b' ' | b'\t')) {
         c = cur.next();
     }
+    // As git's `get_value`: after the name and blanks, only the line's end or '='.
     match c {
         None | Some(b'\n') => return Ok((name, None)),
-        Some(b'#' | b';') => {
-            skip_line(cur);
-            return Ok((name, None));
-        }
         Some(b'=') => {}
         Some(_) => return Err(cur.err(line, "expected '=' after the key name")),
     }
@@ -231,11 +244,13 @@ fn skip_line(cur: &mut Cursor<'_>) {
     }
 }
 
-fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> {
+/// git's `parse_value`: blanks inside the value are kept as written, trailing ones dropped,
+/// quotes toggle, `#`/`;` outside quotes start a comment, escapes `\\ \" \t \b \n`, and a
+/// backslash at the line's end continues the value.
+fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<Vec<u8>, ParseError> {
     let mut out = Vec::new();
     let mut quoted = false;
-    let mut pending_space = 0usize;
-    let mut started = false;
+    let mut trim_len = 0usize;
     loop {
         let Some(c) = cur.next() else {
             if quoted {
@@ -249,19 +264,20 @@ fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> 
             }
             break;
         }
+        if !quoted && is_space(c) {
+            if trim_len == 0 {
+                trim_len = out.len();
+            }
+            if !out.is_empty() {
+                out.push(c);
+            }
+            continue;
+        }
         if !quoted && (c == b'#' || c == b';') {
             skip_line(cur);
             break;
         }
-        if !quoted && is_space(c) {
-            if started {
-                pending_space += 1;
-            }
-            continue;
-        }
-        out.resize(out.len() + pending_space, b' ');
-        pending_space = 0;
-        started = true;
+        trim_len = 0;
         match c {
             b'\\' => match cur.next() {
                 Some(b'\n') => {}
@@ -276,7 +292,10 @@ fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<String, ParseError> 
             c => out.push(c),
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    if trim_len > 0 {
+        out.truncate(trim_len);
+    }
+    Ok(out)
 }
 
 /// The line git writes for `name = value` (`write_pair` in git's `config.c`).
@@ -314,6 +333,11 @@ pub fn rewrite(bytes: &[u8], entries: &[Entry], edits: &[(usize, &str)]) -> Vec<
     for (i, value) in order {
         let e = &entries[*i];
         out.extend_from_slice(&bytes[copied..e.span.start]);
+        // A key on its section's line (`[remote "o"] url = …`) gets a line of its own, as
+        // git writes it.
+        if e.span.start > 0 && bytes[e.span.start - 1] != b'\n' {
+            out.push(b'\n');
+        }
         out.extend_from_slice(format_pair(&e.name, value).as_bytes());
         copied = e.span.end;
     }
@@ -385,5 +409,36 @@ mod tests {
     fn crlf_and_bom() {
         let e = parse(b"\xef\xbb\xbf[remote \"o\"]\r\n\turl = x\r\n").unwrap();
         assert_eq!(e[0].value.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn blanks_inside_values_are_kept_as_git_keeps_them() {
+        let e = parse(b"[r]\n\tu = a\tb  c \t\n\tv = \"x \" \n").unwrap();
+        assert_eq!(e[0].value.as_deref(), Some("a\tb  c"));
+        assert_eq!(e[1].value.as_deref(), Some("x "));
+    }
+
+    #[test]
+    fn what_git_rejects_is_rejected() {
+        // \v and \f are not blanks to git; a key without '=' cannot take a comment.
+        assert!(parse(b"[r]\n\x0bu = a\n").is_err());
+        assert!(parse(b"[r]\n\tu = a\x0c\n").is_ok());
+        assert!(parse(b"[r]\n\tbare # comment\n").is_err());
+        assert!(parse(b"[r]\n\tbare\n").is_ok());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_flagged() {
+        let e = parse(b"[remote \"o\"]\n\turl = h:o/\xffr\n[remote \"\xfe\"]\n\turl = h:o/r\n")
+            .unwrap();
+        assert!(!e[0].text && !e[1].text);
+    }
+
+    #[test]
+    fn a_key_on_its_section_line_gets_a_line_of_its_own() {
+        let b = b"[remote \"o\"] url = a # c\n\tfetch = x\n";
+        let e = parse(b).unwrap();
+        let out = rewrite(b, &e, &[(0, "b")]);
+        assert_eq!(out, b"[remote \"o\"]\n\turl = b\n\tfetch = x\n");
     }
 }

@@ -14,7 +14,10 @@ pub struct Slot {
     pub file: FileKind,
     pub key: ConfigKey,
     pub index: usize,
+    /// The value as text; when `text` is false it held bytes that are not UTF-8 and this is a
+    /// lossy copy, never to be written back.
     pub value: String,
+    pub text: bool,
 }
 
 impl Slot {
@@ -131,6 +134,21 @@ impl RepoPlan {
     pub fn change_count(&self) -> usize {
         self.changes().count()
     }
+
+    /// Leaves every URL of the repository alone, for `reason` (and warns of nothing).
+    pub fn skip_all(&mut self, reason: &str) {
+        for i in &mut self.items {
+            if matches!(
+                i.outcome,
+                Outcome::Change { .. } | Outcome::Leak { .. } | Outcome::Listed { .. }
+            ) {
+                i.outcome = Outcome::Skipped {
+                    reason: reason.to_string(),
+                };
+            }
+        }
+        self.warnings.clear();
+    }
 }
 
 fn host_selected(opts: &Options, parsed: &url::RemoteUrl, new: &str) -> bool {
@@ -167,6 +185,18 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
         "submodule" => opts.submodules || slot.file == FileKind::Gitmodules,
         _ => false,
     };
+    if !slot.text {
+        return (
+            None,
+            if wanted {
+                Outcome::Skipped {
+                    reason: "the value is not UTF-8 text; left alone".into(),
+                }
+            } else {
+                Outcome::Filtered
+            },
+        );
+    }
     let parsed = match url::parse(&slot.value) {
         Ok(p) => p,
         Err(e) => {
@@ -228,27 +258,39 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
 /// For each remote, the URLs git would use after the plan; any that a rule turns back into a
 /// non-HTTPS URL is a warning naming the rule and its file.
 fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
-    let mut warnings = Vec::new();
-    let mut remotes: Vec<&str> = plan
-        .items
-        .iter()
-        .filter(|i| i.slot.is_remote() && matches!(i.outcome, Outcome::Change { .. }))
-        .map(|i| i.slot.key.sub())
-        .collect();
-    remotes.dedup();
-    for remote in remotes {
-        let after = |name: &str| -> Vec<String> {
-            plan.items
-                .iter()
-                .filter(|i| i.slot.file == FileKind::Config && i.slot.key.is_remote(Some(remote)))
-                .filter(|i| i.slot.key.name == name)
-                .map(|i| match &i.outcome {
-                    Outcome::Change { new } => new.clone(),
-                    _ => i.slot.value.clone(),
-                })
-                .collect()
+    // Each remote's URLs after the plan, gathered in one pass (linear in the remotes).
+    let mut order: Vec<&str> = Vec::new();
+    let mut after: std::collections::HashMap<&str, (Vec<String>, Vec<String>, bool)> =
+        std::collections::HashMap::new();
+    for i in &plan.items {
+        if i.slot.file != FileKind::Config || !i.slot.is_remote() {
+            continue;
+        }
+        let remote = i.slot.key.sub();
+        let entry = after.entry(remote).or_insert_with(|| {
+            order.push(remote);
+            Default::default()
+        });
+        let value = match &i.outcome {
+            Outcome::Change { new } => {
+                entry.2 = true;
+                new.clone()
+            }
+            _ => i.slot.value.clone(),
         };
-        let eff = rewrites.effective(&after("url"), &after("pushurl"));
+        match i.slot.key.name.as_str() {
+            "url" => entry.0.push(value),
+            "pushurl" => entry.1.push(value),
+            _ => {}
+        }
+    }
+    let mut warnings = Vec::new();
+    for remote in order {
+        let (urls, pushurls, changed) = &after[remote];
+        if !changed {
+            continue;
+        }
+        let eff = rewrites.effective(urls, pushurls);
         for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
             for r in list {
                 let Some(rule) = r.rule else { continue };
@@ -276,6 +318,7 @@ mod tests {
             file: FileKind::Config,
             key: ConfigKey::new("remote", Some(sub), name),
             index: 0,
+            text: true,
             value: value.into(),
         }
     }

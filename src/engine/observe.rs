@@ -16,6 +16,8 @@ pub struct Ctx {
     pub hosts: HostRules,
     pub global_rules: Vec<Rule>,
     pub opts: plan::Options,
+    /// git's ownership rule; `None` plans every repository.
+    pub ownership: Option<repo::Ownership>,
 }
 
 /// One repository read and planned.
@@ -113,7 +115,10 @@ fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
     let rewrites = Rewrites {
         rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
     };
-    let plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
+    let mut plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
+    if let Some(why) = ctx.ownership.as_ref().and_then(|o| o.refusal(repo)) {
+        plan.skip_all(&why);
+    }
     Ok((plan, rewrites))
 }
 

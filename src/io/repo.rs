@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -165,6 +165,7 @@ pub fn slots_of(file: FileKind, entries: &[Entry]) -> Vec<Slot> {
             file,
             key,
             index,
+            text: e.text,
             value: e.value.clone().unwrap_or_default(),
         });
     }
@@ -185,6 +186,80 @@ pub fn rules_of(entries: &[Entry], origin: &Path) -> Vec<Rule> {
             })
         })
         .collect()
+}
+
+/// git's ownership rule: a repository owned by another user is refused unless
+/// `safe.directory` (system or global config) allows it (`ensure_valid_ownership`).
+pub struct Ownership {
+    /// Who counts as the owner: the effective user, or `SUDO_UID` when running as root
+    /// through sudo (as git does).
+    pub uid: Option<u32>,
+    /// `safe.directory` values, in order (an empty value resets the list).
+    pub safe: Vec<String>,
+    home: Option<PathBuf>,
+}
+
+impl Ownership {
+    pub fn load(env: &Env) -> Result<Ownership> {
+        let me = euid();
+        let uid = match (me, env.sudo_uid) {
+            (Some(0), Some(sudo)) => Some(sudo),
+            (me, _) => me,
+        };
+        let mut files: Vec<PathBuf> = env.system_git_config().into_iter().collect();
+        files.extend(env.global_git_configs());
+        let mut safe = Vec::new();
+        for path in files.iter().filter(|p| p.is_file()) {
+            let cfg = git2::Config::open(path)
+                .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+            let mut it = cfg
+                .multivar("safe.directory", None)
+                .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+            while let Some(Ok(e)) = it.next() {
+                match e.value() {
+                    Ok("") => safe.clear(),
+                    Ok(v) => safe.push(v.to_string()),
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(Ownership {
+            uid,
+            safe,
+            home: env.home.clone(),
+        })
+    }
+
+    /// Why git would refuse this repository, if it would.
+    pub fn refusal(&self, repo: &Repo) -> Option<String> {
+        let uid = self.uid?;
+        let owner = fs::metadata(&repo.root).ok()?.uid();
+        if owner == uid || self.is_safe(&repo.root) {
+            return None;
+        }
+        Some(format!(
+            "owned by user {owner}, not you: git refuses it (add it to safe.directory to allow)"
+        ))
+    }
+
+    fn is_safe(&self, root: &Path) -> bool {
+        let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        self.safe.iter().any(|v| {
+            if v == "*" {
+                return true;
+            }
+            let v = match (v.strip_prefix("~/"), &self.home) {
+                (Some(rest), Some(h)) => h.join(rest).display().to_string(),
+                _ => v.clone(),
+            };
+            // `dir/*` allows every repository under dir (git 2.46).
+            if let Some(prefix) = v.strip_suffix("/*") {
+                let p = fs::canonicalize(prefix).unwrap_or_else(|_| PathBuf::from(prefix));
+                return real.starts_with(p);
+            }
+            fs::canonicalize(&v).is_ok_and(|p| p == real)
+        })
+    }
 }
 
 /// Rewrite rules from the system and global config files, includes followed (by libgit2).
@@ -283,11 +358,32 @@ pub enum ApplyError {
 /// exclusively (as git does), re-read under the lock, rewrite, keep the mode, rename.
 /// Either every edit lands or none does.
 pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
+    let vanished = || {
+        ApplyError::Other(anyhow!(
+            "{}: the repository vanished since it was read",
+            path.display()
+        ))
+    };
+    // One lstat: a symlinked config is written through, as git does (the lock and the rename
+    // are the target's), and its mode is the new file's.
+    let real;
+    let (path, mode) = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            real = fs::canonicalize(path).map_err(|_| vanished())?;
+            let m = fs::metadata(&real).map_err(|_| vanished())?;
+            (real.as_path(), m.permissions().mode())
+        }
+        Ok(m) => (path, m.permissions().mode()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(vanished()),
+        Err(e) => return Err(anyhow!("{}: {e}", path.display()).into()),
+    };
     let lock_path = lock_path(path);
+    // Created with the file's own mode, so the new content is never more readable than the
+    // old, not even for a moment.
     let lock = match fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(0o666)
+        .mode(mode & 0o777)
         .open(&lock_path)
     {
         Ok(f) => f,
@@ -296,13 +392,7 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
                 path: path.display().to_string(),
             });
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(anyhow!(
-                "{}: the repository vanished since it was read",
-                path.display()
-            )
-            .into());
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(vanished()),
         Err(e) => {
             return Err(anyhow!("{}: cannot create lock file: {e}", lock_path.display()).into());
         }
@@ -314,14 +404,31 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     result
 }
 
-/// The process umask, from `/proc/self/status` (read once; `None` where that is not there).
-fn process_umask() -> Option<u32> {
-    static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
-    *UMASK.get_or_init(|| {
-        let status = fs::read_to_string("/proc/self/status").ok()?;
-        let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
-        u32::from_str_radix(line.trim(), 8).ok()
+/// The process umask and effective user id, from `/proc/self/status` (read once; `None`
+/// where that is not there).
+fn process_status() -> (Option<u32>, Option<u32>) {
+    static STATUS: std::sync::OnceLock<(Option<u32>, Option<u32>)> = std::sync::OnceLock::new();
+    *STATUS.get_or_init(|| {
+        let Ok(status) = fs::read_to_string("/proc/self/status") else {
+            return (None, None);
+        };
+        let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name));
+        let umask = field("Umask:").and_then(|v| u32::from_str_radix(v.trim(), 8).ok());
+        // `Uid:` lists real, effective, saved and filesystem ids.
+        let euid = field("Uid:")
+            .and_then(|v| v.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok());
+        (umask, euid)
     })
+}
+
+fn process_umask() -> Option<u32> {
+    process_status().0
+}
+
+/// The effective user id of this process.
+pub fn euid() -> Option<u32> {
+    process_status().1
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -356,9 +463,22 @@ fn write_locked(
     let parsed = Parsed { bytes, entries };
     let mut applied = Applied::default();
     let mut chosen: Vec<(usize, &str)> = Vec::new();
+    // One index of the file's values by key, so thousands of edits stay linear.
+    let mut by_key: std::collections::HashMap<ConfigKey, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, e) in parsed.entries.iter().enumerate() {
+        if e.value.is_some() && e.text {
+            by_key.entry(e.key()).or_default().push(i);
+        }
+    }
+    let mut taken = std::collections::HashSet::new();
     for edit in edits {
-        match find(&parsed.entries, edit, &chosen) {
-            Found::Old(i) => chosen.push((i, edit.new.as_str())),
+        let same = by_key.get(&edit.key).map_or(&[][..], Vec::as_slice);
+        match find(&parsed.entries, same, edit, &taken) {
+            Found::Old(i) => {
+                taken.insert(i);
+                chosen.push((i, edit.new.as_str()));
+            }
             Found::AlreadyNew => applied.already += 1,
             Found::Neither(now) => {
                 return Err(ApplyError::Changed {
@@ -378,9 +498,14 @@ fn write_locked(
     lock.write_all(&out).map_err(io)?;
     // git gives the new file the old one's mode; the lock already has it when the umask
     // leaves that mode alone, which saves a syscall per repository in a bulk run.
-    if process_umask().is_none_or(|u| 0o666 & !u != mode) {
+    if process_umask().is_none_or(|u| mode & 0o777 & !u != mode) {
         lock.set_permissions(fs::Permissions::from_mode(mode))
             .map_err(io)?;
+    }
+    // Written by another user (root, with safe.directory allowing it): the file stays its
+    // owner's.
+    if euid().is_none_or(|me| me != meta.uid()) {
+        std::os::unix::fs::fchown(&lock, Some(meta.uid()), Some(meta.gid())).map_err(io)?;
     }
     drop(lock);
     fs::rename(lock_path, path).map_err(|e| {
@@ -399,19 +524,16 @@ enum Found {
 /// Finds the entry an edit targets: its `index`-th value of the key if that still holds the
 /// old value, else any value of the key that does. A key that holds the new value instead is
 /// already done.
-fn find(entries: &[Entry], edit: &Edit, taken: &[(usize, &str)]) -> Found {
-    let same: Vec<usize> = entries
+fn find(
+    entries: &[Entry],
+    candidates: &[usize],
+    edit: &Edit,
+    taken: &std::collections::HashSet<usize>,
+) -> Found {
+    let same: Vec<usize> = candidates
         .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            e.is(
-                &edit.key.section,
-                edit.key.subsection.as_deref(),
-                &edit.key.name,
-            ) && e.value.is_some()
-        })
-        .map(|(i, _)| i)
-        .filter(|i| !taken.iter().any(|(t, _)| t == i))
+        .copied()
+        .filter(|i| !taken.contains(i))
         .collect();
     let value = |i: usize| entries[i].value.as_deref().unwrap_or_default();
     // A planned old value that held credentials is journaled redacted; it still names its entry.

@@ -1,0 +1,157 @@
+//! End-to-end: configs written as git writes them and read as git reads them — a key on its
+//! section's line, values that are not UTF-8, a symlinked config, modes and owners, runs
+//! under odd paths — each compared with what the real git does.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use support::Sandbox;
+
+/// The bytes `git remote set-url` leaves for the same config.
+fn what_git_writes(s: &Sandbox, config: &[u8], sets: &[(&str, &str)]) -> Vec<u8> {
+    let twin = s.repo("twin", &[]);
+    fs::write(twin.join(".git/config"), config).unwrap();
+    for (remote, url) in sets {
+        s.git(&twin, &["remote", "set-url", remote, url]);
+    }
+    fs::read(twin.join(".git/config")).unwrap()
+}
+
+#[test]
+fn a_key_on_its_section_line_and_blanks_inside_values_are_written_as_git_writes_them() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[]);
+    let mut cfg = s.config(&repo);
+    cfg.extend_from_slice(
+        b"[remote \"o\"] url = git@github.com:o/r.git\n\tfetch = +refs/heads/*:refs/remotes/o/*\n[remote \"p\"]\turl = git@github.com:o/p.git # c\n",
+    );
+    fs::write(repo.join(".git/config"), &cfg).unwrap();
+    let expected = what_git_writes(
+        &s,
+        &cfg,
+        &[
+            ("o", "https://github.com/o/r.git"),
+            ("p", "https://github.com/o/p.git"),
+        ],
+    );
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    assert_eq!(
+        String::from_utf8_lossy(&s.config(&repo)),
+        String::from_utf8_lossy(&expected)
+    );
+}
+
+#[test]
+fn values_that_are_not_utf8_are_left_alone_byte_for_byte() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("ok", "git@github.com:o/ok.git")]);
+    let mut cfg = s.config(&repo);
+    cfg.extend_from_slice(b"[remote \"bin\"]\n\turl = git@github.com:o/\xffr.git\n");
+    fs::write(repo.join(".git/config"), &cfg).unwrap();
+    let r = s.run(&repo, &["migrate", "--yes"]).ok();
+    assert!(r.stdout.contains("not UTF-8"), "{}", r.stdout);
+    let after = s.config(&repo);
+    assert!(
+        after.windows(7).any(|w| w == b"o/\xffr.gi"),
+        "the bytes are kept"
+    );
+    assert_eq!(
+        s.git(&repo, &["config", "remote.ok.url"]),
+        "https://github.com/o/ok.git\n"
+    );
+    s.run(&repo, &["undo", "--yes"]).ok();
+    assert_eq!(s.config(&repo), cfg);
+}
+
+#[test]
+fn a_symlinked_config_is_written_through_and_undone_through() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    let elsewhere = s.path().join("shared-config");
+    fs::rename(repo.join(".git/config"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, repo.join(".git/config")).unwrap();
+    let before = fs::read(&elsewhere).unwrap();
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    assert!(
+        fs::symlink_metadata(repo.join(".git/config"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]),
+        "https://github.com/o/r.git\n"
+    );
+    assert!(!s.path().join("shared-config.lock").exists());
+    s.run(&repo, &["undo", "--yes"]).ok();
+    assert!(
+        fs::symlink_metadata(repo.join(".git/config"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(&elsewhere).unwrap(), before);
+}
+
+#[test]
+fn modes_are_kept() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    let cfg = repo.join(".git/config");
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o600)).unwrap();
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    assert_eq!(
+        fs::metadata(&cfg).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+fn running_as_root() -> bool {
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+fn chown_tree(s: &Sandbox, dir: &Path, uid: u32) {
+    support::output(
+        s.cmd("chown")
+            .args(["-R", &uid.to_string(), dir.to_str().unwrap()]),
+        None,
+    );
+}
+
+/// git refuses a repository another user owns (unless `safe.directory` allows it); so does
+/// a bulk run as root, and when allowed, the owner keeps the file.
+#[test]
+fn another_users_repository_is_left_alone_unless_safe_directory_allows_it() {
+    if !running_as_root() {
+        // Changing a file's owner needs root; CI runs as root.
+        eprintln!("not root: the ownership rule is checked where the tests run as root");
+        return;
+    }
+    let s = Sandbox::new();
+    let repo = s.repo("code/theirs", &[("origin", "git@github.com:o/r.git")]);
+    chown_tree(&s, &repo, 4242);
+    let cfg = repo.join(".git/config");
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o640)).unwrap();
+    let before = fs::read(&cfg).unwrap();
+    // git itself refuses it.
+    let git = support::output(s.cmd("git").current_dir(&repo).args(["status"]), None);
+    assert_ne!(git.code, 0);
+    let r = s.run(s.path(), &["migrate", "-r", "code", "--yes"]);
+    assert!(
+        r.stderr.contains("owned by user 4242") || r.stdout.contains("owned by user 4242"),
+        "{r:?}"
+    );
+    assert_eq!(fs::read(&cfg).unwrap(), before);
+
+    s.git(s.path(), &["config", "--global", "safe.directory", "*"]);
+    s.run(s.path(), &["migrate", "-r", "code", "--yes"]).ok();
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]),
+        "https://github.com/o/r.git\n"
+    );
+    let m = fs::metadata(&cfg).unwrap();
+    assert_eq!((m.uid(), m.permissions().mode() & 0o777), (4242, 0o640));
+}
