@@ -155,3 +155,128 @@ fn another_users_repository_is_left_alone_unless_safe_directory_allows_it() {
     let m = fs::metadata(&cfg).unwrap();
     assert_eq!((m.uid(), m.permissions().mode() & 0o777), (4242, 0o640));
 }
+
+#[test]
+fn undo_by_path_finds_runs_made_through_dot_symlinks_and_worktrees() {
+    let s = Sandbox::new();
+    let repo = s.repo("code/r", &[("origin", "git@github.com:o/r.git")]);
+    s.git(&repo, &["commit", "-q", "--allow-empty", "-m", "x"]);
+    // Through `-r .`, then undone by the repository's own path.
+    s.run(&s.path().join("code"), &["migrate", "-r", ".", "--yes"])
+        .ok();
+    s.run(s.path(), &["undo", "code/r", "--yes"]).ok();
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]),
+        "git@github.com:o/r.git\n"
+    );
+    // Through a symlinked folder.
+    std::os::unix::fs::symlink(s.path().join("code"), s.path().join("link")).unwrap();
+    s.run(s.path(), &["migrate", "-r", "link", "--yes"]).ok();
+    s.run(s.path(), &["undo", "code/r", "--yes"]).ok();
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]),
+        "git@github.com:o/r.git\n"
+    );
+    // From a linked worktree of the same repository.
+    s.git(&repo, &["worktree", "add", "-q", "../wt"]);
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    s.run(&s.path().join("code/wt"), &["undo", "--yes"]).ok();
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]),
+        "git@github.com:o/r.git\n"
+    );
+}
+
+#[test]
+fn folders_whose_names_are_not_utf8_are_found_again_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Sandbox::new();
+    let code = s.path().join("code");
+    let odd = code.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    let lossy = code.join("caf\u{FFFD}");
+    for dir in [&odd, &lossy] {
+        fs::create_dir_all(dir).unwrap();
+        s.git(dir, &["init", "-q"]);
+        s.git(dir, &["remote", "add", "origin", "git@github.com:o/r.git"]);
+    }
+    s.run(
+        s.path(),
+        &["migrate", "-r", "code", "--yes", "--host", "github.com"],
+    )
+    .ok();
+    assert_eq!(
+        s.git(&odd, &["config", "remote.origin.url"]),
+        "https://github.com/o/r.git\n"
+    );
+    // Undo one run: both come back, each its own.
+    s.git(
+        &lossy,
+        &["remote", "set-url", "origin", "git@github.com:o/lossy.git"],
+    );
+    let r = s.run(s.path(), &["undo", "--last", "--yes"]);
+    assert_eq!(
+        s.git(&odd, &["config", "remote.origin.url"]),
+        "git@github.com:o/r.git\n"
+    );
+    assert_eq!(
+        s.git(&lossy, &["config", "remote.origin.url"]),
+        "git@github.com:o/lossy.git\n",
+        "the sibling with the lossy name is not touched: {r:?}"
+    );
+}
+
+#[test]
+fn undo_writes_only_repository_files_from_run_ids_only() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    let r = s.run(&repo, &["undo", "--run", "../../../etc/passwd", "--yes"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("not a run id"), "{}", r.stderr);
+    // A journal edited to name another file: that file is not written.
+    let runs = s.state_dir().join("runs");
+    let journal = fs::read_dir(&runs).unwrap().next().unwrap().unwrap().path();
+    let victim = s.path().join("victim.txt");
+    fs::write(
+        &victim,
+        "[remote \"origin\"]\n\turl = https://github.com/o/r.git\n",
+    )
+    .unwrap();
+    let text = fs::read_to_string(&journal).unwrap().replace(
+        &repo.join(".git/config").display().to_string(),
+        &victim.display().to_string(),
+    );
+    fs::write(&journal, text).unwrap();
+    let before = fs::read(&victim).unwrap();
+    let r = s.run(&repo, &["undo", "--last", "--yes"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("not a repository's config"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(fs::read(&victim).unwrap(), before);
+}
+
+#[test]
+fn a_stray_file_and_a_torn_line_in_the_runs_folder() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    let runs = s.state_dir().join("runs");
+    let journal = fs::read_dir(&runs).unwrap().next().unwrap().unwrap().path();
+    fs::write(runs.join("notes.jsonl"), "hello\n").unwrap();
+    // A kill mid-write left half a line at the end.
+    let mut text = fs::read(&journal).unwrap();
+    text.extend_from_slice(b"{\"type\":\"resu");
+    fs::write(&journal, text).unwrap();
+    let r = s.run(s.path(), &["runs"]).ok();
+    assert!(r.stderr.contains("notes.jsonl"), "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    s.run(&repo, &["undo", "--yes"]).ok();
+    // The undone marker was not glued to the torn line: every line is a record again.
+    for line in fs::read_to_string(&journal).unwrap().lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+    }
+    assert!(s.run(s.path(), &["runs"]).ok().stdout.contains("undone"));
+}

@@ -35,7 +35,7 @@ fn line(r: &Run) -> RunLine {
         run: r.id.clone(),
         time: r.time.clone(),
         command: r.command.clone(),
-        paths: r.paths.iter().map(|p| Redacted::new(p)).collect(),
+        paths: r.paths.iter().map(|p| Redacted::path(p)).collect(),
         reverts: r.reverts.clone(),
         repos: r.repos(),
         changes: r.changes.len(),

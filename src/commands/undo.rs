@@ -13,7 +13,7 @@ use crate::core::redact::Redacted;
 use crate::engine::{self, Confirm, Finished, Spool};
 use crate::env::Env;
 use crate::error;
-use crate::io::journal::{Journal, Record, Run, now};
+use crate::io::journal::{Journal, Record, Run, StoredPath, now};
 use crate::io::repo;
 use crate::ui::output;
 use crate::ui::progress::Progress;
@@ -41,11 +41,23 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
     let mut spool = Spool::begin(env, "undo", &roots, Some(&run.id), args.dry_run)?;
     let mut out = output::stdout();
     let mut lost = 0;
+    let mut refused = Vec::new();
     for ((repo_root, file), changes) in run.by_file() {
-        if only_repo.as_ref().is_some_and(|r| *r != repo_root)
+        if only_repo
+            .as_ref()
+            .is_some_and(|files| !files.contains(&canonical(&file)))
             || run.repo_undone(&repo_root)
             || run.failed_files.contains(&file)
         {
+            continue;
+        }
+        // A journal names the files it changed; undo writes only what is a repository's
+        // config or .gitmodules, whatever a (hand-edited) journal says.
+        if !repo::is_repository_file(&file) {
+            refused.push(format!(
+                "{}: not a repository's config or .gitmodules; not changed",
+                Redacted::path(&file)
+            ));
             continue;
         }
         let mut edits = Vec::new();
@@ -55,7 +67,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
                 lost += 1;
                 output::warn(format!(
                     "{}: {} held credentials, which were not kept; left as {}",
-                    Redacted::new(&repo_root),
+                    Redacted::path(&repo_root),
                     Redacted::new(&c.key),
                     Redacted::new(&c.edit.new)
                 ));
@@ -67,9 +79,9 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             continue;
         }
         let f = FileEdits {
-            repo: repo_root.into(),
+            repo: repo_root,
             kind: changes[0].file_kind,
-            path: file.into(),
+            path: file,
             edits,
         };
         for e in &f.edits {
@@ -83,13 +95,21 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         spool.add(&f)?;
     }
     out.flush()?;
+    for r in &refused {
+        output::error_line(r);
+    }
+    let refused_exit = if refused.is_empty() {
+        error::OK
+    } else {
+        error::FAILURE
+    };
     if spool.files == 0 {
         output::note(if run.fully_undone() || lost == 0 {
             format!("run {} is already undone", run.id)
         } else {
             "nothing that can be restored".to_string()
         });
-        return Ok(error::OK);
+        return Ok(refused_exit);
     }
     let n = spool.edits;
     if args.dry_run {
@@ -163,7 +183,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
                 &Record::Undone {
                     time: now(),
                     by: tally.run.clone(),
-                    repo: Some(r.display().to_string()),
+                    repo: Some(StoredPath(r)),
                 },
             )?;
         }
@@ -200,7 +220,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             ));
         }
     }
-    Ok(if tally.clean() {
+    Ok(if tally.clean() && refused.is_empty() {
         error::OK
     } else {
         error::FAILURE
@@ -244,18 +264,25 @@ fn summary(
     }))
 }
 
-/// The run to undo, and the one repository to limit it to (PATH mode).
+/// A path with its symlinks and `.`/`..` resolved (as written when it no longer exists).
+fn canonical(p: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The run to undo, and (PATH mode) the files of the one repository to limit it to: its
+/// config and `.gitmodules`, canonical, so a run made through `-r .`, a symlinked folder or a
+/// linked worktree of the repository is found.
 fn pick_run(
     args: &UndoArgs,
     env: &Env,
     journal: &Journal,
-) -> Result<(Option<Run>, Option<String>)> {
+) -> Result<(Option<Run>, Option<Vec<PathBuf>>)> {
     if let Some(id) = &args.run {
         return Ok((Some(journal.load(id)?), None));
     }
     let (runs, bad) = journal.runs()?;
     for b in bad {
-        output::warn(b);
+        output::warn(crate::core::redact::printable(&b));
     }
     let migrations = runs
         .into_iter()
@@ -270,13 +297,12 @@ fn pick_run(
         .as_deref()
         .map_or_else(|| env.cwd.clone(), |p| env.abs(p));
     let repo = repo::discover(&start)?;
-    let root = repo.root.display().to_string();
-    let mut migrations = migrations.peekable();
-    if migrations.peek().is_none() {
-        return Ok((None, None));
-    }
-    let found = migrations
-        .into_iter()
-        .find(|r| !r.repo_undone(&root) && r.changes.iter().any(|c| c.repo == root));
-    Ok((found, Some(root)))
+    let mut files = vec![canonical(&repo.config)];
+    files.extend(repo.gitmodules().map(|g| canonical(&g)));
+    let found = migrations.into_iter().find(|r| {
+        r.changes
+            .iter()
+            .any(|c| files.contains(&canonical(&c.file.0)) && !r.repo_undone(&c.repo.0))
+    });
+    Ok((found, Some(files)))
 }

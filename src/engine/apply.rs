@@ -19,7 +19,7 @@ use crate::core::change::{Edit, FileEdits};
 use crate::env::Env;
 use crate::error::with_hint;
 use crate::io::discover::Failure;
-use crate::io::journal::{ChangeRecord, Journal, Record, RunWriter, now};
+use crate::io::journal::{ChangeRecord, Journal, Record, RunWriter, StoredPath, now};
 use crate::io::repo::{self, Applied, ApplyError};
 use crate::ui::progress::Progress;
 use crate::ui::prompt;
@@ -100,10 +100,9 @@ impl Spool {
         stop_on_signals();
         run.keep();
         for f in unreadable {
-            let path = f.path.display().to_string();
             run.record(&Record::Result {
-                repo: path.clone(),
-                file: path,
+                repo: StoredPath(f.path.clone()),
+                file: StoredPath(f.path.clone()),
                 ok: false,
                 error: Some(crate::core::redact::redact(&f.line())),
             })?;
@@ -224,8 +223,8 @@ impl FileOutcome<'_> {
     pub fn record(&self) -> Record {
         let error = self.error();
         Record::Result {
-            repo: self.repo.display().to_string(),
-            file: self.path.display().to_string(),
+            repo: StoredPath(self.repo.to_path_buf()),
+            file: StoredPath(self.path.to_path_buf()),
             ok: error.is_none(),
             error,
         }

@@ -22,6 +22,48 @@ use crate::core::redact::redact;
 
 pub const VERSION: u32 = 1;
 
+/// A path as the journal keeps it: a JSON string when it is UTF-8 (every common path), else
+/// `{"bytes": [...]}`, so a folder whose name is not UTF-8 is found again exactly — never a
+/// sibling whose name is its lossy form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StoredPath(pub PathBuf);
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum PathRepr {
+    Text(String),
+    Bytes { bytes: Vec<u8> },
+}
+
+impl Serialize for StoredPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use std::os::unix::ffi::OsStrExt;
+        match self.0.to_str() {
+            Some(t) => PathRepr::Text(t.to_string()),
+            None => PathRepr::Bytes {
+                bytes: self.0.as_os_str().as_bytes().to_vec(),
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StoredPath, D::Error> {
+        use std::os::unix::ffi::OsStringExt;
+        Ok(StoredPath(match PathRepr::deserialize(d)? {
+            PathRepr::Text(t) => PathBuf::from(t),
+            PathRepr::Bytes { bytes } => PathBuf::from(std::ffi::OsString::from_vec(bytes)),
+        }))
+    }
+}
+
+impl From<&Path> for StoredPath {
+    fn from(p: &Path) -> StoredPath {
+        StoredPath(p.to_path_buf())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Record {
@@ -29,7 +71,7 @@ pub enum Record {
         run: String,
         time: String,
         command: String,
-        paths: Vec<String>,
+        paths: Vec<StoredPath>,
         version: u32,
         /// For an undo run: the run it reverts.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,8 +83,8 @@ pub enum Record {
         time: String,
     },
     Result {
-        repo: String,
-        file: String,
+        repo: StoredPath,
+        file: StoredPath,
         ok: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
@@ -60,7 +102,7 @@ pub enum Record {
         by: String,
         /// `None`: the whole run; else just this repository.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        repo: Option<String>,
+        repo: Option<StoredPath>,
     },
 }
 
@@ -68,8 +110,8 @@ pub enum Record {
 pub struct ChangeRecord {
     pub run: String,
     pub time: String,
-    pub repo: String,
-    pub file: String,
+    pub repo: StoredPath,
+    pub file: StoredPath,
     pub file_kind: FileKind,
     pub key: String,
     #[serde(flatten)]
@@ -91,8 +133,8 @@ impl ChangeRecord {
         ChangeRecord {
             run: run.to_string(),
             time: time.to_string(),
-            repo: file.repo.display().to_string(),
-            file: file.path.display().to_string(),
+            repo: StoredPath(file.repo.clone()),
+            file: StoredPath(file.path.clone()),
             file_kind: file.kind,
             key: edit.key.to_string(),
             redacted: old != edit.old,
@@ -171,11 +213,11 @@ pub struct Run {
     pub id: String,
     pub time: String,
     pub command: String,
-    pub paths: Vec<String>,
+    pub paths: Vec<PathBuf>,
     pub reverts: Option<String>,
     pub changes: Vec<ChangeRecord>,
     /// Files the run could not change (so there is nothing there to undo).
-    pub failed_files: Vec<String>,
+    pub failed_files: Vec<PathBuf>,
     pub failed: usize,
     /// Whether configs may have been touched (the plan was confirmed).
     pub applying: bool,
@@ -185,7 +227,7 @@ pub struct Run {
     /// Files not reached (Ctrl-C, SIGTERM), from the `end` record.
     pub interrupted: usize,
     /// Repositories undone one by one, or `None` in the set for the whole run.
-    pub undone: Vec<Option<String>>,
+    pub undone: Vec<Option<PathBuf>>,
 }
 
 impl Run {
@@ -195,27 +237,27 @@ impl Run {
                 && self
                     .changes
                     .iter()
-                    .all(|c| self.undone.contains(&Some(c.repo.clone()))))
+                    .all(|c| self.undone.contains(&Some(c.repo.0.clone()))))
     }
 
-    pub fn repo_undone(&self, repo: &str) -> bool {
+    pub fn repo_undone(&self, repo: &Path) -> bool {
         self.undone
             .iter()
             .any(|u| u.as_deref().is_none_or(|r| r == repo))
     }
 
     pub fn repos(&self) -> usize {
-        let mut r: Vec<&str> = self.changes.iter().map(|c| c.repo.as_str()).collect();
+        let mut r: Vec<&Path> = self.changes.iter().map(|c| c.repo.0.as_path()).collect();
         r.sort_unstable();
         r.dedup();
         r.len()
     }
 
     /// Changes grouped by file, in journal order.
-    pub fn by_file(&self) -> BTreeMap<(String, String), Vec<&ChangeRecord>> {
-        let mut m: BTreeMap<(String, String), Vec<&ChangeRecord>> = BTreeMap::new();
+    pub fn by_file(&self) -> BTreeMap<(PathBuf, PathBuf), Vec<&ChangeRecord>> {
+        let mut m: BTreeMap<(PathBuf, PathBuf), Vec<&ChangeRecord>> = BTreeMap::new();
         for c in &self.changes {
-            m.entry((c.repo.clone(), c.file.clone()))
+            m.entry((c.repo.0.clone(), c.file.0.clone()))
                 .or_default()
                 .push(c);
         }
@@ -265,20 +307,28 @@ impl Journal {
             run: id,
             time: now(),
             command: command.to_string(),
-            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+            paths: paths.iter().map(|p| StoredPath(p.clone())).collect(),
             version: VERSION,
             reverts: reverts.map(str::to_string),
         })?;
         Ok(w)
     }
 
-    /// Appends one record to an existing run's file.
+    /// Appends one record to an existing run's file. A torn last line (a kill mid-write) is
+    /// cut off first, so no record is ever glued to it.
     pub fn append(&self, id: &str, r: &Record) -> Result<()> {
         let path = self.path(id);
         let mut f = fs::OpenOptions::new()
-            .append(true)
+            .read(true)
+            .write(true)
             .open(&path)
             .with_context(|| format!("cannot open journal {}", path.display()))?;
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            f.set_len(keep as u64)?;
+        }
+        std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0))?;
         let mut line = serde_json::to_vec(r)?;
         line.push(b'\n');
         f.write_all(&line)?;
@@ -314,12 +364,12 @@ impl Journal {
                     }
                 };
                 match &mut pending {
-                    Some(p) if p.path.as_os_str() == rec.file.as_str() => p.edits.push(rec.edit),
+                    Some(p) if p.path == rec.file.0 => p.edits.push(rec.edit),
                     _ => {
                         let next = FileEdits {
-                            repo: rec.repo.into(),
+                            repo: rec.repo.0,
                             kind: rec.file_kind,
-                            path: rec.file.into(),
+                            path: rec.file.0,
                             edits: vec![rec.edit],
                         };
                         if let Some(done) = pending.replace(next) {
@@ -388,7 +438,7 @@ impl Journal {
                 } => {
                     run.time = time;
                     run.command = command;
-                    run.paths = paths;
+                    run.paths = paths.into_iter().map(|p| p.0).collect();
                     run.reverts = reverts;
                 }
                 Record::Change(c) => run.changes.push(c),
@@ -396,7 +446,7 @@ impl Journal {
                     ok: false, file, ..
                 } => {
                     run.failed += 1;
-                    run.failed_files.push(file);
+                    run.failed_files.push(file.0);
                 }
                 Record::Result { .. } => {}
                 Record::Applying { .. } => run.applying = true,
@@ -409,7 +459,7 @@ impl Journal {
                     run.written = Some(changed);
                     run.interrupted = interrupted;
                 }
-                Record::Undone { repo, .. } => run.undone.push(repo),
+                Record::Undone { repo, .. } => run.undone.push(repo.map(|r| r.0)),
             }
         }
         Ok(run)
@@ -456,8 +506,8 @@ mod tests {
         Record::Change(ChangeRecord {
             run: run.into(),
             time: now(),
-            repo: repo.into(),
-            file: format!("{repo}/.git/config"),
+            repo: StoredPath(repo.into()),
+            file: StoredPath(format!("{repo}/.git/config").into()),
             file_kind: FileKind::Config,
             key: "remote.origin.url".into(),
             edit: Edit {
@@ -489,18 +539,22 @@ mod tests {
             &Record::Undone {
                 time: now(),
                 by: "u".into(),
-                repo: Some("/a".into()),
+                repo: Some(StoredPath("/a".into())),
             },
         )
         .unwrap();
         let run = j.load(&id).unwrap();
-        assert!(run.repo_undone("/a") && !run.repo_undone("/b") && !run.fully_undone());
+        assert!(
+            run.repo_undone(Path::new("/a"))
+                && !run.repo_undone(Path::new("/b"))
+                && !run.fully_undone()
+        );
         j.append(
             &id,
             &Record::Undone {
                 time: now(),
                 by: "u".into(),
-                repo: Some("/b".into()),
+                repo: Some(StoredPath("/b".into())),
             },
         )
         .unwrap();

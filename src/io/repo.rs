@@ -52,6 +52,15 @@ fn read_gitfile(dotgit: &Path) -> Result<PathBuf> {
     Ok(parent.join(target))
 }
 
+/// Whether `file` is a repository's config (in a git dir) or a work tree's `.gitmodules`:
+/// the only files git-https writes.
+pub fn is_repository_file(file: &Path) -> bool {
+    let (Some(name), Some(dir)) = (file.file_name(), file.parent()) else {
+        return false;
+    };
+    (name == "config" && is_git_dir(dir)) || (name == ".gitmodules" && dir.join(".git").exists())
+}
+
 /// Whether `dir` looks like a git dir (bare repository or `.git`).
 pub fn is_git_dir(dir: &Path) -> bool {
     dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir()
