@@ -213,6 +213,10 @@ pub struct MigrateArgs {
     /// (the secret is not kept, so undo cannot put it back).
     #[arg(long)]
     pub strip_credentials: bool,
+    /// Also remove the insteadOf/pushInsteadOf rules that would turn migrated URLs back into
+    /// SSH (journaled and undone like every other change).
+    #[arg(long)]
+    pub fix_insteadof: bool,
     /// Show the plan and change nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,

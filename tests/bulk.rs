@@ -561,3 +561,34 @@ fn sigterm_mid_run_stops_between_files_and_leaves_no_lock() {
     s.run(s.path(), &["undo", "--last", "--yes"]).ok();
     assert_eq!(snapshot(&code), before);
 }
+
+/// Ctrl-C at the confirmation question: nothing changed, no run kept, the cursor shown again.
+#[test]
+fn ctrl_c_at_the_confirmation_keeps_no_run_and_restores_the_terminal() {
+    let s = Sandbox::new();
+    let fleet = Fleet::new(&s);
+    for i in 0..3 {
+        fleet.make(
+            &s,
+            &format!("code/r{i}"),
+            &[("origin", &format!("git@github.com:o/r{i}.git"))],
+        );
+    }
+    let before = snapshot(&s.path().join("code"));
+    let mut cmd = s.bin();
+    cmd.args(["migrate", "-r", "code"]);
+    let mut p = s.pty(cmd);
+    p.expect("Rewrite 3 URLs in 3 repositories?").unwrap();
+    p.send("\x03").unwrap();
+    let rest = p.expect(expectrl::Eof).unwrap();
+    let tail = String::from_utf8_lossy(rest.before()).into_owned();
+    assert!(
+        !tail.contains("\x1b[?25l") || tail.contains("\x1b[?25h"),
+        "cursor left hidden: {tail:?}"
+    );
+    assert_eq!(snapshot(&s.path().join("code")), before);
+    let runs = s.run(s.path(), &["runs", "--json"]).ok();
+    assert_eq!(runs.stdout, "", "no run is kept for a plan never confirmed");
+    let undo = s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert!(undo.stderr.contains("nothing to undo"), "{}", undo.stderr);
+}

@@ -280,3 +280,107 @@ fn a_stray_file_and_a_torn_line_in_the_runs_folder() {
     }
     assert!(s.run(s.path(), &["runs"]).ok().stdout.contains("undone"));
 }
+
+/// The effective URL git uses for a remote (after insteadOf rules).
+fn effective(s: &Sandbox, repo: &Path) -> String {
+    s.git(repo, &["ls-remote", "--get-url", "origin"])
+}
+
+#[test]
+fn insteadof_rules_that_undo_a_migration_are_reported_once_and_fixed_on_request() {
+    let s = Sandbox::new();
+    for i in 0..30 {
+        s.repo(
+            &format!("code/r{i}"),
+            &[("origin", &format!("git@github.com:o/r{i}.git"))],
+        );
+    }
+    let own = s.repo("code/own", &[("origin", "git@gitlab.com:o/own.git")]);
+    s.git(
+        &own,
+        &[
+            "config",
+            "url.git@gitlab.com:.insteadOf",
+            "https://gitlab.com/",
+        ],
+    );
+    // A global rule, and one in a file the global config includes.
+    s.git(
+        &s.home,
+        &[
+            "config",
+            "--global",
+            "url.git@github.com:.pushInsteadOf",
+            "https://github.com/",
+        ],
+    );
+    let inc = s.home.join("rules.inc");
+    fs::write(
+        &inc,
+        "[url \"git@github.com:\"]\n\tinsteadOf = https://github.com/\n",
+    )
+    .unwrap();
+    s.git(
+        &s.home,
+        &["config", "--global", "include.path", inc.to_str().unwrap()],
+    );
+    let global = fs::read(s.home.join(".gitconfig")).unwrap();
+    let included = fs::read(&inc).unwrap();
+
+    // Reported once per rule, with the file it is really in; exit 1: git still uses SSH.
+    let r = s.run(s.path(), &["migrate", "-r", "code", "--yes"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("back into SSH"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", r.stderr);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(inc.to_str().unwrap()) && l.contains("30 migrated URLs")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("still SSH in effect"), "{}", r.stderr);
+    assert!(effective(&s, &s.path().join("code/r0")).starts_with("git@github.com:"));
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+
+    // --fix-insteadof: the rules go (the repository's own in the same write), git uses HTTPS.
+    let r = s.run(
+        s.path(),
+        &["migrate", "-r", "code", "--yes", "--fix-insteadof"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        effective(&s, &s.path().join("code/r0")),
+        "https://github.com/o/r0.git\n"
+    );
+    assert_eq!(effective(&s, &own), "https://gitlab.com/o/own.git\n");
+    let push = s.git(
+        &s.path().join("code/r0"),
+        &["remote", "get-url", "--push", "origin"],
+    );
+    assert_eq!(push, "https://github.com/o/r0.git\n");
+    assert!(!String::from_utf8_lossy(&fs::read(&inc).unwrap()).contains("insteadOf ="));
+    // And undo puts every rule back.
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert!(effective(&s, &s.path().join("code/r0")).starts_with("git@github.com:"));
+    let rules = s.git(
+        &s.home,
+        &[
+            "config",
+            "--global",
+            "--includes",
+            "--get-regexp",
+            "insteadof",
+        ],
+    );
+    assert_eq!(rules.lines().count(), 2, "{rules}");
+    assert!(
+        s.git(&own, &["config", "--local", "--get-regexp", "insteadof"])
+            .contains("gitlab")
+    );
+    let _ = (global, included);
+}

@@ -7,7 +7,10 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::MigrateArgs;
-use crate::core::change::FileKind;
+use std::path::Path;
+
+use crate::core::change::{ConfigKey, Edit, FileEdits, FileKind};
+use crate::core::insteadof::Rule;
 use crate::core::plan::{self, Item, Outcome};
 use crate::core::redact::Redacted;
 use crate::engine::{self, Confirm, Ctx, Finished, Observed, Spool, Tally};
@@ -20,6 +23,7 @@ use crate::ui::report::{self, Line};
 
 pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     let ctx = Ctx {
+        env,
         hosts: settings::load_host_rules(env, &args.map.maps)?,
         global_rules: repo::global_rules(env)?,
         opts: plan::Options {
@@ -60,16 +64,54 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         };
         summary.add(&o);
         show_plan(&mut out, &o, &args, recursive)?;
-        for f in engine::edits_of(&o) {
+        let mut files = engine::edits_of(&o);
+        if args.fix_insteadof {
+            // A rule in the repository's own config goes in the same atomic write.
+            let own: Vec<Edit> = summary
+                .rules_in(&o.repo.config)
+                .into_iter()
+                .map(rule_removal)
+                .collect();
+            if !own.is_empty() {
+                match files.iter_mut().find(|f| f.kind == FileKind::Config) {
+                    Some(f) => f.edits.extend(own),
+                    None => files.push(FileEdits {
+                        repo: o.repo.root.clone(),
+                        kind: FileKind::Rules,
+                        path: o.repo.config.clone(),
+                        edits: own,
+                    }),
+                }
+            }
+        }
+        for f in files {
             spool.add(&f)?;
         }
         Ok(())
     })?;
+    if args.fix_insteadof {
+        // Rules in the global or system config, or a file they include: one write a file.
+        for f in summary.rule_files() {
+            spool.add(&f)?;
+        }
+    }
     summary.failed = failures.len();
     progress.clear();
     out.flush()?;
-    if !args.json {
-        summary.print_plan(recursive);
+    if args.json {
+        for (rule, n) in &summary.undoing_rules {
+            report::json(
+                &mut out,
+                &Line::Rule(report::RuleReport {
+                    rule: Redacted::new(&rule.describe()),
+                    file: Redacted::new(&rule.origin),
+                    turns_back: *n,
+                    removed: args.fix_insteadof,
+                }),
+            )?;
+        }
+    } else {
+        summary.print_plan(recursive, args.fix_insteadof);
     }
     let failed_exit = if failures.is_empty() {
         error::OK
@@ -77,6 +119,11 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         error::FAILURE
     };
     let planned = summary.planned();
+    let rules_left = if args.fix_insteadof {
+        0
+    } else {
+        summary.undoing_rules.values().sum::<usize>()
+    };
     if planned == 0 || args.dry_run {
         if args.json {
             report::json(&mut out, &summary.line(None, args.dry_run, None))?;
@@ -88,11 +135,23 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         out.flush()?;
         return Ok(failed_exit);
     }
+    let rules = if args.fix_insteadof && !summary.undoing_rules.is_empty() {
+        format!(
+            " and remove {}",
+            output::count(
+                summary.undoing_rules.len(),
+                "insteadOf rule",
+                "insteadOf rules"
+            )
+        )
+    } else {
+        String::new()
+    };
     let confirm = Confirm {
         env,
         yes: args.yes,
         question: format!(
-            "Rewrite {} in {}?",
+            "Rewrite {} in {}{rules}?",
             output::count(planned, "URL", "URLs"),
             output::count(summary.repos_to_change, "repository", "repositories")
         ),
@@ -139,11 +198,27 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             tally.run, tally.run
         ));
     }
-    Ok(if tally.clean() {
+    if rules_left > 0 {
+        output::error_line(format!(
+            "{} still SSH in effect: the insteadOf rules above turn them back (--fix-insteadof removes them)",
+            output::count(rules_left, "migrated URL is", "migrated URLs are")
+        ));
+    }
+    Ok(if tally.clean() && rules_left == 0 {
         error::OK
     } else {
         error::FAILURE
     })
+}
+
+/// The edit that removes one rule.
+fn rule_removal(rule: &Rule) -> Edit {
+    let name = if rule.push {
+        "pushinsteadof"
+    } else {
+        "insteadof"
+    };
+    Edit::remove(ConfigKey::new("url", Some(&rule.base), name), &rule.prefix)
 }
 
 fn show_failure(
@@ -222,7 +297,7 @@ struct Summary {
     listed: usize,
     warnings: usize,
     /// Rules that would undo the migration, with how many URLs each turns back.
-    undoing_rules: BTreeMap<Redacted, usize>,
+    undoing_rules: BTreeMap<Rule, usize>,
     failed: usize,
 }
 
@@ -236,10 +311,7 @@ impl Summary {
         }
         self.warnings += o.plan.warnings.len();
         for w in &o.plan.warnings {
-            *self
-                .undoing_rules
-                .entry(Redacted::new(&w.rule))
-                .or_default() += 1;
+            *self.undoing_rules.entry(w.source.clone()).or_default() += 1;
         }
         for i in &o.plan.items {
             match &i.outcome {
@@ -261,11 +333,45 @@ impl Summary {
         }
     }
 
+    /// The undoing rules that live in `file`.
+    fn rules_in(&self, file: &Path) -> Vec<&Rule> {
+        let file = file.display().to_string();
+        self.undoing_rules
+            .keys()
+            .filter(|r| r.origin == file)
+            .collect()
+    }
+
+    /// The edits removing the undoing rules that live outside repositories (global, system,
+    /// included files), one file each.
+    fn rule_files(&self) -> Vec<FileEdits> {
+        let mut by_file: BTreeMap<&str, Vec<Edit>> = BTreeMap::new();
+        for r in self.undoing_rules.keys() {
+            let path = Path::new(&r.origin);
+            if path.ends_with(".git/config") || crate::io::repo::is_repository_file(path) {
+                continue;
+            }
+            by_file.entry(&r.origin).or_default().push(rule_removal(r));
+        }
+        by_file
+            .into_iter()
+            .map(|(file, edits)| FileEdits {
+                repo: Path::new(file)
+                    .parent()
+                    .unwrap_or(Path::new("/"))
+                    .to_path_buf(),
+                kind: FileKind::Rules,
+                path: file.into(),
+                edits,
+            })
+            .collect()
+    }
+
     fn planned(&self) -> usize {
         self.by_host.values().sum()
     }
 
-    fn print_plan(&self, recursive: bool) {
+    fn print_plan(&self, recursive: bool, fixing: bool) {
         let hosts: Vec<String> = self
             .by_host
             .iter()
@@ -298,10 +404,19 @@ impl Summary {
             for (reason, n) in &self.skipped {
                 output::note(format!("  left alone ×{n}: {reason}"));
             }
-            for (rule, n) in &self.undoing_rules {
+        }
+        // Once per rule, with the file it is really in.
+        for (rule, n) in &self.undoing_rules {
+            let what = output::count(*n, "migrated URL", "migrated URLs");
+            if fixing {
+                output::note(format!(
+                    "{} turns {what} back into SSH: it will be removed",
+                    Redacted::new(&rule.describe())
+                ));
+            } else {
                 output::warn(format!(
-                    "{rule} turns {} back into non-HTTPS URLs",
-                    output::count(*n, "migrated URL", "migrated URLs")
+                    "{} turns {what} back into SSH",
+                    Redacted::new(&rule.describe())
                 ));
             }
         }
@@ -398,15 +513,6 @@ fn show_plan(
             };
             report::json(out, &line)?;
         }
-        for w in &o.plan.warnings {
-            report::json(
-                out,
-                &Line::Warning(report::Warning {
-                    repo: repo.clone(),
-                    message: Redacted::new(&w.to_string()),
-                }),
-            )?;
-        }
         return Ok(());
     }
     let interesting: Vec<_> = o
@@ -415,7 +521,7 @@ fn show_plan(
         .iter()
         .filter(|i| !matches!(i.outcome, Outcome::Filtered | Outcome::AlreadyHttps))
         .collect();
-    if (recursive && !args.dry_run) || interesting.is_empty() && o.plan.warnings.is_empty() {
+    if (recursive && !args.dry_run) || interesting.is_empty() {
         return Ok(());
     }
     writeln!(out, "{}", output::heading(&repo.to_string()))?;
@@ -451,12 +557,5 @@ fn show_plan(
         }
     }
     out.flush()?;
-    for w in &o.plan.warnings {
-        report::Warning {
-            repo: repo.clone(),
-            message: Redacted::new(&w.to_string()),
-        }
-        .human();
-    }
     Ok(())
 }

@@ -28,6 +28,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         ..plan::Options::default()
     };
     let ctx = Ctx {
+        env,
         hosts,
         global_rules,
         opts,

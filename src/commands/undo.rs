@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 
 use crate::cli::UndoArgs;
-use crate::core::change::FileEdits;
+use crate::core::change::{FileEdits, FileKind};
 use crate::core::redact::Redacted;
 use crate::engine::{self, Confirm, Finished, Spool};
 use crate::env::Env;
@@ -52,8 +52,11 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             continue;
         }
         // A journal names the files it changed; undo writes only what is a repository's
-        // config or .gitmodules, whatever a (hand-edited) journal says.
-        if !repo::is_repository_file(&file) {
+        // config or .gitmodules — or, for removed insteadOf rules, a config file git reads —
+        // whatever a (hand-edited) journal says.
+        let rules_file = changes[0].file_kind == FileKind::Rules
+            && config_files(env)?.contains(&canonical(&file));
+        if !repo::is_repository_file(&file) && !rules_file {
             refused.push(format!(
                 "{}: not a repository's config or .gitmodules; not changed",
                 Redacted::path(&file)
@@ -262,6 +265,20 @@ fn summary(
         failed,
         interrupted,
     }))
+}
+
+/// The global and system config files git reads (includes followed), canonical; read once.
+fn config_files(env: &Env) -> Result<&'static [PathBuf]> {
+    static FILES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    if let Some(f) = FILES.get() {
+        return Ok(f);
+    }
+    let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
+    let mut files = git.config_files("--global")?;
+    if !env.git_config_nosystem {
+        files.extend(git.config_files("--system")?);
+    }
+    Ok(FILES.get_or_init(|| files.iter().map(|f| canonical(f)).collect()))
 }
 
 /// A path with its symlinks and `.`/`..` resolved (as written when it no longer exists).

@@ -14,6 +14,9 @@ pub enum FileKind {
     Config,
     /// The tracked `.gitmodules` in the work tree.
     Gitmodules,
+    /// A config file whose `insteadOf` rules are removed (`--fix-insteadof`): the global or
+    /// system config, a file they include, or the repository's own config.
+    Rules,
 }
 
 /// A config key: `section.subsection.name`. Section and name are lower-case (git's canonical
@@ -55,6 +58,25 @@ impl fmt::Display for ConfigKey {
     }
 }
 
+/// What an edit does to its key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    /// The value `old` becomes `new`.
+    #[default]
+    Set,
+    /// The entry holding `old` goes.
+    Remove,
+    /// An entry holding `new` is added to the key's section.
+    Add,
+}
+
+impl Op {
+    fn is_set(&self) -> bool {
+        *self == Op::Set
+    }
+}
+
 /// One value to change: the `index`-th value of `key` in its file, from `old` to `new`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
@@ -63,6 +85,8 @@ pub struct Edit {
     pub index: usize,
     pub old: String,
     pub new: String,
+    #[serde(default, skip_serializing_if = "Op::is_set")]
+    pub op: Op,
 }
 
 impl Edit {
@@ -73,6 +97,22 @@ impl Edit {
             index: self.index,
             old: self.new.clone(),
             new: self.old.clone(),
+            op: match self.op {
+                Op::Set => Op::Set,
+                Op::Remove => Op::Add,
+                Op::Add => Op::Remove,
+            },
+        }
+    }
+
+    /// Removing the entry of `key` that holds `value`.
+    pub fn remove(key: ConfigKey, value: &str) -> Edit {
+        Edit {
+            key,
+            index: 0,
+            old: value.to_string(),
+            new: String::new(),
+            op: Op::Remove,
         }
     }
 }
@@ -101,6 +141,7 @@ mod tests {
             index: 1,
             old: "a".into(),
             new: "b".into(),
+            op: Op::Set,
         };
         // The journal's wire format (version 1) keeps the key's parts flat.
         assert_eq!(
@@ -108,5 +149,16 @@ mod tests {
             r#"{"section":"remote","subsection":"Origin","name":"pushurl","index":1,"old":"a","new":"b"}"#
         );
         assert_eq!(e.reversed().reversed(), e);
+        let r = Edit::remove(
+            ConfigKey::new("url", Some("git@h:"), "insteadOf"),
+            "https://h/",
+        );
+        assert_eq!(r.reversed().op, Op::Add);
+        assert_eq!(r.reversed().new, "https://h/");
+        assert!(
+            serde_json::to_string(&r)
+                .unwrap()
+                .contains(r#""op":"remove""#)
+        );
     }
 }

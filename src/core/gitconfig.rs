@@ -326,20 +326,117 @@ pub fn format_pair(name: &str, value: &str) -> String {
 /// Replaces the values of the given entries, leaving every other byte alone.
 /// `edits` pairs an index into `entries` with the new value.
 pub fn rewrite(bytes: &[u8], entries: &[Entry], edits: &[(usize, &str)]) -> Vec<u8> {
-    let mut order: Vec<&(usize, &str)> = edits.iter().collect();
-    order.sort_by_key(|(i, _)| entries[*i].span.start);
+    let changes: Vec<Change<'_>> = edits.iter().map(|(i, v)| Change::Replace(*i, v)).collect();
+    apply_changes(bytes, entries, &changes)
+}
+
+/// One change to a config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change<'a> {
+    /// The entry's value becomes this.
+    Replace(usize, &'a str),
+    /// The entry's line goes.
+    Remove(usize),
+    /// `name = value` is added after the section's last entry, or in a new section at the end
+    /// (as `git config --add` does).
+    Insert {
+        section: &'a str,
+        subsection: Option<&'a str>,
+        name: &'a str,
+        value: &'a str,
+    },
+}
+
+/// The spelling git's documentation uses for a key name we hold lower-cased.
+fn spelled(name: &str) -> &str {
+    match name {
+        "insteadof" => "insteadOf",
+        "pushinsteadof" => "pushInsteadOf",
+        "pushurl" => "pushurl",
+        other => other,
+    }
+}
+
+/// Applies the changes, leaving every other byte alone.
+pub fn apply_changes(bytes: &[u8], entries: &[Entry], changes: &[Change<'_>]) -> Vec<u8> {
+    // (where, how much of the old bytes it replaces, what goes there, order at one spot)
+    let mut splices: Vec<(usize, usize, Vec<u8>, u8)> = Vec::new();
+    for c in changes {
+        match c {
+            Change::Replace(i, value) => {
+                let e = &entries[*i];
+                let mut text = Vec::new();
+                // A key on its section's line (`[remote "o"] url = …`) gets a line of its own,
+                // as git writes it.
+                if e.span.start > 0 && bytes[e.span.start - 1] != b'\n' {
+                    text.push(b'\n');
+                }
+                text.extend_from_slice(format_pair(&e.name, value).as_bytes());
+                splices.push((e.span.start, e.span.end, text, 0));
+            }
+            Change::Remove(i) => {
+                let e = &entries[*i];
+                let mut text = Vec::new();
+                if e.span.start > 0 && bytes[e.span.start - 1] != b'\n' {
+                    text.push(b'\n');
+                }
+                splices.push((e.span.start, e.span.end, text, 0));
+            }
+            Change::Insert {
+                section,
+                subsection,
+                name,
+                value,
+            } => {
+                let last = entries
+                    .iter()
+                    .rfind(|e| e.section == *section && e.subsection.as_deref() == *subsection);
+                let pair = format_pair(spelled(name), value);
+                match last {
+                    Some(e) => {
+                        let mut text = Vec::new();
+                        if e.span.end == 0 || bytes[e.span.end - 1] != b'\n' {
+                            text.push(b'\n');
+                        }
+                        text.extend_from_slice(pair.as_bytes());
+                        splices.push((e.span.end, e.span.end, text, 1));
+                    }
+                    None => {
+                        let mut text = Vec::new();
+                        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+                            text.push(b'\n');
+                        }
+                        text.push(b'[');
+                        text.extend_from_slice(section.as_bytes());
+                        if let Some(sub) = subsection {
+                            text.extend_from_slice(b" \"");
+                            for ch in sub.chars() {
+                                if ch == '"' || ch == '\\' {
+                                    text.push(b'\\');
+                                }
+                                let mut buf = [0; 4];
+                                text.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                            }
+                            text.push(b'"');
+                        }
+                        text.extend_from_slice(b"]\n");
+                        text.extend_from_slice(pair.as_bytes());
+                        splices.push((bytes.len(), bytes.len(), text, 2));
+                    }
+                }
+            }
+        }
+    }
+    splices.sort_by_key(|(at, _, _, order)| (*at, *order));
     let mut out = Vec::with_capacity(bytes.len() + 64);
     let mut copied = 0;
-    for (i, value) in order {
-        let e = &entries[*i];
-        out.extend_from_slice(&bytes[copied..e.span.start]);
-        // A key on its section's line (`[remote "o"] url = …`) gets a line of its own, as
-        // git writes it.
-        if e.span.start > 0 && bytes[e.span.start - 1] != b'\n' {
-            out.push(b'\n');
+    for (at, end, text, _) in splices {
+        if at < copied {
+            continue;
         }
-        out.extend_from_slice(format_pair(&e.name, value).as_bytes());
-        copied = e.span.end;
+        out.extend_from_slice(&bytes[copied..at]);
+        out.extend_from_slice(&text);
+        copied = end;
     }
     out.extend_from_slice(&bytes[copied..]);
     out
@@ -440,5 +537,31 @@ mod tests {
         let e = parse(b).unwrap();
         let out = rewrite(b, &e, &[(0, "b")]);
         assert_eq!(out, b"[remote \"o\"]\n\turl = b\n\tfetch = x\n");
+    }
+
+    #[test]
+    fn rules_are_removed_and_added_back() {
+        let b = b"[url \"git@github.com:\"]\n\tinsteadOf = https://github.com/\n[core]\n\tx = 1\n";
+        let e = parse(b).unwrap();
+        let removed = apply_changes(b, &e, &[Change::Remove(0)]);
+        assert_eq!(removed, b"[url \"git@github.com:\"]\n[core]\n\tx = 1\n");
+        let e2 = parse(&removed).unwrap();
+        let back = apply_changes(
+            &removed,
+            &e2,
+            &[Change::Insert {
+                section: "url",
+                subsection: Some("git@github.com:"),
+                name: "insteadof",
+                value: "https://github.com/",
+            }],
+        );
+        // No entry left in the section: a new section at the end, as `git config --add`.
+        let e3 = parse(&back).unwrap();
+        assert!(
+            e3.iter()
+                .any(|x| x.section == "url" && x.value.as_deref() == Some("https://github.com/"))
+        );
+        assert!(back.ends_with(b"[url \"git@github.com:\"]\n\tinsteadOf = https://github.com/\n"));
     }
 }

@@ -3,7 +3,7 @@
 //! turn a migrated HTTPS URL back into SSH.
 
 /// One `url.<base>.insteadOf = <prefix>` (or `pushInsteadOf`) line.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rule {
     pub base: String,
     pub prefix: String,

@@ -28,6 +28,7 @@ impl Slot {
             index: self.index,
             old: self.value.clone(),
             new: new.to_string(),
+            op: crate::core::change::Op::Set,
         }
     }
 
@@ -105,6 +106,8 @@ pub struct RepoPlan {
 /// An `insteadOf` / `pushInsteadOf` rule that would turn a migrated URL back into a non-HTTPS one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UndoWarning {
+    /// The rule itself (its file, base, prefix).
+    pub source: crate::core::insteadof::Rule,
     pub remote: String,
     /// The rule and the file it is in.
     pub rule: String,
@@ -296,6 +299,7 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
                 let Some(rule) = r.rule else { continue };
                 if url::parse(&r.url).is_ok_and(|p| p.kind != Kind::Https) {
                     warnings.push(UndoWarning {
+                        source: rule.clone(),
                         remote: remote.to_string(),
                         rule: rule.describe(),
                         direction: what,

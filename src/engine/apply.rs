@@ -9,7 +9,8 @@
 //! 5. a `result` record per file, an `end` record with the counts, the tally for the report.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -85,7 +86,13 @@ impl Spool {
         let Some(mut run) = self.run else {
             return Ok(Finished::Declined);
         };
-        if !confirm.yes && !prompt::confirm(confirm.env, &confirm.question)? {
+        // Ctrl-C at the question leaves no run behind and the terminal as it was.
+        if !confirm.yes {
+            watch_confirmation(run.path());
+        }
+        let answer = confirm.yes || prompt::confirm(confirm.env, &confirm.question)?;
+        PHASE.store(DEFER, Ordering::SeqCst);
+        if !answer {
             if !confirm.env.interactive() {
                 return Err(with_hint(
                     format!(
@@ -242,17 +249,49 @@ impl FileOutcome<'_> {
 /// Set by Ctrl-C or SIGTERM during apply: files not yet started are left alone.
 static STOP: AtomicBool = AtomicBool::new(false);
 
+/// What Ctrl-C and SIGTERM do: raise [`STOP`] (the default), or, at the confirmation
+/// question, delete the unconfirmed plan, show the cursor and exit.
+static PHASE: AtomicU8 = AtomicU8::new(DEFER);
+const DEFER: u8 = 0;
+const CONFIRMING: u8 = 1;
+static SPOOL: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn install_handler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if PHASE.load(Ordering::SeqCst) == CONFIRMING {
+                if let Some(p) = SPOOL.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                    let _ = std::fs::remove_file(p);
+                }
+                let term = console::Term::stderr();
+                let _ = term.show_cursor();
+                let _ = term.write_line("\ninterrupted: nothing changed");
+                std::process::exit(130);
+            }
+            STOP.store(true, Ordering::SeqCst);
+        });
+    });
+}
+
+fn watch_confirmation(spool: &Path) {
+    *SPOOL.lock().unwrap_or_else(|e| e.into_inner()) = Some(spool.to_path_buf());
+    PHASE.store(CONFIRMING, Ordering::SeqCst);
+    install_handler();
+}
+
 /// From here on, Ctrl-C and SIGTERM finish the files being written and skip the rest, so no
 /// lock file is left behind and the journal records what happened (SIGKILL cannot be caught:
 /// each file is still old or new, but a lock may remain).
 fn stop_on_signals() {
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    PHASE.store(DEFER, Ordering::SeqCst);
+    install_handler();
 }
 
 /// From here on Ctrl-C and SIGTERM only raise the returned flag: the caller finishes what it
 /// started (a login's store-prove-or-roll-back) and may then report it.
 pub fn defer_signals() -> &'static AtomicBool {
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    stop_on_signals();
     &STOP
 }
 

@@ -8,11 +8,13 @@ use crate::core::change::FileEdits;
 use crate::core::hosts::HostRules;
 use crate::core::insteadof::{Rewrites, Rule};
 use crate::core::plan::{self, FileKind, RepoPlan};
+use crate::env::Env;
 use crate::io::discover::Failure;
 use crate::io::repo::{self, Repo};
 
 /// Settings every repository's plan needs.
-pub struct Ctx {
+pub struct Ctx<'a> {
+    pub env: &'a Env,
     pub hosts: HostRules,
     pub global_rules: Vec<Rule>,
     pub opts: plan::Options,
@@ -32,7 +34,7 @@ pub struct Observed {
 /// `recursive`) that failure, or a `remote` it does not have, is the command's error instead.
 pub fn for_each_planned(
     repos: Vec<Repo>,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
     workers: &Workers,
     recursive: bool,
     mut visit: impl FnMut(Result<Observed, Failure>) -> Result<()>,
@@ -69,7 +71,7 @@ pub fn for_each_planned(
 /// and the others go on. Only one batch is in memory at a time.
 fn observe_batches(
     repos: Vec<Repo>,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
     workers: &Workers,
     batch: usize,
     mut sink: impl FnMut(Vec<Result<Observed, Failure>>) -> Result<()>,
@@ -113,7 +115,7 @@ fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
         slots.extend(repo::slots_of(FileKind::Gitmodules, &gm_parsed.entries));
     }
     let rewrites = Rewrites {
-        rules: repo::repo_rules(repo, &parsed, &ctx.global_rules)?,
+        rules: repo::repo_rules(ctx.env, repo, &parsed, &ctx.global_rules)?,
     };
     let mut plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
     if let Some(why) = ctx.ownership.as_ref().and_then(|o| o.refusal(repo)) {

@@ -298,6 +298,92 @@ impl<'a> Git<'a> {
         }
     }
 
+    /// The `insteadOf`/`pushInsteadOf` rules of one config level (`--system`, `--global`),
+    /// includes followed, each with the file it is really in.
+    pub fn insteadof_rules(&self, level: &str) -> Result<Vec<crate::core::insteadof::Rule>> {
+        let out = self.config(&[
+            level.as_ref(),
+            "--includes".as_ref(),
+            "--show-origin".as_ref(),
+            "-z".as_ref(),
+            "--get-regexp".as_ref(),
+            r"^url\..*\.(push)?insteadof$".as_ref(),
+        ])?;
+        // Exit 1: no such keys.
+        if !out.status.success() && out.status.code() != Some(1) {
+            bail!(
+                "cannot read the {level} config: {}",
+                first_line(&out.stderr)
+            );
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split('\0');
+        let mut rules = Vec::new();
+        while let (Some(origin), Some(kv)) = (fields.next(), fields.next()) {
+            let Some((key, value)) = kv.split_once('\n') else {
+                continue;
+            };
+            let Some(rest) = key.strip_prefix("url.") else {
+                continue;
+            };
+            let (base, push) = match rest.rsplit_once('.') {
+                Some((b, "pushinsteadof")) => (b, true),
+                Some((b, _)) => (b, false),
+                None => continue,
+            };
+            rules.push(crate::core::insteadof::Rule {
+                base: base.to_string(),
+                prefix: value.to_string(),
+                push,
+                origin: origin.strip_prefix("file:").unwrap_or(origin).to_string(),
+            });
+        }
+        Ok(rules)
+    }
+
+    /// Every file git reads at one config level (`--system`, `--global`), includes followed.
+    pub fn config_files(&self, level: &str) -> Result<Vec<PathBuf>> {
+        let out = self.config(&[
+            level.as_ref(),
+            "--includes".as_ref(),
+            "--show-origin".as_ref(),
+            "-z".as_ref(),
+            "--list".as_ref(),
+        ])?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut files: Vec<PathBuf> = Vec::new();
+        let mut fields = text.split('\0');
+        let mut push = |f: PathBuf| {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        };
+        while let (Some(origin), Some(kv)) = (fields.next(), fields.next()) {
+            let Some(origin) = origin.strip_prefix("file:") else {
+                continue;
+            };
+            push(PathBuf::from(origin));
+            // An included file counts even when it holds nothing (any more).
+            let (key, value) = kv.split_once('\n').unwrap_or((kv, ""));
+            if key == "include.path" || (key.starts_with("includeif.") && key.ends_with(".path")) {
+                let path = match (value.strip_prefix("~/"), &self.env.home) {
+                    (Some(rest), Some(home)) => home.join(rest),
+                    _ => PathBuf::from(value),
+                };
+                let path = if path.is_relative() {
+                    Path::new(origin)
+                        .parent()
+                        .unwrap_or(Path::new("/"))
+                        .join(path)
+                } else {
+                    path
+                };
+                push(path);
+            }
+        }
+        Ok(files)
+    }
+
     /// The URL git really uses for `url` after `insteadOf` rules (`git ls-remote --get-url`).
     pub fn effective_url(&self, url: &str) -> Result<String> {
         let out = self

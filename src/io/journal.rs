@@ -193,6 +193,11 @@ impl RunWriter {
         Ok(())
     }
 
+    /// The run's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// From now on the run stays in the journal.
     pub fn keep(&mut self) {
         self.keep = true;
@@ -462,6 +467,12 @@ impl Journal {
                 Record::Undone { repo, .. } => run.undone.push(repo.map(|r| r.0)),
             }
         }
+        if run.command.is_empty() {
+            return Err(anyhow!(
+                "{}: not a git-https journal (no header)",
+                path.display()
+            ));
+        }
         Ok(run)
     }
 
@@ -515,6 +526,7 @@ mod tests {
                 index: 0,
                 old: "git@h:o/r".into(),
                 new: "https://h/o/r".into(),
+                op: crate::core::change::Op::Set,
             },
             redacted: false,
         })

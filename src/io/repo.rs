@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::core::change::{ConfigKey, Edit, FileKind};
+use crate::core::change::{ConfigKey, Edit, FileKind, Op};
 use crate::core::gitconfig::{self, Entry};
 use crate::core::insteadof::Rule;
 use crate::core::plan::Slot;
@@ -32,7 +32,7 @@ impl Repo {
 
     pub fn file(&self, kind: FileKind) -> Option<PathBuf> {
         match kind {
-            FileKind::Config => Some(self.config.clone()),
+            FileKind::Config | FileKind::Rules => Some(self.config.clone()),
             FileKind::Gitmodules => self.gitmodules(),
         }
     }
@@ -271,62 +271,29 @@ impl Ownership {
     }
 }
 
-/// Rewrite rules from the system and global config files, includes followed (by libgit2).
+/// Rewrite rules from the system and global config files, includes followed, each with the
+/// file it is in, read by git itself (its own system config, `GIT_CONFIG_*` honoured).
 pub fn global_rules(env: &Env) -> Result<Vec<Rule>> {
-    let mut files: Vec<PathBuf> = env.system_git_config().into_iter().collect();
-    files.extend(env.global_git_configs());
+    let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
     let mut rules = Vec::new();
-    for path in files.iter().filter(|p| p.is_file()) {
-        rules.extend(rules_via_git2(path)?);
+    if !env.git_config_nosystem {
+        rules.extend(git.insteadof_rules("--system")?);
     }
-    Ok(rules)
-}
-
-/// Reads one config file (and what it includes) with libgit2.
-pub fn rules_via_git2(path: &Path) -> Result<Vec<Rule>> {
-    let cfg =
-        git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    let mut rules = Vec::new();
-    let mut it = cfg
-        .entries(Some(r"^url\..*\.(push)?insteadof$"))
-        .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    while let Some(entry) = it.next() {
-        let entry = entry.map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-        let (Ok(name), Ok(value)) = (entry.name(), entry.value()) else {
-            continue;
-        };
-        let Some(rest) = name.strip_prefix("url.") else {
-            continue;
-        };
-        let (base, push) = match rest.rsplit_once('.') {
-            Some((b, "pushinsteadof")) => (b, true),
-            Some((b, _)) => (b, false),
-            None => continue,
-        };
-        let origin = if entry.include_depth() > 0 {
-            format!("a file included from {}", path.display())
-        } else {
-            path.display().to_string()
-        };
-        rules.push(Rule {
-            base: base.to_string(),
-            prefix: value.to_string(),
-            push,
-            origin,
-        });
-    }
+    rules.extend(git.insteadof_rules("--global")?);
     Ok(rules)
 }
 
 /// The rules that apply to one repository: global ones plus its own config's.
-pub fn repo_rules(repo: &Repo, parsed: &Parsed, global: &[Rule]) -> Result<Vec<Rule>> {
+pub fn repo_rules(env: &Env, repo: &Repo, parsed: &Parsed, global: &[Rule]) -> Result<Vec<Rule>> {
     let mut rules = global.to_vec();
     let has_includes = parsed
         .entries
         .iter()
         .any(|e| e.section == "include" || e.section == "includeif");
     if has_includes {
-        rules.extend(rules_via_git2(&repo.config)?);
+        // Rare: let git follow the includes and name each rule's own file.
+        let git = crate::io::git::Git::new(env, crate::io::git::Scope::Local(repo.root.clone()))?;
+        rules.extend(git.insteadof_rules("--local")?);
     } else {
         rules.extend(rules_of(&parsed.entries, &repo.config));
     }
@@ -471,7 +438,7 @@ fn write_locked(
     let entries = gitconfig::parse(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     let parsed = Parsed { bytes, entries };
     let mut applied = Applied::default();
-    let mut chosen: Vec<(usize, &str)> = Vec::new();
+    let mut chosen: Vec<gitconfig::Change<'_>> = Vec::new();
     // One index of the file's values by key, so thousands of edits stay linear.
     let mut by_key: std::collections::HashMap<ConfigKey, Vec<usize>> =
         std::collections::HashMap::new();
@@ -483,10 +450,42 @@ fn write_locked(
     let mut taken = std::collections::HashSet::new();
     for edit in edits {
         let same = by_key.get(&edit.key).map_or(&[][..], Vec::as_slice);
+        let holds = |v: &str| {
+            same.iter()
+                .find(|&&i| !taken.contains(&i) && parsed.entries[i].value.as_deref() == Some(v))
+                .copied()
+        };
+        match edit.op {
+            // A rule removed: gone already is done.
+            Op::Remove => {
+                match holds(&edit.old) {
+                    Some(i) => {
+                        taken.insert(i);
+                        chosen.push(gitconfig::Change::Remove(i));
+                    }
+                    None => applied.already += 1,
+                }
+                continue;
+            }
+            Op::Add => {
+                if holds(&edit.new).is_some() {
+                    applied.already += 1;
+                } else {
+                    chosen.push(gitconfig::Change::Insert {
+                        section: &edit.key.section,
+                        subsection: edit.key.subsection.as_deref(),
+                        name: &edit.key.name,
+                        value: &edit.new,
+                    });
+                }
+                continue;
+            }
+            Op::Set => {}
+        }
         match find(&parsed.entries, same, edit, &taken) {
             Found::Old(i) => {
                 taken.insert(i);
-                chosen.push((i, edit.new.as_str()));
+                chosen.push(gitconfig::Change::Replace(i, edit.new.as_str()));
             }
             Found::AlreadyNew => applied.already += 1,
             Found::Neither(now) => {
@@ -502,7 +501,7 @@ fn write_locked(
     if chosen.is_empty() {
         return Ok(applied);
     }
-    let out = gitconfig::rewrite(&parsed.bytes, &parsed.entries, &chosen);
+    let out = gitconfig::apply_changes(&parsed.bytes, &parsed.entries, &chosen);
     let io = |e: std::io::Error| ApplyError::Other(anyhow!("{}: {e}", lock_path.display()));
     lock.write_all(&out).map_err(io)?;
     // git gives the new file the old one's mode; the lock already has it when the umask

@@ -28,6 +28,7 @@ pub enum Line {
     Warning(Warning),
     Restore(Restore),
     Run(RunLine),
+    Rule(RuleReport),
     Login(LoginReport),
     Logout(LogoutReport),
     Summary(Summary),
@@ -225,7 +226,7 @@ impl RepoStatus {
         }
         for s in &self.submodules {
             let file = match s.file {
-                FileKind::Config => "config",
+                FileKind::Config | FileKind::Rules => "config",
                 FileKind::Gitmodules => ".gitmodules",
             };
             writeln!(
@@ -295,6 +296,19 @@ impl Warning {
     pub fn human(&self) {
         output::warn(format!("{}: {}", self.repo, self.message));
     }
+}
+
+/// `migrate`: an `insteadOf`/`pushInsteadOf` rule that turns migrated URLs back into SSH, once
+/// per rule.
+#[derive(Debug, Serialize)]
+pub struct RuleReport {
+    pub rule: Redacted,
+    /// The file the rule is really in (an included file's own path).
+    pub file: Redacted,
+    /// How many migrated URLs it turns back.
+    pub turns_back: usize,
+    /// Whether this run removes it (`--fix-insteadof`).
+    pub removed: bool,
 }
 
 /// `undo`: one value planned, restored or failed.
