@@ -186,6 +186,9 @@ pub struct StatusArgs {
     /// Only this remote.
     #[arg(long, value_name = "NAME")]
     pub remote: Option<String>,
+    /// With --recursive: only the summary, per host (no repository blocks).
+    #[arg(long, requires = "recursive")]
+    pub summary: bool,
     /// JSON Lines: one object per repository.
     #[arg(long)]
     pub json: bool,

@@ -384,3 +384,41 @@ fn insteadof_rules_that_undo_a_migration_are_reported_once_and_fixed_on_request(
     );
     let _ = (global, included);
 }
+
+#[test]
+fn status_summary_counts_what_migrate_changes() {
+    let s = Sandbox::new();
+    s.repo("code/a", &[("origin", "git@github.com:o/a.git")]);
+    let b = s.repo(
+        "code/b",
+        &[
+            ("origin", "git@gitlab.com:o/b.git"),
+            ("up", "git@github.com:u/b.git"),
+        ],
+    );
+    // A submodule URL in the config is shown by status but not changed by a plain migrate.
+    s.git(
+        &b,
+        &["config", "submodule.lib.url", "git@github.com:o/lib.git"],
+    );
+    s.repo("code/c", &[("origin", "https://github.com/o/c.git")]);
+    let st = s.run(s.path(), &["status", "-r", "code", "--summary"]).ok();
+    assert_eq!(st.stdout, "", "--summary prints no repository blocks");
+    assert!(
+        st.stderr.contains("github.com: 2, gitlab.com: 1"),
+        "{}",
+        st.stderr
+    );
+    let sj = s
+        .run(s.path(), &["status", "-r", "code", "--summary", "--json"])
+        .ok()
+        .json_lines();
+    let mj = s
+        .run(s.path(), &["migrate", "-r", "code", "--dry-run", "--json"])
+        .ok()
+        .json_lines();
+    let (st, mg) = (sj.last().unwrap(), mj.last().unwrap());
+    assert_eq!(st["urls_to_migrate"], mg["planned"]);
+    assert_eq!(st["repos_to_migrate"], mg["repos_to_change"]);
+    assert_eq!(st["by_host"], mg["by_host"]);
+}

@@ -127,10 +127,13 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     if planned == 0 || args.dry_run {
         if args.json {
             report::json(&mut out, &summary.line(None, args.dry_run, None))?;
-        } else if planned == 0 {
-            output::note("nothing to change");
         } else {
-            output::note("dry run: nothing changed");
+            failure_lines(&failures);
+            if planned == 0 {
+                output::note("nothing to change");
+            } else {
+                output::note("dry run: nothing changed");
+            }
         }
         out.flush()?;
         return Ok(failed_exit);
@@ -193,6 +196,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
     out.flush()?;
     if !args.json {
         print_tally(&tally, summary.repos_unchanged);
+        failure_lines(&failures);
         output::note(format!(
             "run {} (undo it with: git-https undo --run {})",
             tally.run, tally.run
@@ -221,18 +225,23 @@ fn rule_removal(rule: &Rule) -> Edit {
     Edit::remove(ConfigKey::new("url", Some(&rule.base), name), &rule.prefix)
 }
 
+/// A repository that could not be read: a JSON line now; on a terminal its error line comes
+/// after the plan's summary (or the result table), one line each, never under a spinner.
 fn show_failure(
     out: &mut impl Write,
     f: &crate::io::discover::Failure,
     json: bool,
 ) -> std::io::Result<()> {
-    let r = report::Failure::new(&f.path, &f.error);
     if json {
-        report::json(out, &Line::Failure(r))
+        report::json(out, &Line::Failure(report::Failure::new(&f.path, &f.error)))
     } else {
-        out.flush()?;
-        r.human();
         Ok(())
+    }
+}
+
+fn failure_lines(failures: &[crate::io::discover::Failure]) {
+    for f in failures {
+        report::Failure::new(&f.path, &f.error).human();
     }
 }
 

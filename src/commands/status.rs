@@ -42,6 +42,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         show_failure(&mut out, f, args.json)?;
     }
     let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
+    let mut by_host: std::collections::BTreeMap<Redacted, usize> = Default::default();
     engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
@@ -52,8 +53,25 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
             }
         };
         repos += 1;
-        repos_to_change += usize::from(o.plan.change_count() > 0);
-        to_change += o.plan.change_count();
+        // What a plain `migrate` would change: remote URLs (submodules are shown, not counted).
+        let changes: Vec<&str> = o
+            .plan
+            .changes()
+            .filter(|(slot, _)| slot.is_remote())
+            .map(|(_, new)| new)
+            .collect();
+        repos_to_change += usize::from(!changes.is_empty());
+        to_change += changes.len();
+        for new in changes {
+            let host = ::url::Url::parse(new)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            *by_host.entry(Redacted::new(&host)).or_default() += 1;
+        }
+        if args.summary {
+            return Ok(());
+        }
         let status = repo_status(&o, args.remote.as_deref());
         if args.json {
             report::json(&mut out, &Line::Repo(status))?;
@@ -73,17 +91,24 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
                     repos,
                     repos_to_migrate: repos_to_change,
                     urls_to_migrate: to_change,
+                    by_host: by_host.clone(),
                     failed: failures.len(),
                 })),
             )?;
         } else {
             out.flush()?;
+            let hosts: Vec<String> = by_host.iter().map(|(h, n)| format!("{h}: {n}")).collect();
+            let hosts = if hosts.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", hosts.join(", "))
+            };
             output::note(format!(
-                "{} found; {} to migrate ({}); {} could not be read",
+                "{} found; {} to migrate ({}{hosts}); {} could not be read",
                 output::count(repos, "repository", "repositories"),
                 output::count(repos_to_change, "repository", "repositories"),
                 output::count(to_change, "URL", "URLs"),
-                failures.len()
+                output::count(failures.len(), "repository", "repositories"),
             ));
         }
     }

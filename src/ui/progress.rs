@@ -36,8 +36,15 @@ impl Progress {
             b.reset();
             b.set_length(len);
             b.set_style(
-                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({rate}, {eta})")
                     .expect("valid template")
+                    // A whole number of files a second, not `1234.5678/s`.
+                    .with_key(
+                        "rate",
+                        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0}/s", s.per_sec());
+                        },
+                    )
                     .progress_chars("=> "),
             );
             b.set_message(msg.to_string());
@@ -57,6 +64,15 @@ impl Progress {
                 b.set_message(format!("{label} ({n} failed)"));
             }
             b.inc(1);
+        }
+    }
+
+    /// Runs `f` (which prints) with the spinner or bar out of the way, so no line is glued to
+    /// it.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.bar {
+            Some(b) => b.suspend(f),
+            None => f(),
         }
     }
 

@@ -462,6 +462,7 @@ pub struct StatusSummary {
     pub repos: usize,
     pub repos_to_migrate: usize,
     pub urls_to_migrate: usize,
+    pub by_host: std::collections::BTreeMap<Redacted, usize>,
     pub failed: usize,
 }
 
