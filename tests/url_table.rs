@@ -155,3 +155,35 @@ fn a_sample_of_the_differential_corpus_agrees_with_git() {
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
 }
+
+/// Inputs the fuzzer once broke (fixtures/fuzz/regressions/url): they must never panic, and
+/// a conversion must be stable — its HTTPS form converts to itself, with no credentials.
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/fuzz/regressions/url");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let rules = HostRules::default();
+    let mut checked = 0;
+    for e in entries.flatten() {
+        let bytes = std::fs::read(e.path()).unwrap();
+        let Ok(input) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        let _ = redact::redact(input);
+        if let Ok(c) = convert::to_https(input, &rules) {
+            let again = convert::to_https(&c.https, &rules).unwrap_or_else(|e| {
+                panic!("{input:?} -> {:?} does not convert again: {e}", c.https)
+            });
+            assert_eq!(again.https, c.https, "{input:?}");
+            assert!(
+                !again.stripped_credentials,
+                "{input:?} -> {:?} keeps credentials",
+                c.https
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 0);
+}

@@ -37,7 +37,12 @@ pub fn convert_parsed(
             input.split("::").next().unwrap_or(input).to_string(),
         )),
         Kind::Https if !p.leaks_credentials() => done(input.to_string()),
-        Kind::Https => done(strip_userinfo(input)),
+        // Where readers of a URL could disagree on its authority (extra slashes, backslashes,
+        // blanks, control characters), nothing is guessed.
+        Kind::Https | Kind::Http | Kind::Ftp if unusual(input) => Err(Refusal::Invalid(
+            "an unusual URL (extra slashes, backslashes or blanks in it); fix it by hand".into(),
+        )),
+        Kind::Https => checked(p, strip_userinfo(input)),
         Kind::Http | Kind::Ftp => {
             let (scheme, rest) = input.split_once("://").unwrap_or(("", input));
             let rest = strip_userinfo(rest);
@@ -61,13 +66,43 @@ pub fn convert_parsed(
                         .strip_suffix(":80")
                         .or_else(|| authority.strip_suffix(':'))
                         .unwrap_or(authority);
-                    done(format!("https://{host}{after}"))
+                    checked(p, format!("https://{host}{after}"))
                 }
                 (Kind::Http, Some(port)) => Err(Refusal::PlainHttpPort(p.host.clone(), port)),
                 _ => Err(Refusal::Ftp(scheme.to_string(), p.host.clone())),
             }
         }
         Kind::Scp | Kind::Ssh | Kind::Git => done(ssh_to_https(p, rules)?),
+    }
+}
+
+/// An http(s)/ftp URL whose authority not every reader finds in the same place.
+fn unusual(input: &str) -> bool {
+    let after = input.split_once("://").map_or("", |(_, a)| a);
+    after.starts_with('/')
+        || input.contains('\\')
+        || input.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The HTTPS form, checked: it parses, names the same host, and holds no credentials.
+fn checked(p: &RemoteUrl, https: String) -> Result<Conversion, Refusal> {
+    match url::Url::parse(&https) {
+        Ok(u)
+            if u.username().is_empty()
+                && u.password().is_none()
+                && u.host_str()
+                    .is_some_and(|h| h.trim_matches(['[', ']']).eq_ignore_ascii_case(&p.host)) =>
+        {
+            Ok(Conversion {
+                kind: p.kind,
+                https,
+                stripped_credentials: p.leaks_credentials(),
+            })
+        }
+        _ => Err(Refusal::Invalid(
+            "its HTTPS form would not name the same host without credentials; fix it by hand"
+                .into(),
+        )),
     }
 }
 

@@ -269,24 +269,9 @@ impl HostRules {
     }
 }
 
-/// An IP address as the resolver reads it: IPv6, or IPv4 in `inet_aton`'s forms (`127.1`,
-/// `1234`, `0x7f.1`, `0177.0.0.1`).
+/// An IP address as the resolver reads it: IPv6, or IPv4 in `inet_aton`'s forms.
 fn is_ip(host: &str) -> bool {
-    if host.parse::<std::net::Ipv6Addr>().is_ok() {
-        return true;
-    }
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() <= 4
-        && parts.iter().all(|p| {
-            let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or(p.strip_prefix("0X")) {
-                (h, 16)
-            } else if p.len() > 1 && p.starts_with('0') {
-                (&p[1..], 8)
-            } else {
-                (*p, 10)
-            };
-            !digits.is_empty() && u64::from_str_radix(digits, radix).is_ok()
-        })
+    host.parse::<std::net::Ipv6Addr>().is_ok() || crate::core::url::is_ipv4(host)
 }
 
 /// The forges whose SSH host differs from their web host.
@@ -306,9 +291,20 @@ fn known_host(host: &str, rel: &[u8]) -> Option<Result<Target, Refusal>> {
             base: format!("https://dev.azure.com/{org}"),
             path: format!("{project}/_git/{repo}"),
         })),
-        "vs-ssh.visualstudio.com" => Some(azure(rel).map(|(org, project, repo)| Target {
-            base: format!("https://{org}.visualstudio.com"),
-            path: format!("{project}/_git/{repo}"),
+        "vs-ssh.visualstudio.com" => Some(azure(rel).and_then(|(org, project, repo)| {
+            // The organisation becomes a host name here: only a DNS label will do.
+            if org.is_empty()
+                || org.starts_with('-')
+                || !org.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return Err(Refusal::AzurePath(
+                    String::from_utf8_lossy(rel).into_owned(),
+                ));
+            }
+            Ok(Target {
+                base: format!("https://{org}.visualstudio.com"),
+                path: format!("{project}/_git/{repo}"),
+            })
         })),
         _ => None,
     }

@@ -482,6 +482,42 @@ fn valid_ssh_user(u: &[u8]) -> bool {
     u.first() != Some(&b'-') && !u.iter().enumerate().any(|(i, &c)| bad(i, c))
 }
 
+/// An IPv4 address as the resolver reads it (`inet_aton`): one to four parts, decimal, octal
+/// (`0…`) or hex (`0x…`), each within its range (`127.1`, `1234`, `0x7f.1`, `0177.0.0.1`).
+pub fn is_ipv4(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return false;
+    }
+    let mut values = Vec::with_capacity(parts.len());
+    for p in &parts {
+        let (digits, radix) = match p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            Some(h) => (h, 16),
+            None if p.len() > 1 && p.starts_with('0') => (&p[1..], 8),
+            None => (*p, 10),
+        };
+        if digits.is_empty() && radix != 16 {
+            return false;
+        }
+        match u64::from_str_radix(if digits.is_empty() { "0" } else { digits }, radix) {
+            Ok(v) => values.push(v),
+            Err(_) => return false,
+        }
+    }
+    let (last, init) = values.split_last().expect("one part at least");
+    init.iter().all(|&v| v <= 255) && *last < 1u64 << (8 * (5 - values.len()))
+}
+
+/// Whether a host ends in a number, so HTTPS clients read it as an IPv4 address.
+fn looks_numeric(host: &str) -> bool {
+    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last.len() > 1
+                && (last.starts_with("0x") || last.starts_with("0X"))
+                && last[2..].bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// A host an HTTPS URL can name exactly as ssh names it: letters, digits, `.`, `-`, `_`, or an
 /// IPv6 address. Anything else (`;`, `%`, spaces, non-ASCII) is refused: ssh refuses some of
 /// it, and for the rest no HTTPS URL names the same host.
@@ -502,6 +538,13 @@ fn check_host(host: &str) -> Result<(), Refusal> {
         return Err(Refusal::BadHost {
             host: host.to_string(),
             reason: "empty label".into(),
+        });
+    }
+    // HTTPS clients read a name ending in a number as an IPv4 address: it must be one.
+    if looks_numeric(host) && !is_ipv4(host.trim_end_matches('.')) {
+        return Err(Refusal::BadHost {
+            host: host.to_string(),
+            reason: "ends in a number but is no IPv4 address".into(),
         });
     }
     Ok(())
