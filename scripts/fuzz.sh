@@ -48,8 +48,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     "${NICE[@]}" cargo install cargo-fuzz --locked
 fi
 
-# What was built: the work tree's src/ may differ from HEAD.
+# What was built: the work tree's src/ may differ from HEAD (and may change during the run).
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 SRC_SHA=$(find src -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)
+HEAD_REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/')"
 echo "== building ${TARGETS[*]} (sanitizer: $SANITIZER, debug assertions on)"
 for t in "${TARGETS[@]}"; do
     "${NICE[@]}" cargo fuzz build -s "$SANITIZER" -a "$t"
@@ -155,13 +157,16 @@ fuzz_one() {
     local execs rate elapsed=$((SECONDS - start))
     execs=$(fstat number_of_executed_units "$log")
     rate=$((elapsed > 0 ? execs / elapsed : execs))
-    local size bytes
+    local size bytes units
+    # libFuzzer's own corpus (units/size) from its last status line; the folder also keeps
+    # inputs that later ones made redundant.
+    units=$(grep -ao 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -n 1 | cut -d' ' -f2)
     size=$(find "$corpus" -type f | wc -l)
     bytes=$(du -sk "$corpus" | cut -f1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$elapsed" "$execs" "$rate" "$crashes" \
-        "$size" "$bytes" "$still" "$fixed" >"$STATE/$t"
-    printf '[%s] %s executions in %s s (%s/s), %s crashes, corpus %s files (%s KiB)\n' \
-        "$t" "$execs" "$elapsed" "$rate" "$crashes" "$size" "$bytes"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$elapsed" "$execs" "$rate" "$crashes" \
+        "${units:-?}" "$size" "$bytes" "$still" "$fixed" >"$STATE/$t"
+    printf '[%s] %s executions in %s s (%s/s), %s crashes, corpus %s (folder: %s files, %s KiB)\n' \
+        "$t" "$execs" "$elapsed" "$rate" "$crashes" "${units:-?}" "$size" "$bytes"
 }
 
 echo "== fuzzing ${TARGETS[*]}: ${SECONDS_PER_TARGET}s each${MAX_RUNS:+ or $MAX_RUNS executions}, $PARALLEL at a time"
@@ -188,23 +193,24 @@ total_crashes=0
     echo
     echo "Written by \`scripts/fuzz.sh\`; the newest run first. Executions are libFuzzer's"
     echo "\`stat::number_of_executed_units\`, summed over restarts after a crash; exec/s is over"
-    echo "the target's wall time; corpus is fuzz/corpus/<target> after the run (seeds in"
-    echo "fixtures/fuzz/<target> not counted). Crash inputs are in fixtures/fuzz/regressions/."
+    echo "the target's wall time; the corpus is libFuzzer's at the end of the run, and the folder"
+    echo "fuzz/corpus/<target> (seeds in fixtures/fuzz/<target> not counted), which also keeps"
+    echo "inputs later ones made redundant. Crash inputs are in fixtures/fuzz/regressions/."
     echo
-    echo "## Run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "## Run $STARTED (finished $(date -u +%Y-%m-%dT%H:%M:%SZ))"
     echo
     echo "- command: \`scripts/fuzz.sh $SECONDS_PER_TARGET\`${MAX_RUNS:+ with FUZZ_MAX_RUNS=$MAX_RUNS}, $PARALLEL target(s) at a time, sanitizer $SANITIZER, debug assertions on, \`nice -n 19\`"
     echo "- known issues stepped over (GIT_HTTPS_FUZZ_KNOWN): ${KNOWN:-none}"
     echo "- machine: $(nproc) cores (shared), $(rustc -V)"
-    echo "- code fuzzed: git-https at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes in src/'); src/ tree as built: sha1 $SRC_SHA"
+    echo "- code fuzzed: git-https at commit $HEAD_REV; src/ tree as built: sha1 $SRC_SHA"
     echo
-    echo "| date (UTC) | target | seconds | executions | exec/s | crashes | corpus files | corpus KiB | regressions still failing / fixed |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    echo "| date (UTC) | target | seconds | executions | exec/s | crashes | corpus (libFuzzer units/size) | corpus folder files | corpus folder KiB | regressions still failing / fixed |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     for t in "${TARGETS[@]}"; do
         [[ -f $STATE/$t ]] || continue
-        IFS=$'\t' read -r name elapsed execs rate crashes size bytes still fixed <"$STATE/$t"
+        IFS=$'\t' read -r name elapsed execs rate crashes units size bytes still fixed <"$STATE/$t"
         total_crashes=$((total_crashes + crashes + still))
-        echo "| $(date -u +%Y-%m-%d) | $name | $elapsed | $execs | $rate | $crashes | $size | $bytes | $still / $fixed |"
+        echo "| $(date -u +%Y-%m-%d) | $name | $elapsed | $execs | $rate | $crashes | $units | $size | $bytes | $still / $fixed |"
     done
     echo
     if [[ -n $earlier ]]; then

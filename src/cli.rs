@@ -17,6 +17,14 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    /// Only warnings and errors on stderr.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Also diagnostics on stderr (the files read, the network settings used).
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -46,6 +54,17 @@ pub enum Command {
     Logout(LogoutArgs),
     /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
     Credential(CredentialArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), for `man -l -` or a man directory.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

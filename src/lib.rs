@@ -21,6 +21,7 @@ use env::Env;
 /// Runs one command; the seam the binary and tests share. Returns the exit status.
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
     ui::output::init_colors(cli.color, env);
+    ui::output::init_verbosity(cli.quiet, cli.verbose);
     match cli.command {
         Command::Convert(a) => commands::convert::run(a, env),
         Command::Status(a) => commands::status::run(a, env),
@@ -30,5 +31,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
         Command::Login(a) => commands::login::run(a, env),
         Command::Logout(a) => commands::logout::run(a, env),
         Command::Credential(a) => commands::credential::run(a, env),
+        Command::Completions(a) => commands::completions::run(a),
+        Command::Man => commands::man::run(),
     }
 }

@@ -461,3 +461,54 @@ fn a_linked_worktree_shares_the_main_config() {
         "https://github.com/o/r.git\n"
     );
 }
+
+#[test]
+fn completions_load_in_bash_and_the_man_page_renders() {
+    let s = Sandbox::new();
+    let script = s.run(s.path(), &["completions", "bash"]).ok().stdout;
+    let file = s.path().join("git-https.bash");
+    fs::write(&file, &script).unwrap();
+    // Sourced by a real bash, the completion function exists and completes subcommands.
+    let check = format!(
+        "source '{}'; COMP_WORDS=(git-https mi); COMP_CWORD=1; _git__https git-https mi git-https; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display()
+    );
+    let r = support::output(s.cmd("bash").args(["-c", &check]), None);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.lines().any(|l| l == "migrate"), "{r:?}");
+    let man = s.run(s.path(), &["man"]).ok().stdout;
+    assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
+    let page = s.path().join("git-https.1");
+    fs::write(&page, man).unwrap();
+    let r = support::output(
+        s.cmd("man")
+            .args(["-l", page.to_str().unwrap()])
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat"),
+        None,
+    );
+    if r.code == 0 {
+        assert!(r.stdout.contains("git-https"), "{r:?}");
+    } else {
+        // Some minimal systems have no man; groff renders the same page.
+        let r = support::output(
+            s.cmd("groff")
+                .args(["-man", "-Tutf8", page.to_str().unwrap()]),
+            None,
+        );
+        assert!(
+            r.code == 0 && r.stdout.contains("git-https"),
+            "neither man nor groff renders it: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn quiet_and_verbose() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    let q = s.run(&repo, &["-q", "migrate", "--dry-run"]).ok();
+    assert_eq!(q.stderr, "", "-q keeps status lines off stderr");
+    let v = s.run(&repo, &["--version"]).ok();
+    assert!(v.stdout.starts_with("git-https "), "{}", v.stdout);
+}

@@ -422,3 +422,203 @@ fn status_summary_counts_what_migrate_changes() {
     assert_eq!(st["repos_to_migrate"], mg["repos_to_change"]);
     assert_eq!(st["by_host"], mg["by_host"]);
 }
+
+/// undo runs through the same protocol as migrate: its own journal has the plan, an
+/// `applying` record before any file is touched, a result per file and an end record.
+#[test]
+fn an_undo_run_is_journaled_like_a_migration() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    s.run(&repo, &["undo", "--yes"]).ok();
+    let runs = s.run(s.path(), &["runs", "--json"]).ok().json_lines();
+    let undo = runs
+        .iter()
+        .find(|r| r["command"] == "undo")
+        .expect("an undo run");
+    let id = undo["run"].as_str().unwrap();
+    let text = fs::read_to_string(s.state_dir().join("runs").join(format!("{id}.jsonl"))).unwrap();
+    let types: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        types,
+        ["run", "change", "applying", "result", "end"],
+        "{text}"
+    );
+}
+
+#[test]
+fn ssh_config_includes_and_match_blocks_apply_where_ssh_applies_them() {
+    let s = Sandbox::new();
+    let ssh = s.home.join(".ssh");
+    fs::create_dir_all(&ssh).unwrap();
+    fs::write(
+        ssh.join("config"),
+        "Host work\n  Include work.conf\nMatch host gh-alias\n  HostName github.com\n",
+    )
+    .unwrap();
+    fs::write(ssh.join("work.conf"), "HostName github.com\n").unwrap();
+    let r = s
+        .run(
+            s.path(),
+            &[
+                "convert",
+                "git@gitlab.example.com:team/app.git",
+                "git@work:o/r.git",
+                "git@gh-alias:o/r.git",
+            ],
+        )
+        .ok();
+    assert_eq!(
+        r.stdout,
+        "https://gitlab.example.com/team/app.git\nhttps://github.com/o/r.git\nhttps://github.com/o/r.git\n"
+    );
+    // A Match only ssh can evaluate, setting HostName: no address is guessed.
+    fs::write(
+        ssh.join("config"),
+        "Match exec \"true\"\n  HostName elsewhere.example\n",
+    )
+    .unwrap();
+    let r = s.run(s.path(), &["convert", "git@github.com:o/r.git"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Match block"), "{}", r.stderr);
+}
+
+#[test]
+fn a_remote_redirected_by_insteadof_is_left_alone() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:team/app.git")]);
+    s.git(
+        &s.home,
+        &[
+            "config",
+            "--global",
+            "url.git@gitlab.corp.example:.insteadOf",
+            "git@github.com:",
+        ],
+    );
+    let before = s.config(&repo);
+    let r = s.run(&repo, &["migrate", "--yes"]).ok();
+    assert!(r.stdout.contains("would change where git goes"), "{r:?}");
+    assert_eq!(s.config(&repo), before);
+}
+
+#[test]
+fn rules_in_a_repository_config_with_includes_duplicates_and_counts() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[("origin", "git@github.com:o/r.git")]);
+    s.git(
+        &repo,
+        &[
+            "config",
+            "--add",
+            "url.git@github.com:.insteadOf",
+            "https://github.com/",
+        ],
+    );
+    s.git(&repo, &["config", "include.path", "extra.inc"]);
+    fs::write(repo.join(".git/extra.inc"), "[url \"git@github.com:\"]\n\tpushInsteadOf = https://github.com/\n[remote \"inc\"]\n\turl = git@github.com:o/inc.git\n").unwrap();
+    // The same rule twice in the global config.
+    for _ in 0..2 {
+        s.git(
+            &s.home,
+            &[
+                "config",
+                "--global",
+                "--add",
+                "url.git@github.com:.insteadOf",
+                "https://github.com/",
+            ],
+        );
+    }
+    // Run from elsewhere: relative origins must not be read against the current folder.
+    let r = s.run(s.path(), &["migrate", "r", "--yes"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("turns 1 migrated URL back"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("extra.inc, included from"),
+        "the included remote is shown: {}",
+        r.stdout
+    );
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    let r = s
+        .run(s.path(), &["migrate", "r", "--yes", "--fix-insteadof"])
+        .ok();
+    assert!(r.stderr.contains("rules removed"), "{}", r.stderr);
+    assert_eq!(effective(&s, &repo), "https://github.com/o/r.git\n");
+    let push = s.git(&repo, &["remote", "get-url", "--push", "origin"]);
+    assert_eq!(push, "https://github.com/o/r.git\n");
+    assert!(
+        !String::from_utf8_lossy(&fs::read(s.home.join(".gitconfig")).unwrap())
+            .contains("insteadOf =")
+    );
+}
+
+#[test]
+fn undo_refuses_edits_git_https_never_makes_and_looks_past_runs_that_wrote_nothing() {
+    let s = Sandbox::new();
+    let a = s.repo("a", &[("origin", "git@github.com:o/a.git")]);
+    let b = s.repo("b", &[("origin", "git@github.com:o/b.git")]);
+    s.run(&a, &["migrate", "--yes"]).ok();
+    fs::write(b.join(".git/config.lock"), "").unwrap();
+    assert_eq!(s.run(&b, &["migrate", "--yes"]).code, 1);
+    fs::remove_file(b.join(".git/config.lock")).unwrap();
+    // The newest run wrote nothing: --last restores the one before it.
+    s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert_eq!(
+        s.git(&a, &["config", "remote.origin.url"]),
+        "git@github.com:o/a.git\n"
+    );
+    // A journal edited to set something else is refused.
+    s.run(&a, &["migrate", "--yes"]).ok();
+    let runs = s.state_dir().join("runs");
+    let newest = fs::read_dir(&runs)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .max()
+        .unwrap();
+    let text = fs::read_to_string(&newest)
+        .unwrap()
+        .replace("\"section\":\"remote\"", "\"section\":\"core\"")
+        .replace("\"name\":\"url\"", "\"name\":\"fsmonitor\"");
+    fs::write(&newest, text).unwrap();
+    let before = s.config(&a);
+    let r = s.run(&a, &["undo", "--last", "--yes"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("never changes"), "{}", r.stderr);
+    assert_eq!(s.config(&a), before);
+}
+
+#[test]
+fn odd_values_round_trip_as_git_writes_them() {
+    let s = Sandbox::new();
+    let repo = s.repo("r", &[]);
+    s.git(
+        &repo,
+        &["config", "remote.origin.url", "git@github.com:o/r.git\r"],
+    );
+    s.git(
+        &repo,
+        &["config", "remote.nul.url", "git@github.com:o/n.git"],
+    );
+    let mut cfg = s.config(&repo);
+    // A NUL inside a value: git reads up to it; git-https leaves the value alone.
+    let at = cfg.windows(5).rposition(|w| w == b"n.git").unwrap() + 5;
+    cfg.splice(at..at, b"\0evil".iter().copied());
+    fs::write(repo.join(".git/config"), &cfg).unwrap();
+    s.run(&repo, &["migrate", "--yes"]).ok();
+    s.run(&repo, &["undo", "--yes"]).ok();
+    assert_eq!(s.config(&repo), cfg, "byte for byte after migrate and undo");
+}

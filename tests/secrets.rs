@@ -56,6 +56,7 @@ fn no_secret_reaches_any_output() {
         &[
             ("origin", "git@github.com:acme/app.git"),
             ("lab", "git@gitlab.com:acme/app.git"),
+            ("plain", "git@bitbucket.org:acme/app.git"),
             ("userinfo", "https://u:CANARYpw1@github.com/acme/a1.git"),
             (
                 "legacy",
@@ -139,8 +140,8 @@ fn no_secret_reaches_any_output() {
         &[
             "remote",
             "set-url",
-            "origin",
-            "https://x:CANARYpw6@github.com/acme/app.git",
+            "plain",
+            "https://x:CANARYpw6@bitbucket.org/acme/app.git",
         ],
     );
     s.path_first = shim;
@@ -154,7 +155,8 @@ fn no_secret_reaches_any_output() {
         if args.contains(&"--yes") && !args.contains(&"--last") {
             assert!(
                 r.stderr.contains("is now"),
-                "undo names the changed value: {}",
+                "undo names the changed value: {}\n{}",
+                r.stdout,
                 r.stderr
             );
         }

@@ -42,12 +42,9 @@ fuzz_target!(|bytes: &[u8]| {
     let journal = Journal::new(dir);
     let loaded = journal.load(ID);
     if let Ok(run) = &loaded {
-        let _ = (
-            run.fully_undone(),
-            run.repos(),
-            run.by_file(),
-            run.repo_undone("/a"),
-        );
+        // What `runs`/`undo` derive from a loaded run (argument-free, so the target follows
+        // the API as it changes).
+        let _ = (run.fully_undone(), run.repos(), run.by_file());
     }
     let (runs, bad) = journal.runs().expect("the runs dir exists");
     match &loaded {

@@ -321,6 +321,10 @@ fn verify(
 ) -> Result<api::TokenInfo> {
     let api_base = token::api_base(host, args.api_url.as_deref());
     let net = network(env, git, &format!("{api_base}/user"))?;
+    output::diag(format!(
+        "checking the token at {api_base}/user with {}",
+        net.describe()
+    ));
     let info = match api::verify(&api_base, host, token, &net)? {
         Ok(info) => info,
         Err(e @ api::VerifyError::Rejected { .. }) => {

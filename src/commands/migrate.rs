@@ -201,6 +201,7 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
             "run {} (undo it with: git-https undo --run {})",
             tally.run, tally.run
         ));
+        crate::commands::status::helper_notes(env, summary.by_host.keys())?;
     }
     if rules_left > 0 {
         output::error_line(format!(
@@ -256,6 +257,13 @@ fn print_tally(t: &Tally, unchanged: usize) {
             "migrated",
             t.repos_written.to_string(),
             output::count(t.written, "URL", "URLs") + " rewritten",
+        );
+    }
+    if t.rules_written > 0 {
+        row(
+            "rules removed",
+            "-".into(),
+            output::count(t.rules_written, "insteadOf rule", "insteadOf rules"),
         );
     }
     if t.already > 0 {
@@ -319,16 +327,17 @@ impl Summary {
             self.repos_unchanged += 1;
         }
         self.warnings += o.plan.warnings.len();
+        // A URL turned back for fetch and for push is one URL.
+        let mut seen = std::collections::HashSet::new();
         for w in &o.plan.warnings {
-            *self.undoing_rules.entry(w.source.clone()).or_default() += 1;
+            if seen.insert((&w.source, &w.remote, &w.url)) {
+                *self.undoing_rules.entry(w.source.clone()).or_default() += 1;
+            }
         }
         for i in &o.plan.items {
             match &i.outcome {
                 Outcome::Change { new } => {
-                    let host = ::url::Url::parse(new)
-                        .ok()
-                        .and_then(|u| u.host_str().map(str::to_string))
-                        .unwrap_or_default();
+                    let host = crate::commands::status::host_of(new);
                     *self.by_host.entry(Redacted::new(&host)).or_default() += 1;
                 }
                 Outcome::AlreadyHttps => self.already_https += 1,

@@ -1,9 +1,11 @@
 //! One file per subcommand: its arguments come from `cli`, its work from the library.
 
+pub mod completions;
 pub mod convert;
 pub mod credential;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod migrate;
 pub mod runs;
 pub mod status;

@@ -21,8 +21,10 @@ fn state(r: &Run) -> &'static str {
         "undone"
     } else if !r.undone.is_empty() {
         "partly undone"
-    } else if !r.finished || r.interrupted > 0 {
+    } else if !r.finished || r.interrupted > 0 || r.not_reached > 0 {
         "interrupted"
+    } else if r.failed > 0 && r.written_results == 0 {
+        "failed"
     } else if r.failed > 0 {
         "partly applied"
     } else {
@@ -39,9 +41,10 @@ fn line(r: &Run) -> RunLine {
         reverts: r.reverts.clone(),
         repos: r.repos(),
         changes: r.changes.len(),
-        written: r.written,
+        // What was written, from the end record or, for a killed run, the results.
+        written: r.written.or((r.applying).then_some(r.written_results)),
         failed: r.failed,
-        interrupted: r.interrupted,
+        interrupted: r.interrupted.max(r.not_reached),
         finished: r.finished,
         state: state(r),
     }

@@ -63,11 +63,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         repos_to_change += usize::from(!changes.is_empty());
         to_change += changes.len();
         for new in changes {
-            let host = ::url::Url::parse(new)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_default();
-            *by_host.entry(Redacted::new(&host)).or_default() += 1;
+            *by_host.entry(Redacted::new(&host_of(new))).or_default() += 1;
         }
         if args.summary {
             return Ok(());
@@ -113,11 +109,45 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         }
     }
     out.flush()?;
+    if !args.json {
+        helper_notes(env, by_host.keys())?;
+    }
     Ok(if failures.is_empty() {
         error::OK
     } else {
         error::FAILURE
     })
+}
+
+/// `host[:port]` of an HTTPS URL.
+pub fn host_of(url: &str) -> String {
+    ::url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// For each host URLs go to: whether git has a credential helper for it, and how to get one.
+pub fn helper_notes<'a>(env: &Env, hosts: impl Iterator<Item = &'a Redacted>) -> Result<()> {
+    let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
+    for host in hosts {
+        match git.helper_for(host.as_str()) {
+            Some(h) => output::note(format!(
+                "{host}: git's credential helper is {}",
+                Redacted::new(&h)
+            )),
+            None => output::note(format!(
+                "{host}: git has no credential helper for it; next: git-https login --host {host}"
+            )),
+        }
+    }
+    Ok(())
 }
 
 fn show_failure(

@@ -64,6 +64,14 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
             continue;
         }
         let mut edits = Vec::new();
+        if let Some(c) = changes.iter().find(|c| !c.edit.is_ours()) {
+            refused.push(format!(
+                "{}: the journal names {}, which git-https never changes; not changed",
+                Redacted::path(&file),
+                Redacted::new(&c.key)
+            ));
+            continue;
+        }
         // Newest first, so a value changed twice in one run comes back to the first old one.
         for c in changes.iter().rev() {
             if c.redacted {
@@ -166,7 +174,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         output::note("nothing changed");
         return Ok(error::FAILURE);
     };
-    let restored = tally.written + tally.already;
+    let restored = tally.written;
     // Mark what came back on the original run, so `--last` and `runs` see it.
     if tally.clean() && only_repo.is_none() {
         journal.append(
@@ -210,9 +218,17 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         output::error_line(crate::core::redact::printable(f));
     }
     if !args.json {
+        let already = if tally.already > 0 {
+            format!(
+                "; {} already had the old value",
+                output::count(tally.already, "value", "values")
+            )
+        } else {
+            String::new()
+        };
         output::note(format!(
-            "restored {} from run {} (undo run {})",
-            output::count(restored, "URL", "URLs"),
+            "restored {} from run {}{already} (undo run {})",
+            output::count(restored, "value", "values"),
             run.id,
             tally.run
         ));
@@ -307,7 +323,13 @@ fn pick_run(
         // A run whose plan was never confirmed changed nothing.
         .filter(|r| r.command != "undo" && r.applying && !r.changes.is_empty());
     if args.last {
-        return Ok((migrations.into_iter().find(|r| !r.fully_undone()), None));
+        // A run whose every file failed has nothing to restore: look past it.
+        return Ok((
+            migrations
+                .into_iter()
+                .find(|r| !r.fully_undone() && r.restorable() > 0),
+            None,
+        ));
     }
     let start = args
         .path

@@ -105,6 +105,26 @@ impl Edit {
         }
     }
 
+    /// Whether this is an edit git-https makes: a remote's or submodule's URL set, or an
+    /// `insteadOf`/`pushInsteadOf` rule removed or added back — with no newline or NUL where
+    /// it would break the file. A journal is read back from disk: anything else is refused.
+    pub fn is_ours(&self) -> bool {
+        let k = &self.key;
+        let clean = |t: &str| !t.contains(['\n', '\0']);
+        let sub_ok = k.subsection.as_deref().is_some_and(clean);
+        let values_ok = clean(&self.old) && clean(&self.new);
+        let key_ok = match self.op {
+            Op::Set => matches!(
+                (k.section.as_str(), k.name.as_str()),
+                ("remote", "url" | "pushurl") | ("submodule", "url")
+            ),
+            Op::Remove | Op::Add => {
+                k.section == "url" && matches!(k.name.as_str(), "insteadof" | "pushinsteadof")
+            }
+        };
+        sub_ok && values_ok && key_ok
+    }
+
     /// Removing the entry of `key` that holds `value`.
     pub fn remove(key: ConfigKey, value: &str) -> Edit {
         Edit {

@@ -140,11 +140,13 @@ fn ssh_to_https(p: &RemoteUrl, rules: &HostRules) -> Result<String, Refusal> {
         return Err(Refusal::DotSegments(p.path.clone()));
     }
     let target = rules.resolve(&p.host, rel)?;
-    Ok(format!(
-        "{}/{}",
-        target.base.trim_end_matches('/'),
-        target.path
-    ))
+    let https = format!("{}/{}", target.base.trim_end_matches('/'), target.path);
+    // HTTPS clients must accept it as written (an `xn--` label that is no punycode, say).
+    url::Url::parse(&https).map_err(|e| Refusal::BadHost {
+        host: p.host.clone(),
+        reason: format!("not usable in an HTTPS URL ({e})"),
+    })?;
+    Ok(https)
 }
 
 #[cfg(test)]

@@ -130,10 +130,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Entry>, ParseError> {
         while begin > 0 && matches!(bytes[begin - 1], b' ' | b'\t' | b'\r') {
             begin -= 1;
         }
+        // git reads a value only up to a NUL; such a value (and bytes that are not UTF-8)
+        // is shown but never written back.
         let text = sub.1
             && value
                 .as_ref()
-                .is_none_or(|v| std::str::from_utf8(v).is_ok());
+                .is_none_or(|v| !v.contains(&0) && std::str::from_utf8(v).is_ok());
         entries.push(Entry {
             section: sec.clone(),
             subsection: sub.0.clone(),
@@ -159,16 +161,20 @@ fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Subsection), ParseErro
         if c == b']' {
             break;
         }
-        if c == b' ' || c == b'\t' {
+        if is_space(c) {
             let sub = parse_subsection(cur, line)?;
             if name.is_empty() {
                 return Err(cur.err(line, "empty section name"));
             }
             let text = std::str::from_utf8(&sub).is_ok();
-            return Ok((
-                name,
-                (Some(String::from_utf8_lossy(&sub).into_owned()), text),
-            ));
+            let sub = String::from_utf8_lossy(&sub).into_owned();
+            // `[remote.x "o"]` is remote `x.o` to git: the dotted part joins the subsection.
+            return Ok(match name.split_once('.') {
+                Some((section, rest)) => {
+                    (section.to_string(), (Some(format!("{rest}.{sub}")), text))
+                }
+                None => (name, (Some(sub), text)),
+            });
         }
         if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
             return Err(cur.err(line, "invalid character in section name"));
@@ -187,7 +193,7 @@ fn parse_section(cur: &mut Cursor<'_>) -> Result<(String, Subsection), ParseErro
 
 fn parse_subsection(cur: &mut Cursor<'_>, line: usize) -> Result<Vec<u8>, ParseError> {
     let mut c = cur.next();
-    while matches!(c, Some(b' ' | b'\t')) {
+    while c.is_some_and(is_space) {
         c = cur.next();
     }
     if c != Some(b'"') {
@@ -280,7 +286,8 @@ fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<Vec<u8>, ParseError>
         trim_len = 0;
         match c {
             b'\\' => match cur.next() {
-                Some(b'\n') => {}
+                // A backslash at the very end continues into nothing, as git reads it.
+                None | Some(b'\n') => {}
                 Some(b't') => out.push(b'\t'),
                 Some(b'b') => out.push(8),
                 Some(b'n') => out.push(b'\n'),
@@ -300,7 +307,9 @@ fn parse_value(cur: &mut Cursor<'_>, line: usize) -> Result<Vec<u8>, ParseError>
 
 /// The line git writes for `name = value` (`write_pair` in git's `config.c`).
 pub fn format_pair(name: &str, value: &str) -> String {
-    let needs_quotes = value.starts_with(' ') || value.ends_with(' ') || value.contains(['#', ';']);
+    // git 2.47.3 also quotes a value holding CR, which would otherwise be read as a line end.
+    let needs_quotes =
+        value.starts_with(' ') || value.ends_with(' ') || value.contains(['#', ';', '\r']);
     let q = if needs_quotes { "\"" } else { "" };
     let mut s = String::with_capacity(name.len() + value.len() + 6);
     s.push('\t');
@@ -563,5 +572,17 @@ mod tests {
                 .any(|x| x.section == "url" && x.value.as_deref() == Some("https://github.com/"))
         );
         assert!(back.ends_with(b"[url \"git@github.com:\"]\n\tinsteadOf = https://github.com/\n"));
+    }
+
+    #[test]
+    fn forms_git_accepts() {
+        // A backslash at the very end, a CR before the subsection, a dotted section name.
+        assert_eq!(
+            parse(b"[r]\n\tu = a\\").unwrap()[0].value.as_deref(),
+            Some("a")
+        );
+        let e = parse(b"[remote\r\"o\"]\n\turl = x\n[remote.X \"o\"]\n\turl = y\n").unwrap();
+        assert_eq!(e[0].key().to_string(), "remote.o.url");
+        assert_eq!(e[1].key().to_string(), "remote.x.o.url");
     }
 }

@@ -51,6 +51,9 @@ impl HostMap {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SshConfig {
     blocks: Vec<SshBlock>,
+    /// A `Match` block whose criteria need a live ssh (exec, user, …) sets `HostName`: any
+    /// host might be sent elsewhere, so no HTTPS address is guessed.
+    pub uncertain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +62,8 @@ struct SshBlock {
     /// block gets an empty list and so never applies: its criteria need a live ssh.
     patterns: Option<Vec<String>>,
     hostname: Option<String>,
+    /// A `Match` with criteria git-https cannot evaluate.
+    unknown_match: bool,
 }
 
 impl SshConfig {
@@ -75,28 +80,69 @@ impl SshConfig {
                 "host" => self.blocks.push(SshBlock {
                     patterns: Some(args.iter().map(|a| a.to_ascii_lowercase()).collect()),
                     hostname: None,
+                    unknown_match: false,
                 }),
-                "match" => self.blocks.push(SshBlock {
-                    patterns: Some(Vec::new()),
-                    hostname: None,
-                }),
+                "match" => {
+                    // `Match host`/`originalhost` (and `all`) are read; any other criterion
+                    // needs a live ssh, so such a block is noted, never applied.
+                    let mut patterns = Vec::new();
+                    let mut known = true;
+                    let mut it = args.iter();
+                    while let Some(c) = it.next() {
+                        match c.to_ascii_lowercase().as_str() {
+                            "all" => patterns.push("*".to_string()),
+                            "host" | "originalhost" => match it.next() {
+                                Some(list) => {
+                                    patterns.extend(list.split(',').map(|p| p.to_ascii_lowercase()))
+                                }
+                                None => known = false,
+                            },
+                            _ => known = false,
+                        }
+                    }
+                    self.blocks.push(SshBlock {
+                        patterns: Some(if known { patterns } else { Vec::new() }),
+                        hostname: None,
+                        unknown_match: !known,
+                    });
+                }
                 "hostname" => {
                     if self.blocks.is_empty() {
                         self.blocks.push(SshBlock {
                             patterns: None,
                             hostname: None,
+                            unknown_match: false,
                         });
                     }
                     let block = self.blocks.last_mut().expect("pushed above");
+                    if block.unknown_match {
+                        self.uncertain = true;
+                    }
                     // ssh keeps the first value it obtains for a block.
                     if block.hostname.is_none() {
                         block.hostname = args.first().cloned();
                     }
                 }
                 "include" => {
+                    // Inside a Host or Match block, the included lines before their own first
+                    // Host line belong to that block (ssh keeps the block's condition).
+                    let (outer, outer_unknown) = self
+                        .blocks
+                        .last()
+                        .map_or((None, false), |b| (b.patterns.clone(), b.unknown_match));
                     for arg in &args {
                         if let Some(inner) = include(arg) {
-                            self.blocks.extend(inner.blocks);
+                            self.uncertain |= inner.uncertain;
+                            for mut b in inner.blocks {
+                                if b.patterns.is_none() {
+                                    b.patterns.clone_from(&outer);
+                                    b.unknown_match = outer_unknown;
+                                    if outer_unknown && b.hostname.is_some() {
+                                        self.uncertain = true;
+                                    }
+                                }
+                                self.blocks.push(b);
+                            }
                         }
                     }
                 }
@@ -108,6 +154,7 @@ impl SshConfig {
     /// `self` followed by `other`'s blocks.
     pub fn merged(mut self, other: SshConfig) -> SshConfig {
         self.blocks.extend(other.blocks);
+        self.uncertain |= other.uncertain;
         self
     }
 
@@ -237,6 +284,9 @@ impl HostRules {
                 base: m.https_base.clone(),
                 path: encoded(),
             });
+        }
+        if self.ssh.uncertain {
+            return Err(Refusal::SshMatch(host));
         }
         let alias = self.ssh.resolve(&host);
         let real = alias.clone().unwrap_or_else(|| host.clone());
@@ -374,7 +424,10 @@ mod tests {
             Some("git.corp.example.org")
         );
         assert_eq!(c.resolve("bad.corp"), None);
-        assert_eq!(c.resolve("x"), None);
+        // `Match host` applies as ssh applies it.
+        assert_eq!(c.resolve("x").as_deref(), Some("nope"));
+        assert!(!c.uncertain);
+        assert!(ssh("Match exec true\n HostName h\n").uncertain);
     }
 
     #[test]

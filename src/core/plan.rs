@@ -171,7 +171,27 @@ fn host_selected(opts: &Options, parsed: &url::RemoteUrl, new: &str) -> bool {
 pub fn plan(slots: &[Slot], rules: &HostRules, rewrites: &Rewrites, opts: &Options) -> RepoPlan {
     let mut out = RepoPlan::default();
     for slot in slots {
-        let (kind, outcome) = decide(slot, rules, opts);
+        let (kind, mut outcome) = decide(slot, rules, opts);
+        // git does not use this URL as written: a rule sends it elsewhere, so its HTTPS form
+        // would change which server git talks to.
+        if slot.file == FileKind::Config
+            && matches!(outcome, Outcome::Change { .. } | Outcome::Leak { .. })
+        {
+            let redirected = rewrites.alias(&slot.value, false).or_else(|| {
+                (slot.key.name == "url")
+                    .then(|| rewrites.alias(&slot.value, true))
+                    .flatten()
+            });
+            if let Some(r) = redirected.filter(|r| r.url != slot.value) {
+                outcome = Outcome::Skipped {
+                    reason: format!(
+                        "{} sends it to {}; its HTTPS form would change where git goes",
+                        r.rule.map(|x| x.describe()).unwrap_or_default(),
+                        r.url
+                    ),
+                };
+            }
+        }
         out.items.push(Item {
             slot: slot.clone(),
             kind,
@@ -293,20 +313,31 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
         if !changed {
             continue;
         }
-        let eff = rewrites.effective(urls, pushurls);
-        for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
-            for r in list {
-                let Some(rule) = r.rule else { continue };
-                if url::parse(&r.url).is_ok_and(|p| p.kind != Kind::Https) {
-                    warnings.push(UndoWarning {
-                        source: rule.clone(),
-                        remote: remote.to_string(),
-                        rule: rule.describe(),
-                        direction: what,
-                        url: r.url.clone(),
-                    });
+        // Every rule that would turn a URL back counts, not only the one git picks now: with
+        // that one gone, the next (a tie, a shorter prefix) would take over.
+        let mut left = rewrites.clone();
+        loop {
+            let eff = left.effective(urls, pushurls);
+            let mut found: Vec<UndoWarning> = Vec::new();
+            for (what, list) in [("fetch", &eff.fetch), ("push", &eff.push)] {
+                for r in list {
+                    let Some(rule) = r.rule else { continue };
+                    if url::parse(&r.url).is_ok_and(|p| p.kind != Kind::Https) {
+                        found.push(UndoWarning {
+                            source: rule.clone(),
+                            remote: remote.to_string(),
+                            rule: rule.describe(),
+                            direction: what,
+                            url: r.url.clone(),
+                        });
+                    }
                 }
             }
+            if found.is_empty() {
+                break;
+            }
+            left.rules.retain(|r| !found.iter().any(|w| &w.source == r));
+            warnings.extend(found);
         }
     }
     warnings

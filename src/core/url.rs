@@ -142,6 +142,10 @@ pub enum Refusal {
         "host {0:?} has no dot and is no alias in ~/.ssh/config; --map {0}=https://… says where it is"
     )]
     UnknownHost(String),
+    #[error(
+        "~/.ssh/config has a Match block that sets HostName on conditions only ssh can check; --map {0}=https://… says where {0} is"
+    )]
+    SshMatch(String),
     #[error("{0} serves plain HTTP on port {1}; --map {0}=https://… names its HTTPS address")]
     PlainHttpPort(String, u16),
     #[error("an {0}:// URL is fetched over FTP; --map {1}=https://… names its HTTPS address")]

@@ -16,7 +16,9 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use super::{BATCH, Workers};
-use crate::core::change::{Edit, FileEdits};
+#[allow(unused_imports)]
+use crate::core::change::Op;
+use crate::core::change::{Edit, FileEdits, FileKind};
 use crate::env::Env;
 use crate::error::with_hint;
 use crate::io::discover::Failure;
@@ -48,7 +50,10 @@ impl Spool {
         let run = if dry_run {
             None
         } else {
-            Some(journal.begin(command, roots, reverts)?)
+            let run = journal.begin(command, roots, reverts)?;
+            // From here until the plan is confirmed, Ctrl-C or SIGTERM leaves no run behind.
+            watch_confirmation(run.path());
+            Some(run)
         };
         Ok(Spool {
             journal,
@@ -86,10 +91,6 @@ impl Spool {
         let Some(mut run) = self.run else {
             return Ok(Finished::Declined);
         };
-        // Ctrl-C at the question leaves no run behind and the terminal as it was.
-        if !confirm.yes {
-            watch_confirmation(run.path());
-        }
         let answer = confirm.yes || prompt::confirm(confirm.env, &confirm.question)?;
         PHASE.store(DEFER, Ordering::SeqCst);
         if !answer {
@@ -111,6 +112,8 @@ impl Spool {
                 repo: StoredPath(f.path.clone()),
                 file: StoredPath(f.path.clone()),
                 ok: false,
+                written: 0,
+                interrupted: false,
                 error: Some(crate::core::redact::redact(&f.line())),
             })?;
         }
@@ -179,6 +182,8 @@ pub struct Tally {
     pub written: usize,
     /// Values that already had their new value.
     pub already: usize,
+    /// `insteadOf` rules removed (or, for an undo, put back).
+    pub rules_written: usize,
     /// Files not reached (Ctrl-C, SIGTERM).
     pub interrupted: usize,
     /// One line per file that failed.
@@ -193,7 +198,9 @@ impl Tally {
     fn add(&mut self, o: &FileOutcome<'_>) {
         match &o.result {
             Ok(a) => {
-                self.repos_written += usize::from(a.written > 0);
+                // Rules removed (or put back) are counted apart from URLs.
+                self.rules_written += a.rules;
+                self.repos_written += usize::from(a.written > 0 && o.kind != FileKind::Rules);
                 self.written += a.written;
                 self.already += a.already;
                 if self.ok_repos.last().is_none_or(|r| r != o.repo) {
@@ -219,6 +226,7 @@ impl Tally {
 
 /// What applying one file's edits came to.
 pub struct FileOutcome<'a> {
+    pub kind: crate::core::change::FileKind,
     pub repo: &'a Path,
     pub path: &'a Path,
     pub edits: &'a [Edit],
@@ -233,6 +241,8 @@ impl FileOutcome<'_> {
             repo: StoredPath(self.repo.to_path_buf()),
             file: StoredPath(self.path.to_path_buf()),
             ok: error.is_none(),
+            written: self.result.as_ref().map_or(0, |a| a.written),
+            interrupted: matches!(self.result, Err(ApplyError::Interrupted)),
             error,
         }
     }
@@ -314,6 +324,7 @@ fn apply_all<'a>(
                     r
                 };
                 FileOutcome {
+                    kind: f.kind,
                     repo: &f.repo,
                     path: &f.path,
                     edits: &f.edits,

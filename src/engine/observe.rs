@@ -10,6 +10,7 @@ use crate::core::insteadof::{Rewrites, Rule};
 use crate::core::plan::{self, FileKind, RepoPlan};
 use crate::env::Env;
 use crate::io::discover::Failure;
+use crate::io::git::{Git, Scope};
 use crate::io::repo::{self, Repo};
 
 /// Settings every repository's plan needs.
@@ -118,6 +119,32 @@ fn plan_repo(repo: &Repo, ctx: &Ctx) -> Result<(RepoPlan, Rewrites)> {
         rules: repo::repo_rules(ctx.env, repo, &parsed, &ctx.global_rules)?,
     };
     let mut plan = plan::plan(&slots, &ctx.hosts, &rewrites, &ctx.opts);
+    // Remotes git reads from files the config includes: shown, left where they are.
+    if parsed
+        .entries
+        .iter()
+        .any(|e| e.section == "include" || e.section == "includeif")
+    {
+        let git = Git::new(ctx.env, Scope::Local(repo.root.clone()))?;
+        for (origin, slot) in git.included_remote_urls(&repo.config)? {
+            let kind = crate::core::url::parse(&slot.value).ok().map(|p| p.kind);
+            let outcome = if slot.key.is_remote(ctx.opts.remote.as_deref()) {
+                plan::Outcome::Skipped {
+                    reason: format!(
+                        "in {}, included from the repository's config: change it there",
+                        origin.display()
+                    ),
+                }
+            } else {
+                plan::Outcome::Filtered
+            };
+            plan.items.push(plan::Item {
+                slot,
+                kind,
+                outcome,
+            });
+        }
+    }
     if let Some(why) = ctx.ownership.as_ref().and_then(|o| o.refusal(repo)) {
         plan.skip_all(&why);
     }

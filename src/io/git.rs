@@ -331,14 +331,72 @@ impl<'a> Git<'a> {
                 Some((b, _)) => (b, false),
                 None => continue,
             };
+            // git names a repository's own files relative to where it runs.
+            let file = Path::new(origin.strip_prefix("file:").unwrap_or(origin));
+            let file = if file.is_relative() {
+                self.dir.join(file)
+            } else {
+                file.to_path_buf()
+            };
             rules.push(crate::core::insteadof::Rule {
                 base: base.to_string(),
                 prefix: value.to_string(),
                 push,
-                origin: origin.strip_prefix("file:").unwrap_or(origin).to_string(),
+                origin: file.display().to_string(),
             });
         }
         Ok(rules)
+    }
+
+    /// Remote URLs git reads for the repository from files its config includes (not from
+    /// `own`, the config itself), each with its file.
+    pub fn included_remote_urls(
+        &self,
+        own: &Path,
+    ) -> Result<Vec<(PathBuf, crate::core::plan::Slot)>> {
+        let out = self.config(&[
+            "--local".as_ref(),
+            "--includes".as_ref(),
+            "--show-origin".as_ref(),
+            "-z".as_ref(),
+            "--get-regexp".as_ref(),
+            r"^remote\..*\.(url|pushurl)$".as_ref(),
+        ])?;
+        let own = std::fs::canonicalize(own).unwrap_or_else(|_| own.to_path_buf());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut fields = text.split('\0');
+        let mut found = Vec::new();
+        while let (Some(origin), Some(kv)) = (fields.next(), fields.next()) {
+            let file = Path::new(origin.strip_prefix("file:").unwrap_or(origin));
+            let file = if file.is_relative() {
+                self.dir.join(file)
+            } else {
+                file.to_path_buf()
+            };
+            if std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()) == own {
+                continue;
+            }
+            let Some((key, value)) = kv.split_once('\n') else {
+                continue;
+            };
+            let Some(rest) = key.strip_prefix("remote.") else {
+                continue;
+            };
+            let Some((name, var)) = rest.rsplit_once('.') else {
+                continue;
+            };
+            found.push((
+                file,
+                crate::core::plan::Slot {
+                    file: crate::core::change::FileKind::Config,
+                    key: crate::core::change::ConfigKey::new("remote", Some(name), var),
+                    index: 0,
+                    value: value.to_string(),
+                    text: true,
+                },
+            ));
+        }
+        Ok(found)
     }
 
     /// Every file git reads at one config level (`--system`, `--global`), includes followed.
@@ -421,6 +479,15 @@ impl<'a> Git<'a> {
             .last()
             .unwrap_or("")
             .to_string()))
+    }
+
+    /// The credential helper git would ask for `https://HOST/` (the last one configured for
+    /// it), or `None` when it has none.
+    pub fn helper_for(&self, host: &str) -> Option<String> {
+        self.urlmatch("credential.helper", &format!("https://{host}/"), None)
+            .ok()
+            .flatten()
+            .filter(|h| !h.is_empty())
     }
 
     /// The folder git runs in.

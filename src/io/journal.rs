@@ -86,6 +86,12 @@ pub enum Record {
         repo: StoredPath,
         file: StoredPath,
         ok: bool,
+        /// Values written to the file.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        written: usize,
+        /// Not reached: Ctrl-C or SIGTERM came first (nothing was changed).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        interrupted: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
     },
@@ -231,6 +237,10 @@ pub struct Run {
     pub written: Option<usize>,
     /// Files not reached (Ctrl-C, SIGTERM), from the `end` record.
     pub interrupted: usize,
+    /// Files not reached, from the result records (also without an `end`).
+    pub not_reached: usize,
+    /// Values written, from the result records (also without an `end`).
+    pub written_results: usize,
     /// Repositories undone one by one, or `None` in the set for the whole run.
     pub undone: Vec<Option<PathBuf>>,
 }
@@ -249,6 +259,19 @@ impl Run {
         self.undone
             .iter()
             .any(|u| u.as_deref().is_none_or(|r| r == repo))
+    }
+
+    /// Changes an undo could still restore: not redacted, in files the run did not fail on,
+    /// in repositories not undone yet.
+    pub fn restorable(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| {
+                !c.redacted
+                    && !self.failed_files.contains(&c.file.0)
+                    && !self.repo_undone(&c.repo.0)
+            })
+            .count()
     }
 
     pub fn repos(&self) -> usize {
@@ -410,6 +433,8 @@ impl Journal {
             finished: false,
             written: None,
             interrupted: 0,
+            not_reached: 0,
+            written_results: 0,
             undone: Vec::new(),
         };
         let mut lines = std::io::BufReader::new(f).lines().enumerate().peekable();
@@ -448,12 +473,19 @@ impl Journal {
                 }
                 Record::Change(c) => run.changes.push(c),
                 Record::Result {
-                    ok: false, file, ..
+                    ok: false,
+                    file,
+                    interrupted,
+                    ..
                 } => {
-                    run.failed += 1;
+                    if interrupted {
+                        run.not_reached += 1;
+                    } else {
+                        run.failed += 1;
+                    }
                     run.failed_files.push(file.0);
                 }
-                Record::Result { .. } => {}
+                Record::Result { written, .. } => run.written_results += written,
                 Record::Applying { .. } => run.applying = true,
                 Record::End {
                     changed,

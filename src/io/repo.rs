@@ -303,7 +303,10 @@ pub fn repo_rules(env: &Env, repo: &Repo, parsed: &Parsed, global: &[Rule]) -> R
 /// What applying edits to one file did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// Values written (set).
     pub written: usize,
+    /// `insteadOf` rules removed or added back.
+    pub rules: usize,
     /// Edits whose value was already the new one (a rerun, or an undo of an undo).
     pub already: usize,
 }
@@ -374,7 +377,10 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
         }
     };
     let result = write_locked(path, &lock_path, lock, edits);
-    if !matches!(result, Ok(Applied { written: 1.., .. })) {
+    if !matches!(
+        result,
+        Ok(Applied { written: 1.., .. }) | Ok(Applied { rules: 1.., .. })
+    ) {
         let _ = fs::remove_file(&lock_path);
     }
     result
@@ -458,12 +464,20 @@ fn write_locked(
         match edit.op {
             // A rule removed: gone already is done.
             Op::Remove => {
-                match holds(&edit.old) {
-                    Some(i) => {
-                        taken.insert(i);
-                        chosen.push(gitconfig::Change::Remove(i));
-                    }
-                    None => applied.already += 1,
+                // Every copy of the rule goes (one left would still turn URLs back).
+                let all: Vec<usize> = same
+                    .iter()
+                    .copied()
+                    .filter(|i| {
+                        !taken.contains(i) && parsed.entries[*i].value.as_deref() == Some(&edit.old)
+                    })
+                    .collect();
+                if all.is_empty() {
+                    applied.already += 1;
+                }
+                for i in all {
+                    taken.insert(i);
+                    chosen.push(gitconfig::Change::Remove(i));
                 }
                 continue;
             }
@@ -510,16 +524,21 @@ fn write_locked(
         lock.set_permissions(fs::Permissions::from_mode(mode))
             .map_err(io)?;
     }
-    // Written by another user (root, with safe.directory allowing it): the file stays its
-    // owner's.
-    if euid().is_none_or(|me| me != meta.uid()) {
+    // Written by root for another user (safe.directory allowing it): the file stays its
+    // owner's. Another user writing a shared (group-writable) repository's config makes it
+    // theirs, as git does.
+    if euid() == Some(0) && meta.uid() != 0 {
         std::os::unix::fs::fchown(&lock, Some(meta.uid()), Some(meta.gid())).map_err(io)?;
     }
     drop(lock);
     fs::rename(lock_path, path).map_err(|e| {
         ApplyError::Other(anyhow!("{}: cannot rename lock file: {e}", path.display()))
     })?;
-    applied.written = chosen.len();
+    applied.rules = chosen
+        .iter()
+        .filter(|c| !matches!(c, gitconfig::Change::Replace(..)))
+        .count();
+    applied.written = chosen.len() - applied.rules;
     Ok(applied)
 }
 

@@ -34,8 +34,40 @@ pub fn hint(msg: impl std::fmt::Display) {
     eprintln!("{} {msg}", style("hint:").for_stderr().cyan());
 }
 
+/// How much goes to stderr: `-q` only warnings and errors, `-v` also diagnostics.
+static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(NORMAL);
+const QUIET: u8 = 0;
+const NORMAL: u8 = 1;
+const VERBOSE: u8 = 2;
+
+/// Set once from `-q` / `-v` (the last one given wins; `-q` beats `-v` when both are there).
+pub fn init_verbosity(quiet: bool, verbose: u8) {
+    let level = if quiet {
+        QUIET
+    } else if verbose > 0 {
+        VERBOSE
+    } else {
+        NORMAL
+    };
+    VERBOSITY.store(level, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn level() -> u8 {
+    VERBOSITY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A status line on stderr (silent with `-q`).
 pub fn note(msg: impl std::fmt::Display) {
-    eprintln!("{msg}");
+    if level() >= NORMAL {
+        eprintln!("{msg}");
+    }
+}
+
+/// A diagnostic on stderr, only with `-v`.
+pub fn diag(msg: impl std::fmt::Display) {
+    if level() >= VERBOSE {
+        eprintln!("{} {msg}", style("debug:").for_stderr().dim());
+    }
 }
 
 pub fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
