@@ -124,28 +124,7 @@ impl<'a> Git<'a> {
                 .arg(format!("credential.helper={}", h.render()));
         }
         cmd.args(["credential", action]);
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot run git")?;
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(cred.to_protocol().as_bytes())
-            .context("cannot talk to git credential")?;
-        let out = child
-            .wait_with_output()
-            .context("cannot run git credential")?;
-        if !out.status.success() {
-            bail!(
-                "git credential {action} failed: {}",
-                crate::core::redact::Redacted::new(&first_line(&out.stderr))
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        talk(cmd, cred, &format!("git credential {action}"))
     }
 
     /// What `chain` answers for `https://HOST` without prompting; `None` when nothing.
@@ -175,29 +154,11 @@ impl<'a> Git<'a> {
             other => bail!("{other:?} is not one of git's helpers"),
         };
         cmd.arg(action);
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .context("cannot run git")?;
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(cred.to_protocol().as_bytes())
-            .context("cannot talk to git's credential helper")?;
-        let out = child
-            .wait_with_output()
-            .context("cannot run git's credential helper")?;
-        if !out.status.success() {
-            bail!(
-                "git's credential helper ({}) failed to {action}: {}",
-                h.render(),
-                crate::core::redact::Redacted::new(&first_line(&out.stderr))
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        talk(
+            cmd,
+            cred,
+            &format!("git's credential helper ({}) {action}", h.render()),
+        )
     }
 
     fn config(&self, args: &[&OsStr]) -> Result<std::process::Output> {
@@ -494,6 +455,33 @@ impl<'a> Git<'a> {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// Runs `cmd` with the credential on its stdin (never in argv); its stdout, or an error naming
+/// `what` with git's first line (redacted).
+fn talk(mut cmd: Command, cred: &Credential, what: &str) -> Result<String> {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run git")?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(cred.to_protocol().as_bytes())
+        .with_context(|| format!("cannot talk to {what}"))?;
+    let out = child
+        .wait_with_output()
+        .with_context(|| format!("cannot run {what}"))?;
+    if !out.status.success() {
+        bail!(
+            "{what} failed: {}",
+            crate::core::redact::Redacted::new(&first_line(&out.stderr))
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn helper_key(host: &str) -> String {
