@@ -54,6 +54,8 @@ pub enum Command {
     Logout(LogoutArgs),
     /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
     Credential(CredentialArgs),
+    /// Check git, the credential helpers, tokens and remotes, and say what to fix.
+    Doctor(DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the man page (roff), for `man -l -` or a man directory.
@@ -273,6 +275,26 @@ pub struct UndoArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The repository to check (default: the one you stand in, if any).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Check this host (repeatable; default: the hosts of the repository's remotes and of
+    /// earlier logins).
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Also count SSH remotes in every repository under this folder.
+    #[arg(long, value_name = "DIR")]
+    pub scan: Option<PathBuf>,
+    /// Do not ask the forge's API about the tokens.
+    #[arg(long)]
+    pub offline: bool,
+    /// JSON Lines: one object per finding, each with a `status`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

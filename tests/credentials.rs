@@ -1255,3 +1255,75 @@ fn the_api_check_trusts_and_reaches_servers_as_git_does() {
     assert!(r.stderr.contains("plain HTTP"), "{}", r.stderr);
     w.assert_no_leak(None);
 }
+
+#[test]
+fn doctor_names_each_problem_and_passes_once_they_are_fixed() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    // Set up as the user would, not through the argv shim.
+    let git =
+        |w: &World, args: &[&str]| assert_eq!(w.user_git(args, &[], None).code, 0, "{args:?}");
+    git(
+        &w,
+        &[
+            "config",
+            "--global",
+            "url.git@github.com:.insteadOf",
+            "https://github.com/",
+        ],
+    );
+    let leak = format!("https://u:CANARYpw9@{host}/o/r.git");
+    git(&w, &["remote", "add", "leak", &leak]);
+    git(&w, &["remote", "add", "old", "git@github.com:o/x.git"]);
+    let r = w.run(&["doctor", "--json", "--offline"], None, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = r.json_lines();
+    let has = |status: &str, check: &str| {
+        f.iter()
+            .any(|x| x["status"] == status && x["check"].as_str().unwrap().contains(check))
+    };
+    assert!(
+        has("fail", &format!("credentials for {host}")),
+        "{}",
+        r.stdout
+    );
+    assert!(has("fail", "insteadOf rule"), "{}", r.stdout);
+    assert!(has("fail", "token in a remote URL"), "{}", r.stdout);
+    assert!(has("warn", "SSH remotes"), "{}", r.stdout);
+    assert!(f.iter().all(|x| x["fix"].is_null() || x["status"] != "ok"));
+
+    // A loose store file is named too.
+    w.login(&["--cache", "store"], &[]).ok();
+    let store = w.s.home.join(".git-credentials");
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o644)).unwrap();
+    let r = w.run(&["doctor", "--json", "--offline"], None, &[]);
+    assert!(
+        r.json_lines()
+            .iter()
+            .any(|x| x["status"] == "fail" && x["check"] == "store file"),
+        "{}",
+        r.stdout
+    );
+
+    // Fixed: the rule, the URL with a token, the SSH remote, the file mode.
+    fs::set_permissions(&store, fs::Permissions::from_mode(0o600)).unwrap();
+    git(
+        &w,
+        &[
+            "config",
+            "--global",
+            "--unset",
+            "url.git@github.com:.insteadOf",
+        ],
+    );
+    git(&w, &["remote", "remove", "leak"]);
+    git(&w, &["remote", "remove", "old"]);
+    let r = w.run(&["doctor"], None, &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("the API knows the token as alice"),
+        "{}",
+        r.stdout
+    );
+    w.assert_no_leak(Some(&store));
+}

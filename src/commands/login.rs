@@ -263,7 +263,7 @@ fn find_token(
 }
 
 /// How git would reach `url`: the CA file and folder, verification and proxy it would use.
-fn network(env: &Env, git: &Git, url: &str) -> Result<Network> {
+pub(crate) fn network(env: &Env, git: &Git, url: &str) -> Result<Network> {
     let ca_file = match &env.git_ssl_cainfo {
         Some(p) => Some(p.clone()),
         None => git

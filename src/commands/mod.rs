@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod convert;
 pub mod credential;
+pub mod doctor;
 pub mod login;
 pub mod logout;
 pub mod man;

@@ -29,6 +29,7 @@ pub enum Line {
     Restore(Restore),
     Run(RunLine),
     Rule(RuleReport),
+    Finding(Finding),
     Login(LoginReport),
     Logout(LogoutReport),
     Summary(Summary),
@@ -380,6 +381,33 @@ impl RunLine {
             self.failed,
             self.state
         )
+    }
+}
+
+/// `doctor`: one finding.
+#[derive(Debug, Serialize)]
+pub struct Finding {
+    /// `ok`, `warn` or `fail`.
+    pub status: &'static str,
+    /// What was checked (`git`, `helper github.com`, `remotes`, …).
+    pub check: Redacted,
+    pub message: Redacted,
+    /// What to do about it.
+    pub fix: Option<Redacted>,
+}
+
+impl Finding {
+    pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
+        let status = match self.status {
+            "ok" => output::new("ok  "),
+            "warn" => console::style("warn").yellow().to_string(),
+            _ => output::old("FAIL"),
+        };
+        writeln!(out, "{status}  {}: {}", self.check, self.message)?;
+        if let Some(fix) = &self.fix {
+            writeln!(out, "      fix: {fix}")?;
+        }
+        Ok(())
     }
 }
 

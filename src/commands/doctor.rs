@@ -1,0 +1,406 @@
+//! `git-https doctor [PATH] [--host H]… [--scan DIR] [--offline] [--json]`: one report of what
+//! stands between this machine and working HTTPS remotes — git itself, each host's credential
+//! helpers and token, the store file's mode, the keyring in use, insteadOf rules that force SSH,
+//! tokens left in remote URLs, SSH remotes left — each finding `ok`, `warn` or `fail` with a fix.
+//! Exit 1 when any finding fails. It never prints a token.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+
+use anyhow::Result;
+
+use crate::cli::DoctorArgs;
+use crate::core::change::FileKind;
+use crate::core::helper::HelperLine;
+use crate::core::net;
+use crate::core::redact::Redacted;
+use crate::core::token;
+use crate::core::url::{self, Kind};
+use crate::env::Env;
+use crate::error::{self, usage};
+use crate::io::git::{Chain, Git, Scope};
+use crate::io::keystore::{Backend, Keystore};
+use crate::io::logins::Logins;
+use crate::io::{api, discover, repo, settings};
+use crate::ui::output;
+use crate::ui::report::{self, Finding, Line};
+
+/// The findings so far.
+struct Doctor {
+    findings: Vec<Finding>,
+}
+
+impl Doctor {
+    fn add(&mut self, status: &'static str, check: &str, message: &str, fix: Option<&str>) {
+        self.findings.push(Finding {
+            status,
+            check: Redacted::new(check),
+            message: Redacted::new(message),
+            fix: fix.map(Redacted::new),
+        });
+    }
+}
+
+pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
+    let mut d = Doctor {
+        findings: Vec::new(),
+    };
+    let git = Git::new(env, Scope::Global)?;
+    check_git(&mut d, &git);
+
+    // The repository at hand (or PATH): its remotes, and the hosts they go to.
+    let start = args
+        .path
+        .as_deref()
+        .map_or_else(|| env.cwd.clone(), |p| env.abs(p));
+    let here = repo::discover(&start).ok();
+    let mut hosts: BTreeSet<String> = BTreeSet::new();
+    for h in &args.hosts {
+        hosts.insert(net::normalize_host(h).map_err(usage)?);
+    }
+    if let Some(r) = &here {
+        check_remotes(&mut d, env, r, args.hosts.is_empty().then_some(&mut hosts))?;
+    }
+    if args.hosts.is_empty() {
+        for p in Logins::new(&env.state_dir()).load().unwrap_or_default() {
+            hosts.insert(p.host);
+        }
+    }
+    for host in &hosts {
+        check_host(&mut d, env, &git, host, args.offline);
+    }
+    check_rules(&mut d, env)?;
+    check_ssh_aliases(&mut d, env);
+    if let Some(dir) = &args.scan {
+        check_scan(&mut d, env, dir)?;
+    }
+
+    let mut out = output::stdout();
+    for f in &d.findings {
+        if args.json {
+            report::json(&mut out, &Line::Finding(clone(f)))?;
+        } else {
+            f.human(&mut out)?;
+        }
+    }
+    out.flush()?;
+    let failed = d.findings.iter().filter(|f| f.status == "fail").count();
+    let warned = d.findings.iter().filter(|f| f.status == "warn").count();
+    if !args.json {
+        output::note(format!(
+            "{}, {}, {}",
+            output::count(d.findings.len(), "check", "checks"),
+            output::count(warned, "warning", "warnings"),
+            output::count(failed, "failure", "failures")
+        ));
+    }
+    Ok(if failed > 0 {
+        error::FAILURE
+    } else {
+        error::OK
+    })
+}
+
+fn clone(f: &Finding) -> Finding {
+    Finding {
+        status: f.status,
+        check: f.check.clone(),
+        message: f.message.clone(),
+        fix: f.fix.clone(),
+    }
+}
+
+fn check_git(d: &mut Doctor, git: &Git) {
+    match git.cmd().arg("--version").output() {
+        Ok(o) if o.status.success() => {
+            let v = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            d.add("ok", "git", &v, None);
+        }
+        _ => d.add(
+            "fail",
+            "git",
+            "git does not run",
+            Some("install git and put it on PATH"),
+        ),
+    }
+}
+
+/// Tokens in remote URLs, SSH remotes left; the hosts the remotes go to (into `hosts`).
+fn check_remotes(
+    d: &mut Doctor,
+    env: &Env,
+    r: &repo::Repo,
+    mut hosts: Option<&mut BTreeSet<String>>,
+) -> Result<()> {
+    let parsed = match repo::read_config(&r.config) {
+        Ok(p) => p,
+        Err(e) => {
+            d.add("fail", "repository", &format!("{e:#}"), None);
+            return Ok(());
+        }
+    };
+    let rules = settings::load_host_rules(env, &[])?;
+    let mut ssh = 0;
+    let mut leaks = Vec::new();
+    for slot in repo::slots_of(FileKind::Config, &parsed.entries) {
+        if !slot.is_remote() {
+            continue;
+        }
+        let Ok(p) = url::parse(&slot.value) else {
+            continue;
+        };
+        if p.leaks_credentials() {
+            leaks.push(format!("{} = {}", slot.key, Redacted::new(&slot.value)));
+        }
+        if p.kind.is_migratable() {
+            ssh += 1;
+        }
+        let https = match p.kind {
+            Kind::Https => Some(slot.value.clone()),
+            _ => crate::core::convert::convert_parsed(&slot.value, &p, &rules)
+                .ok()
+                .map(|c| c.https),
+        };
+        if let (Some(hosts), Some(h)) = (hosts.as_deref_mut(), https) {
+            let host = crate::commands::status::host_of(&h);
+            if !host.is_empty() {
+                hosts.insert(host);
+            }
+        }
+    }
+    let place = r.root.display().to_string();
+    for l in &leaks {
+        d.add(
+            "fail",
+            "token in a remote URL",
+            &format!("{place}: {l}"),
+            Some("git-https migrate --strip-credentials, then revoke that token"),
+        );
+    }
+    if ssh > 0 {
+        d.add(
+            "warn",
+            "SSH remotes",
+            &format!(
+                "{place}: {} still SSH",
+                output::count(ssh, "remote URL is", "remote URLs are")
+            ),
+            Some("git-https migrate"),
+        );
+    } else if leaks.is_empty() {
+        d.add(
+            "ok",
+            "remotes",
+            &format!("{place}: no SSH remote, no token in a URL"),
+            None,
+        );
+    }
+    Ok(())
+}
+
+fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
+    let check = format!("credentials for {host}");
+    let lines = git.helpers(host).unwrap_or_default();
+    let helper = git.helper_for(host);
+    match &helper {
+        None => {
+            d.add(
+                "fail",
+                &check,
+                "git has no credential helper for it: it will prompt, or fail without a terminal",
+                Some(&format!("git-https login --host {host}")),
+            );
+            return;
+        }
+        Some(h) if lines.is_empty() => d.add(
+            "warn",
+            &check,
+            &format!("only a helper for every host answers ({h}); login sets one for this host"),
+            Some(&format!("git-https login --host {host}")),
+        ),
+        Some(h) => d.add("ok", &check, &format!("helper: {h}"), None),
+    }
+    // What the helpers hold: exactly what git would get, without a prompt.
+    let Some(cred) = git.fill(host, Chain::Configured) else {
+        d.add(
+            "fail",
+            &check,
+            "the helpers hold no token for it",
+            Some(&format!("git-https login --host {host}")),
+        );
+        return;
+    };
+    d.add(
+        "ok",
+        &check,
+        &format!(
+            "git gets a token for it (user {})",
+            cred.username.as_deref().unwrap_or("?")
+        ),
+        None,
+    );
+    for line in lines.iter().filter_map(|l| HelperLine::parse(l)) {
+        match line {
+            HelperLine::Store { file } => {
+                let file = file.unwrap_or_else(|| crate::io::git::default_store_file(env));
+                match std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777) {
+                    Ok(0o600) => d.add("ok", "store file", &format!("{} is 0600", file.display()), None),
+                    Ok(mode) => d.add(
+                        "fail",
+                        "store file",
+                        &format!("{} is mode {mode:04o}: others can read the token", file.display()),
+                        Some(&format!("chmod 600 {}", file.display())),
+                    ),
+                    Err(_) => {}
+                }
+            }
+            HelperLine::Keyring { .. } => match Keystore::open(env.keyring_choice.as_deref()) {
+                Ok(k) if k.backend == Backend::Keyutils => d.add(
+                    "warn",
+                    "keyring",
+                    "the token is in the kernel keyring, which forgets it at reboot",
+                    Some("start a Secret Service (gnome-keyring) and log in again, or use --cache store"),
+                ),
+                Ok(k) => d.add("ok", "keyring", &format!("the token is in {}", k.backend.describe()), None),
+                Err(e) => d.add("fail", "keyring", &format!("{e:#}"), None),
+            },
+            _ => {}
+        }
+    }
+    if offline {
+        return;
+    }
+    let Some(token) = cred.password else { return };
+    let api_base = token::api_base(host, None);
+    // Reached exactly as login reaches it: git's CA, verification and proxy settings.
+    let net = match crate::commands::login::network(env, git, &format!("{api_base}/user")) {
+        Ok(n) => n,
+        Err(e) => {
+            d.add("warn", &check, &format!("{e:#}"), None);
+            return;
+        }
+    };
+    match api::verify(&api_base, host, &token, &net) {
+        Ok(Ok(info)) => {
+            let mut msg = format!("the API knows the token as {}", info.login);
+            if let Some(exp) = &info.expires {
+                msg.push_str(&format!("; it expires {exp}"));
+            }
+            let status = if info.lacks_repo() { "warn" } else { "ok" };
+            d.add(
+                status,
+                &check,
+                &msg,
+                info.lacks_repo()
+                    .then_some("give the token the `repo` scope"),
+            );
+        }
+        Ok(Err(api::VerifyError::Rejected { .. })) => d.add(
+            "fail",
+            &check,
+            "the API rejects the token git would send",
+            Some(&format!("git-https login --host {host} (with a new token)")),
+        ),
+        Ok(Err(e)) => d.add(
+            "warn",
+            &check,
+            &format!("the token could not be checked: {e}"),
+            Some("--offline skips this check"),
+        ),
+        Err(e) => d.add(
+            "warn",
+            &check,
+            &format!("the token could not be checked: {e:#}"),
+            Some("--offline skips this check"),
+        ),
+    }
+}
+
+/// Rules that turn HTTPS URLs into SSH ones, with their file.
+fn check_rules(d: &mut Doctor, env: &Env) -> Result<()> {
+    let rules = repo::global_rules(env)?;
+    let mut bad = 0;
+    for r in &rules {
+        let turns_https = r.prefix.starts_with("https://");
+        let into_ssh = url::parse(&r.base).is_ok_and(|p| p.kind != Kind::Https);
+        if turns_https && into_ssh {
+            bad += 1;
+            d.add(
+                "fail",
+                "insteadOf rule",
+                &format!("{} turns HTTPS URLs into SSH", r.describe()),
+                Some("git-https migrate --fix-insteadof (or remove the rule)"),
+            );
+        }
+    }
+    if bad == 0 {
+        d.add("ok", "insteadOf rules", "none turns HTTPS into SSH", None);
+    }
+    Ok(())
+}
+
+/// `~/.ssh/config` aliases of the forges' hosts: their remotes migrate to the real host.
+fn check_ssh_aliases(d: &mut Doctor, env: &Env) {
+    let ssh = settings::load_ssh_config(&env.ssh_dir());
+    if ssh.uncertain {
+        d.add(
+            "warn",
+            "~/.ssh/config",
+            "a Match block sets HostName on conditions only ssh can check: SSH hosts are not converted",
+            Some("--map HOST=https://… for each host"),
+        );
+    }
+}
+
+fn check_scan(d: &mut Doctor, env: &Env, dir: &std::path::Path) -> Result<()> {
+    let root = settings::existing_dir(env, dir)?;
+    let found = discover::discover(
+        std::slice::from_ref(&root),
+        &discover::Options {
+            max_depth: None,
+            exclude: Vec::new(),
+            bare: false,
+            threads: crate::engine::thread_count(None)?,
+        },
+    );
+    let mut repos_with_ssh = 0;
+    let mut urls = 0;
+    for r in &found.repos {
+        let Ok(parsed) = repo::read_config(&r.config) else {
+            continue;
+        };
+        let n = repo::slots_of(FileKind::Config, &parsed.entries)
+            .iter()
+            .filter(|s| s.is_remote())
+            .filter(|s| url::parse(&s.value).is_ok_and(|p| p.kind.is_migratable()))
+            .count();
+        repos_with_ssh += usize::from(n > 0);
+        urls += n;
+    }
+    let place = root.display().to_string();
+    if urls > 0 {
+        d.add(
+            "warn",
+            "SSH remotes",
+            &format!(
+                "{place}: {} in {} of {}",
+                output::count(urls, "SSH URL", "SSH URLs"),
+                output::count(repos_with_ssh, "repository", "repositories"),
+                found.repos.len()
+            ),
+            Some(&format!("git-https migrate -r {place}")),
+        );
+    } else {
+        d.add(
+            "ok",
+            "SSH remotes",
+            &format!(
+                "{place}: none in {}",
+                output::count(found.repos.len(), "repository", "repositories")
+            ),
+            None,
+        );
+    }
+    Ok(())
+}
