@@ -54,6 +54,9 @@ pub enum Command {
     Logout(LogoutArgs),
     /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
     Credential(CredentialArgs),
+    /// Set up a machine: token, caching, and (optionally) checkouts — guided on a terminal,
+    /// scripted with flags.
+    Setup(SetupArgs),
     /// Check git, the credential helpers, tokens and remotes, and say what to fix.
     Doctor(DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -275,6 +278,45 @@ pub struct UndoArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// A host to set up (repeatable), with its port if it has one.
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Read the token from the first line of standard input (one token for every host).
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// How git remembers the token.
+    #[arg(long, value_enum)]
+    pub cache: Option<CacheMode>,
+    /// With --cache memory: seconds the cache keeps the token (default 3600).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=2_147_483_647))]
+    pub timeout: Option<u64>,
+    /// With --cache store: the file to store into.
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Migrate every repository under this folder (repeatable).
+    #[arg(long = "migrate", value_name = "DIR")]
+    pub migrate: Vec<PathBuf>,
+    #[command(flatten)]
+    pub map: MapArgs,
+    /// Also remove insteadOf rules that would turn migrated URLs back into SSH.
+    #[arg(long)]
+    pub fix_insteadof: bool,
+    /// The REST API base (as for login).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Do not check the token with the API.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Do not ask before migrating.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// End with one JSON object: what was changed (`changed: true|false`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -31,6 +31,7 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
         Command::Login(a) => commands::login::run(a, env),
         Command::Logout(a) => commands::logout::run(a, env),
         Command::Credential(a) => commands::credential::run(a, env),
+        Command::Setup(a) => commands::setup::run(a, env),
         Command::Doctor(a) => commands::doctor::run(a, env),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man => commands::man::run(),

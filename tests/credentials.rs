@@ -1327,3 +1327,272 @@ fn doctor_names_each_problem_and_passes_once_they_are_fixed() {
     );
     w.assert_no_leak(Some(&store));
 }
+
+fn global_config(w: &World) -> Vec<u8> {
+    fs::read(w.s.home.join(".gitconfig")).unwrap_or_default()
+}
+
+#[test]
+fn scripted_setup_for_each_cache_mode_is_idempotent() {
+    for mode in ["memory", "store"] {
+        let mut w = World::new("repo");
+        let host = w.server.host();
+        assert_eq!(
+            w.fetch_push(&[]),
+            (false, false),
+            "nothing works before setup"
+        );
+        let args = [
+            "setup",
+            "--host",
+            &host,
+            "--token-stdin",
+            "--cache",
+            mode,
+            "--json",
+        ];
+        let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]).ok();
+        let last = r.json_lines().pop().unwrap();
+        assert_eq!(last["type"], "setup");
+        assert_eq!(last["changed"], true, "{}", r.stdout);
+        assert_eq!(w.fetch_push(&[]), (true, true), "{mode}");
+        let (cfg, store) = (
+            global_config(&w),
+            fs::read(w.s.home.join(".git-credentials")).ok(),
+        );
+        // Again: no byte changes, and it says so.
+        let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]).ok();
+        assert_eq!(
+            r.json_lines().pop().unwrap()["changed"],
+            false,
+            "{}",
+            r.stderr
+        );
+        assert_eq!(global_config(&w), cfg);
+        assert_eq!(fs::read(w.s.home.join(".git-credentials")).ok(), store);
+        let allowed = (mode == "store").then(|| w.s.home.join(".git-credentials"));
+        w.assert_no_leak(allowed.as_deref());
+    }
+}
+
+#[test]
+fn scripted_setup_without_an_answer_is_a_usage_error() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    for (args, stdin) in [
+        (
+            vec!["setup", "--host", &host, "--token-stdin"],
+            Some(format!("{TOKEN}\n")),
+        ),
+        (vec!["setup", "--host", &host, "--cache", "memory"], None),
+        (
+            vec!["setup", "--token-stdin", "--cache", "memory"],
+            Some(format!("{TOKEN}\n")),
+        ),
+        (
+            vec![
+                "setup",
+                "--host",
+                &host,
+                "--token-stdin",
+                "--cache",
+                "memory",
+                "--migrate",
+                ".",
+            ],
+            Some(format!("{TOKEN}\n")),
+        ),
+    ] {
+        let r = w.run(&args, stdin.as_deref(), &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(w.global_helpers(), "");
+}
+
+#[test]
+fn setup_migrates_checkouts_and_undo_takes_them_back() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    // A checkout whose remote is the server's SSH form, mapped to its HTTPS address.
+    let code = w.s.path().join("code");
+    let ssh = w.s.repo(
+        "code/app",
+        &[("origin", "git@git.internal.example:o/r.git")],
+    );
+    let map = format!("git.internal.example=https://{host}");
+    let args = [
+        "setup",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "store",
+        "--migrate",
+        code.to_str().unwrap(),
+        "--map",
+        &map,
+        "--yes",
+        "--json",
+    ];
+    let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]).ok();
+    let last = r.json_lines().pop().unwrap();
+    assert_eq!(
+        (last["changed"].clone(), last["migrated_urls"].clone()),
+        (true.into(), 1.into()),
+        "{}",
+        r.stdout
+    );
+    let fetch = w.user_git(
+        &["-C", ssh.to_str().unwrap(), "fetch", "-q", "origin"],
+        &[],
+        None,
+    );
+    assert_eq!(fetch.code, 0, "{}", fetch.stderr);
+    let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]).ok();
+    assert_eq!(r.json_lines().pop().unwrap()["changed"], false);
+    w.run(&["undo", "--last", "--yes"], None, &[]).ok();
+    assert_eq!(
+        w.user_git(
+            &["-C", ssh.to_str().unwrap(), "remote", "get-url", "origin"],
+            &[],
+            None
+        )
+        .stdout,
+        "git@git.internal.example:o/r.git\n"
+    );
+    w.assert_no_leak(Some(&w.s.home.join(".git-credentials")));
+}
+
+#[test]
+fn the_guided_setup_on_a_terminal() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    // From a shell that stays, as a user's terminal does: git's cache daemon, which setup
+    // starts, lives in the terminal's session and would get its hangup with the session's end.
+    let mut cmd = w.s.cmd("sh");
+    cmd.args(["-c", "\"$0\" setup; sleep 10", support::BIN])
+        .current_dir(&w.client)
+        .envs(w.env());
+    let mut p = w.s.pty(cmd);
+    p.expect("Host").unwrap();
+    p.send_line(&host).unwrap();
+    p.expect("Set up another host?").unwrap();
+    p.send_line("n").unwrap();
+    let before = p.expect("Token for").unwrap();
+    assert!(String::from_utf8_lossy(before.before()).contains("/settings/tokens/new"));
+    p.send_line(TOKEN).unwrap();
+    p.expect("How should git remember the token?").unwrap();
+    // The first choice (memory) is the default.
+    p.send_line("").unwrap();
+    p.expect("Seconds git's cache keeps the token").unwrap();
+    p.send_line("").unwrap();
+    p.expect("Folders of checkouts").unwrap();
+    p.send_line("").unwrap();
+    let done = p.expect("undo with: git-https logout").unwrap();
+    let screen = String::from_utf8_lossy(done.before()).into_owned();
+    assert!(!screen.contains("CANARY"), "the token was echoed: {screen}");
+    assert_eq!(
+        w.user_git(
+            &[
+                "config",
+                "--global",
+                "--get-all",
+                &format!("credential.https://{host}.helper")
+            ],
+            &[],
+            None
+        )
+        .stdout,
+        "\ncache --timeout=3600\n"
+    );
+    let answer = w.configured_answer();
+    assert!(
+        answer.contains(TOKEN),
+        "git gets the token: {answer:?}\n{screen}"
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+}
+
+/// ansible-core from PyPI, in a virtualenv kept between runs under the target folder.
+fn ansible(s: &Sandbox) -> PathBuf {
+    let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ansible-venv");
+    if !venv.join("bin/ansible-playbook").exists() {
+        // pip needs what this machine sets for reaching the package index.
+        let pass: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| {
+                k.starts_with("PIP_")
+                    || k.ends_with("_CA_BUNDLE")
+                    || k.starts_with("SSL_CERT")
+                    || k.ends_with("_proxy")
+                    || k.ends_with("_PROXY")
+            })
+            .collect();
+        let r = support::output(
+            s.cmd("python3")
+                .args(["-m", "venv", venv.to_str().unwrap()]),
+            None,
+        );
+        assert_eq!(r.code, 0, "{r:?}");
+        let r = support::output(
+            s.cmd(venv.join("bin/pip"))
+                .args(["install", "-q", "ansible-core"])
+                .envs(pass),
+            None,
+        );
+        assert_eq!(r.code, 0, "pip install ansible-core: {r:?}");
+    }
+    venv
+}
+
+/// The example playbook, run twice for real against localhost and the TLS git server.
+#[test]
+fn the_ansible_playbook_reports_changed_only_when_setup_changes_something() {
+    let mut w = World::new("repo");
+    let venv = ansible(&w.s);
+    let vars = w.s.path().join("vars.json");
+    fs::write(
+        &vars,
+        serde_json::json!({
+            "git_https_binary": BIN,
+            "git_https_dest": w.s.path().join("bin/git-https"),
+            "git_https_host": w.server.host(),
+            "git_https_token": TOKEN,
+            "git_https_cache": "store",
+            "git_https_migrate_dirs": [],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let playbook = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ansible/playbook.yml");
+    let tmp = w.s.path().join("ansible-tmp");
+    let play = |w: &mut World| {
+        let mut cmd = w.s.cmd(venv.join("bin/ansible-playbook"));
+        cmd.args(["-i", "localhost,", "-c", "local", playbook])
+            .arg("-e")
+            .arg(format!("@{}", vars.display()))
+            .arg("-e")
+            .arg(format!(
+                "ansible_python_interpreter={}",
+                venv.join("bin/python").display()
+            ))
+            .env("ANSIBLE_LOCAL_TEMP", &tmp)
+            .env("ANSIBLE_REMOTE_TEMP", &tmp)
+            .env("ANSIBLE_NOCOLOR", "1")
+            .env("LC_ALL", "C.UTF-8")
+            .envs(w.env());
+        let r = support::output(&mut cmd, None);
+        w.outputs.push_str(&r.stdout);
+        w.outputs.push_str(&r.stderr);
+        r
+    };
+    assert_eq!(w.fetch_push(&[]), (false, false));
+    let first = play(&mut w);
+    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    // The folder, the binary, the setup.
+    assert!(first.stdout.contains("changed=3"), "{}", first.stdout);
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    let second = play(&mut w);
+    assert_eq!(second.code, 0, "{}", second.stdout);
+    assert!(second.stdout.contains("changed=0"), "{}", second.stdout);
+    w.assert_no_leak(Some(&w.s.home.join(".git-credentials")));
+}

@@ -44,7 +44,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     }
     let git = Git::new(env, scope)?;
 
-    let (mut token, source) = find_token(&args, env, &git, &host, true)?;
+    let (mut token, source) = find_token(args.token_stdin, env, &git, &host, true)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
@@ -53,14 +53,14 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     let user = if args.no_verify {
         "x-access-token".to_string()
     } else {
-        let info = match verify(&args, env, &git, &host, &token) {
+        let info = match verify(args.api_url.as_deref(), env, &git, &host, &token) {
             // A token found already stored may be stale: on a terminal, ask for a new one.
             Err(e)
                 if matches!(source, Source::Keyring | Source::GitHelper) && env.interactive() =>
             {
                 output::warn(format!("{e:#}"));
-                (token, _) = find_token(&args, env, &git, &host, false)?;
-                verify(&args, env, &git, &host, &token)?
+                (token, _) = find_token(args.token_stdin, env, &git, &host, false)?;
+                verify(args.api_url.as_deref(), env, &git, &host, &token)?
             }
             other => other?,
         };
@@ -185,7 +185,7 @@ fn written(rep: &mut LoginReport, done: &credentials::LoginDone, key: &str) {
 }
 
 /// Says which keyring holds the token, and warns when it is the kernel keyring.
-fn keyring_note(store: Option<&Keystore>) {
+pub(crate) fn keyring_note(store: Option<&Keystore>) {
     let Some(k) = store else { return };
     output::note(format!("the token is in {}", k.backend.describe()));
     if k.backend == Backend::Keyutils {
@@ -198,10 +198,26 @@ fn keyring_note(store: Option<&Keystore>) {
     }
 }
 
+/// The first line of standard input, as a token (not yet cleaned).
+pub(crate) fn read_stdin_token() -> Result<Secret> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the token from standard input")?;
+    if line.trim().is_empty() {
+        bail!("--token-stdin: standard input held no token");
+    }
+    let value = line.strip_suffix('\n').unwrap_or(&line);
+    Ok(Secret::new(
+        value.strip_suffix('\r').unwrap_or(value).to_string(),
+    ))
+}
+
 /// Sources in order: stdin, the environment, the keyring or git's helpers (unless
 /// `stored` is false), the prompt.
-fn find_token(
-    args: &LoginArgs,
+pub(crate) fn find_token(
+    token_stdin: bool,
     env: &Env,
     git: &Git,
     host: &str,
@@ -214,20 +230,8 @@ fn find_token(
         }
         (secret, source)
     };
-    if args.token_stdin {
-        let mut line = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("cannot read the token from standard input")?;
-        if line.trim().is_empty() {
-            bail!("--token-stdin: standard input held no token");
-        }
-        let value = line.strip_suffix('\n').unwrap_or(&line);
-        return Ok(clean(
-            value.strip_suffix('\r').unwrap_or(value),
-            Source::Stdin,
-        ));
+    if token_stdin {
+        return Ok(clean(read_stdin_token()?.expose(), Source::Stdin));
     }
     if let Some((var, value)) = env.token(token::env_vars(host)) {
         return Ok(clean(value.expose(), Source::Env(var)));
@@ -312,14 +316,14 @@ pub(crate) fn network(env: &Env, git: &Git, url: &str) -> Result<Network> {
     })
 }
 
-fn verify(
-    args: &LoginArgs,
+pub(crate) fn verify(
+    api_url: Option<&str>,
     env: &Env,
     git: &Git,
     host: &str,
     token: &Secret,
 ) -> Result<api::TokenInfo> {
-    let api_base = token::api_base(host, args.api_url.as_deref());
+    let api_base = token::api_base(host, api_url);
     let net = network(env, git, &format!("{api_base}/user"))?;
     output::diag(format!(
         "checking the token at {api_base}/user with {}",
@@ -360,7 +364,13 @@ fn verify(
 /// for the global scope), asks only a helper that answers for `https://HOST` alone, and gets
 /// the token from that helper's environment, never argv. A URL that `insteadOf` sends to
 /// another host, or a URL git would not verify TLS for, is not tried.
-fn prove_with_git(env: &Env, git: &Git, host: &str, login: &str, token: &Secret) -> Result<String> {
+pub(crate) fn prove_with_git(
+    env: &Env,
+    git: &Git,
+    host: &str,
+    login: &str,
+    token: &Secret,
+) -> Result<String> {
     let skipped = |why: String| {
         output::note(format!("not proven with git: {why}"));
         Ok(format!("skipped: {why}"))
@@ -433,7 +443,7 @@ fn prove_with_git(env: &Env, git: &Git, host: &str, login: &str, token: &Secret)
     Ok(format!("git ls-remote {shown}"))
 }
 
-fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
+pub(crate) fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMode> {
     let mode = match cache {
         Some(m) => m,
         None if env.interactive() => {

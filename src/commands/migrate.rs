@@ -21,7 +21,22 @@ use crate::ui::output;
 use crate::ui::progress::Progress;
 use crate::ui::report::{self, Line};
 
+/// What a migration did, for a caller that runs it (setup).
+#[derive(Debug, Default)]
+pub struct Migrated {
+    pub run: Option<String>,
+    /// URLs written.
+    pub written: usize,
+    /// insteadOf rules removed.
+    pub rules: usize,
+}
+
 pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
+    run_migrate(args, env, &mut Migrated::default())
+}
+
+/// Runs a migration, telling `done` what it wrote.
+pub fn run_migrate(args: MigrateArgs, env: &Env, done: &mut Migrated) -> Result<u8> {
     let ctx = Ctx {
         env,
         hosts: settings::load_host_rules(env, &args.map.maps)?,
@@ -187,6 +202,9 @@ pub fn run(args: MigrateArgs, env: &Env) -> Result<u8> {
         output::note("nothing changed");
         return Ok(error::FAILURE);
     };
+    done.run = Some(tally.run.clone());
+    done.written = tally.written;
+    done.rules = tally.rules_written;
     if args.json {
         report::json(
             &mut out,

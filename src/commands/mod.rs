@@ -9,5 +9,6 @@ pub mod logout;
 pub mod man;
 pub mod migrate;
 pub mod runs;
+pub mod setup;
 pub mod status;
 pub mod undo;

@@ -30,6 +30,7 @@ pub enum Line {
     Run(RunLine),
     Rule(RuleReport),
     Finding(Finding),
+    Setup(SetupReport),
     Login(LoginReport),
     Logout(LogoutReport),
     Summary(Summary),
@@ -382,6 +383,27 @@ impl RunLine {
             self.state
         )
     }
+}
+
+/// `setup --json`: the one last line — whether anything changed, for configuration
+/// management to report truthfully.
+#[derive(Debug, Serialize)]
+pub struct SetupReport {
+    pub changed: bool,
+    pub hosts: Vec<SetupHost>,
+    /// Folders migrated, and what that wrote.
+    pub migrated_urls: usize,
+    pub rules_removed: usize,
+    /// The migration run (`git-https undo --run ID` reverts it).
+    pub run: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SetupHost {
+    pub host: String,
+    pub user: Redacted,
+    pub cache: &'static str,
+    pub changed: bool,
 }
 
 /// `doctor`: one finding.
