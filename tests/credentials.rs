@@ -1596,3 +1596,29 @@ fn the_ansible_playbook_reports_changed_only_when_setup_changes_something() {
     assert!(second.stdout.contains("changed=0"), "{}", second.stdout);
     w.assert_no_leak(Some(&w.s.home.join(".git-credentials")));
 }
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn scripted_setup_with_the_keyring_is_idempotent() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let env = [("GIT_HTTPS_KEYRING", "secret-service")];
+    let args = [
+        "setup",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "keyring",
+        "--json",
+    ];
+    let r = w.run(&args, Some(&format!("{TOKEN}\n")), &env).ok();
+    assert_eq!(r.json_lines().pop().unwrap()["changed"], true);
+    assert_eq!(w.fetch_push(&env), (true, true));
+    let cfg = global_config(&w);
+    let r = w.run(&args, Some(&format!("{TOKEN}\n")), &env).ok();
+    assert_eq!(r.json_lines().pop().unwrap()["changed"], false);
+    assert_eq!(global_config(&w), cfg);
+    w.run(&["logout", "--host", &host], None, &env).ok();
+    w.assert_no_leak(None);
+}

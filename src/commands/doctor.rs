@@ -48,6 +48,7 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
     };
     let git = Git::new(env, Scope::Global)?;
     check_git(&mut d, &git);
+    check_global_config(&mut d, env, &git);
 
     // The repository at hand (or PATH): its remotes, and the hosts they go to.
     let start = args
@@ -123,6 +124,46 @@ fn check_git(d: &mut Doctor, git: &Git) {
             "git does not run",
             Some("install git and put it on PATH"),
         ),
+    }
+}
+
+/// git and libgit2 (which git-https uses to read ownership settings) must read the same
+/// global config: the same entries, includes followed.
+fn check_global_config(d: &mut Doctor, env: &Env, git: &Git) {
+    let (Ok(mut by_git), Ok(mut by_libgit2)) =
+        (git.global_entries(), repo::libgit2_global_entries(env))
+    else {
+        d.add(
+            "warn",
+            "global config",
+            "cannot be read",
+            Some("git config --global --list shows why"),
+        );
+        return;
+    };
+    by_git.sort();
+    by_libgit2.sort();
+    if by_git == by_libgit2 {
+        d.add(
+            "ok",
+            "global config",
+            &format!(
+                "git and libgit2 read the same {}",
+                output::count(by_git.len(), "entry", "entries")
+            ),
+            None,
+        );
+    } else {
+        d.add(
+            "warn",
+            "global config",
+            &format!(
+                "git reads {} and libgit2 {}: they see different files",
+                output::count(by_git.len(), "entry", "entries"),
+                by_libgit2.len()
+            ),
+            Some("check GIT_CONFIG_GLOBAL, HOME and XDG_CONFIG_HOME"),
+        );
     }
 }
 
@@ -286,6 +327,12 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
             let mut msg = format!("the API knows the token as {}", info.login);
             if let Some(exp) = &info.expires {
                 msg.push_str(&format!("; it expires {exp}"));
+                if let Some(days) = days_left(exp) {
+                    msg.push_str(&format!(
+                        " ({})",
+                        output::count(days, "day left", "days left")
+                    ));
+                }
             }
             let status = if info.lacks_repo() { "warn" } else { "ok" };
             d.add(
@@ -317,6 +364,14 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
     }
 }
 
+/// Days until `2030-01-01 00:00:00 UTC` (GitHub's expiry header), if it reads as that.
+fn days_left(expires: &str) -> Option<usize> {
+    let date = expires.split_whitespace().next()?;
+    let stamp = humantime::parse_rfc3339(&format!("{date}T00:00:00Z")).ok()?;
+    let left = stamp.duration_since(std::time::SystemTime::now()).ok()?;
+    Some((left.as_secs() / 86_400) as usize)
+}
+
 /// Rules that turn HTTPS URLs into SSH ones, with their file.
 fn check_rules(d: &mut Doctor, env: &Env) -> Result<()> {
     let rules = repo::global_rules(env)?;
@@ -343,6 +398,32 @@ fn check_rules(d: &mut Doctor, env: &Env) -> Result<()> {
 /// `~/.ssh/config` aliases of the forges' hosts: their remotes migrate to the real host.
 fn check_ssh_aliases(d: &mut Doctor, env: &Env) {
     let ssh = settings::load_ssh_config(&env.ssh_dir());
+    let aliases: Vec<String> = ssh
+        .aliases()
+        .into_iter()
+        .filter_map(|a| {
+            let real = ssh.resolve(&a)?;
+            [
+                "github.com",
+                "gitlab.com",
+                "bitbucket.org",
+                "ssh.github.com",
+            ]
+            .contains(&real.as_str())
+            .then(|| format!("{a} → {real}"))
+        })
+        .collect();
+    if !aliases.is_empty() {
+        d.add(
+            "ok",
+            "~/.ssh/config",
+            &format!(
+                "aliases of forge hosts, migrated to the real host: {}",
+                aliases.join(", ")
+            ),
+            None,
+        );
+    }
     if ssh.uncertain {
         d.add(
             "warn",

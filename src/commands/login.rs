@@ -447,17 +447,36 @@ pub(crate) fn choose_mode(cache: Option<CacheMode>, env: &Env) -> Result<CacheMo
     let mode = match cache {
         Some(m) => m,
         None if env.interactive() => {
-            let items = [
-                "memory: git's credential cache, forgotten after the timeout",
-                "store: a plain-text file (~/.git-credentials)",
-                "keyring: the OS keyring",
-            ];
+            // Only the choices that work here: no cache daemon on Windows, a keyring only
+            // where one answers (and said to be the kernel's when that is all there is).
+            let mut choices: Vec<(CacheMode, String)> = Vec::new();
+            if !cfg!(windows) {
+                choices.push((
+                    CacheMode::Memory,
+                    "memory: git's credential cache, forgotten after the timeout".into(),
+                ));
+            }
+            choices.push((
+                CacheMode::Store,
+                "store: a plain-text file (~/.git-credentials), mode 0600".into(),
+            ));
+            match Keystore::open(env.keyring_choice.as_deref()) {
+                Ok(k) if k.backend == Backend::Keyutils => choices.push((
+                    CacheMode::Keyring,
+                    "keyring: the kernel keyring (forgotten at reboot)".into(),
+                )),
+                Ok(k) => choices.push((
+                    CacheMode::Keyring,
+                    format!("keyring: {}", k.backend.describe()),
+                )),
+                Err(_) => {}
+            }
             let pick = dialoguer::Select::new()
                 .with_prompt("How should git remember the token?")
-                .items(items)
+                .items(choices.iter().map(|(_, label)| label.as_str()))
                 .default(0)
                 .interact()?;
-            [CacheMode::Memory, CacheMode::Store, CacheMode::Keyring][pick]
+            choices[pick].0
         }
         None => CacheMode::Memory,
     };

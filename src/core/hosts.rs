@@ -151,6 +151,19 @@ impl SshConfig {
         }
     }
 
+    /// The literal host names of the `Host` blocks (no wildcards or negations).
+    pub fn aliases(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            for p in b.patterns.iter().flatten() {
+                if !p.contains(['*', '?', '!']) && !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// `self` followed by `other`'s blocks.
     pub fn merged(mut self, other: SshConfig) -> SshConfig {
         self.blocks.extend(other.blocks);

@@ -360,6 +360,21 @@ impl<'a> Git<'a> {
         Ok(found)
     }
 
+    /// The global config's entries as git reads them (`name=value`, includes followed).
+    pub fn global_entries(&self) -> Result<Vec<String>> {
+        let out = self.config(&[
+            "--global".as_ref(),
+            "--includes".as_ref(),
+            "-z".as_ref(),
+            "--list".as_ref(),
+        ])?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|e| !e.is_empty())
+            .map(|e| e.replacen('\n', "=", 1))
+            .collect())
+    }
+
     /// Every file git reads at one config level (`--system`, `--global`), includes followed.
     pub fn config_files(&self, level: &str) -> Result<Vec<PathBuf>> {
         let out = self.config(&[

@@ -197,6 +197,24 @@ pub fn rules_of(entries: &[Entry], origin: &Path) -> Vec<Rule> {
         .collect()
 }
 
+/// The global config's entries as libgit2 reads them (`name=value`, includes followed).
+pub fn libgit2_global_entries(env: &Env) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for path in env.global_git_configs().iter().filter(|p| p.is_file()) {
+        let cfg =
+            git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+        let mut it = cfg
+            .entries(None)
+            .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+        while let Some(Ok(e)) = it.next() {
+            if let (Ok(name), Ok(value)) = (e.name(), e.value()) {
+                out.push(format!("{name}={value}"));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// git's ownership rule: a repository owned by another user is refused unless
 /// `safe.directory` (system or global config) allows it (`ensure_valid_ownership`).
 pub struct Ownership {
