@@ -96,6 +96,10 @@ pub struct LoginArgs {
     /// Do not check the token with the API (the username stored is then x-access-token).
     #[arg(long)]
     pub no_verify: bool,
+    /// The forge the host runs (default: known from the name, `[forges]` in config.toml, or
+    /// its public API).
+    #[arg(long, value_name = "FORGE")]
+    pub forge: Option<crate::core::forge::Forge>,
     /// How git remembers the token (asked on a terminal; memory otherwise).
     #[arg(long, value_enum)]
     pub cache: Option<CacheMode>,
@@ -311,6 +315,9 @@ pub struct SetupArgs {
     /// Do not check the token with the API.
     #[arg(long)]
     pub no_verify: bool,
+    /// The forge the hosts run (github, gitlab, gitea, bitbucket, azure).
+    #[arg(long, value_name = "FORGE")]
+    pub forge: Option<crate::core::forge::Forge>,
     /// Do not ask before migrating.
     #[arg(long, short = 'y')]
     pub yes: bool,

@@ -154,6 +154,8 @@ struct ServerOpts<'a> {
     self_signed: bool,
     /// Extra accounts, `login:token,…`, checked by user name too.
     tokens: Option<&'a str>,
+    /// Whose REST API the server stands in for: github, gitlab, gitea.
+    forge: &'a str,
 }
 
 impl Default for ServerOpts<'_> {
@@ -163,6 +165,7 @@ impl Default for ServerOpts<'_> {
             scopes: "repo, workflow",
             self_signed: false,
             tokens: None,
+            forge: "github",
         }
     }
 }
@@ -207,6 +210,7 @@ impl Server {
             o.scopes,
         ])
         .env("GIT_SERVER_CRED_LOG", &cred_log)
+        .env("GIT_SERVER_FORGE", o.forge)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -1621,4 +1625,57 @@ fn scripted_setup_with_the_keyring_is_idempotent() {
     assert_eq!(global_config(&w), cfg);
     w.run(&["logout", "--host", &host], None, &env).ok();
     w.assert_no_leak(None);
+}
+
+/// GitLab and Gitea/Forgejo: their REST APIs (stand-ins on the test server, shapes from their
+/// documentation) check the token; `git fetch` works after; a wrong token stores nothing.
+#[test]
+fn gitlab_and_gitea_logins_verify_store_and_fetch() {
+    for (forge, flag) in [("gitlab", true), ("gitea", false)] {
+        let mut w = World::new_with(&ServerOpts {
+            forge,
+            ..ServerOpts::default()
+        });
+        let host = w.server.host();
+        // GitLab named with --forge; Gitea found from its public version endpoint.
+        let mut extra = vec!["--cache", "store"];
+        if flag {
+            extra.extend(["--forge", forge]);
+        }
+        let bad = {
+            let mut args = vec!["login", "--host", &host, "--token-stdin"];
+            args.extend(&extra);
+            w.run(&args, Some("glpat-WRONGwrongWRONGwrongWRONG\n"), &[])
+        };
+        assert_eq!(bad.code, 1, "{forge}: {}", bad.stderr);
+        assert!(bad.stderr.contains("rejected"), "{}", bad.stderr);
+        assert_eq!(w.global_helpers(), "");
+        let r = w.login(&extra, &[]);
+        assert_eq!(r.code, 0, "{forge}: {}", r.stderr);
+        if forge == "gitlab" {
+            assert!(
+                r.stderr
+                    .contains("token scopes: read_repository, write_repository"),
+                "{}",
+                r.stderr
+            );
+            assert!(r.stderr.contains("expires 2030-01-01"), "{}", r.stderr);
+        } else {
+            assert!(r.stderr.contains("runs gitea"), "{}", r.stderr);
+        }
+        assert_eq!(w.fetch_push(&[]), (true, true), "{forge}");
+        w.assert_no_leak(Some(&w.s.home.join(".git-credentials")));
+    }
+}
+
+#[test]
+fn an_unknown_forge_without_a_terminal_asks_for_forge() {
+    let mut w = World::new_with(&ServerOpts {
+        forge: "none",
+        ..ServerOpts::default()
+    });
+    let r = w.login(&["--cache", "memory"], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--forge"), "{}", r.stderr);
+    assert_eq!(w.global_helpers(), "");
 }

@@ -15,7 +15,6 @@ use crate::core::change::FileKind;
 use crate::core::helper::HelperLine;
 use crate::core::net;
 use crate::core::redact::Redacted;
-use crate::core::token;
 use crate::core::url::{self, Kind};
 use crate::env::Env;
 use crate::error::{self, usage};
@@ -313,7 +312,23 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
         return;
     }
     let Some(token) = cred.password else { return };
-    let api_base = token::api_base(host, None);
+    let Some(forge) = crate::core::forge::detect(host)
+        .or_else(|| settings::configured_forge(env, host).ok().flatten())
+        .or_else(|| {
+            crate::commands::login::network(env, git, &format!("https://{host}/"))
+                .ok()
+                .and_then(|net| api::probe(host, &net).ok().flatten())
+        })
+    else {
+        d.add(
+            "warn",
+            &check,
+            "cannot tell which forge it runs: the token is not checked",
+            Some("[forges] in config.toml names it"),
+        );
+        return;
+    };
+    let api_base = forge.api_base(host);
     // Reached exactly as login reaches it: git's CA, verification and proxy settings.
     let net = match crate::commands::login::network(env, git, &format!("{api_base}/user")) {
         Ok(n) => n,
@@ -322,7 +337,7 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
             return;
         }
     };
-    match api::verify(&api_base, host, &token, &net) {
+    match api::verify(forge, &api_base, host, &token, &net) {
         Ok(Ok(info)) => {
             let mut msg = format!("the API knows the token as {}", info.login);
             if let Some(exp) = &info.expires {

@@ -7,6 +7,7 @@ use std::io::BufRead;
 use anyhow::{Context, Result, bail};
 
 use crate::cli::{CacheMode, LoginArgs};
+use crate::core::forge::{self, Forge};
 use crate::core::helper::{HelperLine, shell_quote};
 use crate::core::net;
 use crate::core::redact::Redacted;
@@ -18,7 +19,7 @@ use crate::error::{self, usage, with_hint};
 use crate::io::api::{self, Network};
 use crate::io::git::{Chain, Git, Scope, helper_key};
 use crate::io::keystore::{Backend, Keystore};
-use crate::io::repo;
+use crate::io::{repo, settings};
 use crate::ui::output;
 use crate::ui::report::{self, LoginReport};
 
@@ -43,32 +44,46 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         ));
     }
     let git = Git::new(env, scope)?;
+    let forge = if args.no_verify {
+        args.forge.or_else(|| forge::detect(&host))
+    } else {
+        Some(resolve_forge(args.forge, env, &git, &host)?)
+    };
 
-    let (mut token, source) = find_token(args.token_stdin, env, &git, &host, true)?;
+    let (mut token, source) = find_token(args.token_stdin, env, &git, &host, true, forge)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
     ));
     let mut rep = LoginReport::new(&host, git.scope.describe());
-    let user = if args.no_verify {
-        "x-access-token".to_string()
-    } else {
-        let info = match verify(args.api_url.as_deref(), env, &git, &host, &token) {
-            // A token found already stored may be stale: on a terminal, ask for a new one.
-            Err(e)
-                if matches!(source, Source::Keyring | Source::GitHelper) && env.interactive() =>
-            {
-                output::warn(format!("{e:#}"));
-                (token, _) = find_token(args.token_stdin, env, &git, &host, false)?;
-                verify(args.api_url.as_deref(), env, &git, &host, &token)?
-            }
-            other => other?,
-        };
-        rep.verified = true;
-        rep.scopes = info.scopes.clone();
-        rep.expires = info.expires.clone();
-        rep.proof = Some(prove_with_git(env, &git, &host, &info.login, &token)?);
-        info.login
+    let user = match forge {
+        // Unverified: the name a forge wants with a bare token.
+        _ if args.no_verify => forge.map_or_else(
+            || "x-access-token".to_string(),
+            |f| f.git_username("x-access-token"),
+        ),
+        None => unreachable!("a forge is resolved unless --no-verify"),
+        Some(forge) => {
+            let info = match verify(forge, args.api_url.as_deref(), env, &git, &host, &token) {
+                // A token found already stored may be stale: on a terminal, ask for a new one.
+                Err(e)
+                    if matches!(source, Source::Keyring | Source::GitHelper)
+                        && env.interactive() =>
+                {
+                    output::warn(format!("{e:#}"));
+                    (token, _) =
+                        find_token(args.token_stdin, env, &git, &host, false, Some(forge))?;
+                    verify(forge, args.api_url.as_deref(), env, &git, &host, &token)?
+                }
+                other => other?,
+            };
+            rep.verified = true;
+            rep.scopes = info.scopes.clone();
+            rep.expires = info.expires.clone();
+            let user = forge.git_username(&info.login);
+            rep.proof = Some(prove_with_git(env, &git, &host, &user, &token)?);
+            user
+        }
     };
 
     let mode = choose_mode(args.cache, env)?;
@@ -222,6 +237,7 @@ pub(crate) fn find_token(
     git: &Git,
     host: &str,
     stored: bool,
+    forge: Option<Forge>,
 ) -> Result<(Secret, Source)> {
     let clean = |raw: &str, source: Source| {
         let (secret, warnings) = token::clean(raw);
@@ -253,9 +269,9 @@ pub(crate) fn find_token(
             format!("pipe it in with --token-stdin, or set {vars}"),
         ));
     }
+    let (page, scopes) = forge.unwrap_or(Forge::GitHub).token_page(host);
     output::note(format!(
-        "Create a token at {} with the `repo` scope, then paste it here.",
-        token::new_token_url(host)
+        "Create a token at {page} with {scopes}, then paste it here."
     ));
     let raw = zeroize::Zeroizing::new(
         dialoguer::Password::new()
@@ -316,20 +332,76 @@ pub(crate) fn network(env: &Env, git: &Git, url: &str) -> Result<Network> {
     })
 }
 
+/// Which forge `host` runs: `--forge`, else known from its name, else `config.toml`'s
+/// `[forges]`, else its public endpoints (never sending the token), else asked on a terminal.
+pub(crate) fn resolve_forge(
+    given: Option<Forge>,
+    env: &Env,
+    git: &Git,
+    host: &str,
+) -> Result<Forge> {
+    if let Some(f) = given.or_else(|| forge::detect(host)) {
+        return Ok(f);
+    }
+    if let Some(f) = settings::configured_forge(env, host)? {
+        return Ok(f);
+    }
+    let net = network(env, git, &format!("https://{host}/"))?;
+    // Where git would not verify TLS, no token will be sent: say so before probing.
+    api::check_transport(&format!("https://{host}/"), &net)?;
+    match api::probe(host, &net) {
+        Ok(Some(f)) => {
+            output::note(format!("{host} runs {f} (from its public API)"));
+            return Ok(f);
+        }
+        Ok(None) => {}
+        Err(why) => {
+            return Err(with_hint(
+                format!(
+                    "cannot reach {host} to tell which forge it runs: {why}; nothing was stored"
+                ),
+                "--forge names the forge (github, gitlab, gitea, bitbucket, azure); --no-verify skips the check",
+            ));
+        }
+    }
+    if env.interactive() {
+        let all = [
+            Forge::GitHub,
+            Forge::GitLab,
+            Forge::Gitea,
+            Forge::Bitbucket,
+            Forge::Azure,
+        ];
+        let pick = dialoguer::Select::new()
+            .with_prompt(format!("Which forge does {host} run?"))
+            .items(all.iter().map(ToString::to_string))
+            .default(0)
+            .interact()?;
+        return Ok(all[pick]);
+    }
+    Err(usage(format!(
+        "cannot tell which forge {host} runs: --forge github|gitlab|gitea|bitbucket|azure"
+    )))
+}
+
 pub(crate) fn verify(
+    forge: Forge,
     api_url: Option<&str>,
     env: &Env,
     git: &Git,
     host: &str,
     token: &Secret,
 ) -> Result<api::TokenInfo> {
-    let api_base = token::api_base(host, api_url);
+    let api_base = api_url.map_or_else(
+        || forge.api_base(host),
+        |u| u.trim_end_matches('/').to_string(),
+    );
     let net = network(env, git, &format!("{api_base}/user"))?;
     output::diag(format!(
         "checking the token at {api_base}/user with {}",
         net.describe()
     ));
-    let info = match api::verify(&api_base, host, token, &net)? {
+    let info = match api::verify(forge, &api_base, host, token, &net)? {
         Ok(info) => info,
         Err(e @ api::VerifyError::Rejected { .. }) => {
             bail!("{e}; nothing was stored");
@@ -344,10 +416,12 @@ pub(crate) fn verify(
         }
     };
     match &info.scopes {
-        Some(_) if info.lacks_repo() => output::warn(format!(
-            "this classic token lacks the `repo` scope: git can only read public repositories with it ({})",
-            token::new_token_url(host)
-        )),
+        Some(_) if info.lacks_repo() => {
+            let (page, scopes) = forge.token_page(host);
+            output::warn(format!(
+                "this token lacks the `{scopes}` scope: git can only read with it ({page})"
+            ))
+        }
         Some(scopes) => output::note(format!("token scopes: {}", scopes.join(", "))),
         None => output::note(
             "no scopes header: a fine-grained token (give it Contents read/write on the repositories you push to)",

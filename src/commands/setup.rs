@@ -105,9 +105,11 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         let user = if args.no_verify {
             "x-access-token".to_string()
         } else {
-            let info = login::verify(args.api_url.as_deref(), env, &git, host, token)?;
-            login::prove_with_git(env, &git, host, &info.login, token)?;
-            info.login
+            let forge = login::resolve_forge(args.forge, env, &git, host)?;
+            let info = login::verify(forge, args.api_url.as_deref(), env, &git, host, token)?;
+            let user = forge.git_username(&info.login);
+            login::prove_with_git(env, &git, host, &user, token)?;
+            user
         };
         let changed = if already_set_up(env, &git, host, &user, token, &helper) {
             output::note(format!(
@@ -280,7 +282,14 @@ fn token_for(
             "no token for {host} and no terminal to ask on: pipe it in with --token-stdin, or set {vars}"
         )));
     }
-    login::find_token(false, env, git, host, true)
+    login::find_token(
+        false,
+        env,
+        git,
+        host,
+        true,
+        crate::core::forge::detect(host),
+    )
 }
 
 fn ask_hosts() -> Result<Vec<String>> {

@@ -5,6 +5,7 @@
 pub mod change;
 pub mod convert;
 pub mod credential;
+pub mod forge;
 pub mod gitconfig;
 pub mod helper;
 pub mod hosts;

@@ -16,6 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
+use crate::core::forge::{self, Forge};
 use crate::core::net;
 use crate::core::redact::Redacted;
 use crate::core::token::Secret;
@@ -23,6 +24,7 @@ use crate::core::token::Secret;
 /// What the API says about a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
+    pub forge: Forge,
     pub login: String,
     /// `X-OAuth-Scopes`; `None` for fine-grained tokens, which have no scopes header.
     pub scopes: Option<Vec<String>>,
@@ -31,11 +33,11 @@ pub struct TokenInfo {
 }
 
 impl TokenInfo {
-    /// A classic token without `repo` can only read public repositories.
+    /// A token whose scopes (where the forge reports them) do not allow a push.
     pub fn lacks_repo(&self) -> bool {
         self.scopes
             .as_ref()
-            .is_some_and(|s| !s.iter().any(|x| x == "repo"))
+            .is_some_and(|s| self.forge.lacks_write(s))
     }
 }
 
@@ -166,21 +168,13 @@ pub fn check_transport(url: &str, net: &Network) -> Result<()> {
     }
 }
 
-/// `GET {api}/user` with the token as a Bearer credential, reached as `net` says.
-pub fn verify(
-    api: &str,
-    host: &str,
-    token: &Secret,
-    net: &Network,
-) -> Result<Result<TokenInfo, VerifyError>> {
-    let url = format!("{api}/user");
-    check_transport(&url, net)?;
+/// An HTTPS agent that reaches servers as `net` says: git's trust roots, no redirects, the
+/// proxy (never for plain HTTP, which goes only to loopback).
+fn agent(url: &str, net: &Network) -> Result<ureq::Agent> {
     let tls = TlsConfig::builder()
         .provider(TlsProvider::NativeTls)
         .root_certs(roots(net)?)
         .build();
-    // Plain HTTP goes only to loopback, and never through a proxy (that would carry the
-    // token in clear text to another machine).
     let proxy = match &net.proxy {
         Some(_) if url.starts_with("http://") => None,
         Some(p) => Some(
@@ -189,7 +183,7 @@ pub fn verify(
         ),
         None => None,
     };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    Ok(ureq::Agent::config_builder()
         .tls_config(tls)
         .proxy(proxy)
         .max_redirects(0)
@@ -197,30 +191,65 @@ pub fn verify(
         .http_status_as_error(false)
         .user_agent(concat!("git-https/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
-    let auth = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
-    let response = match agent
-        .get(&url)
-        .header("Authorization", auth.as_str())
-        .header("Accept", "application/vnd.github+json")
-        .call()
-    {
+        .into())
+}
+
+/// An answer: status, headers (lower-case names), the JSON body (null when it is not JSON).
+type Answered = (u16, Vec<(String, String)>, serde_json::Value);
+
+/// One GET.
+fn get(agent: &ureq::Agent, req: &forge::Request) -> std::result::Result<Answered, String> {
+    let mut call = agent.get(&req.url).header("Accept", req.accept);
+    if let Some(a) = &req.authorization {
+        call = call.header("Authorization", a.as_str());
+    }
+    // The error text names the URL and the cause, never the header.
+    let mut response = call.call().map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some((
+                k.as_str().to_ascii_lowercase(),
+                v.to_str().ok()?.to_string(),
+            ))
+        })
+        .collect();
+    let body = response
+        .body_mut()
+        .read_json::<serde_json::Value>()
+        .unwrap_or(serde_json::Value::Null);
+    Ok((status, headers, body))
+}
+
+/// Asks `forge`'s API who `token` belongs to (and, where it says, its scopes and expiry),
+/// reached as `net` says.
+pub fn verify(
+    forge: Forge,
+    api: &str,
+    host: &str,
+    token: &Secret,
+    net: &Network,
+) -> Result<Result<TokenInfo, VerifyError>> {
+    let req = forge.user_request(api, token.expose());
+    let url = req.url.clone();
+    check_transport(&url, net)?;
+    let agent = agent(&url, net)?;
+    let (status, headers, body) = match get(&agent, &req) {
         Ok(r) => r,
-        // The error text names the URL and the cause, never the header.
-        Err(e) => {
+        Err(reason) => {
             return Ok(Err(VerifyError::Unreachable {
                 url,
-                reason: format!("{e} (using {})", net.describe()),
+                reason: format!("{reason} (using {})", net.describe()),
             }));
         }
     };
-    let status = response.status().as_u16();
     let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     };
     if (300..400).contains(&status) {
         return Ok(Err(VerifyError::Redirect {
@@ -238,41 +267,63 @@ pub fn verify(
     if status != 200 {
         return Ok(Err(VerifyError::Status { url, status }));
     }
-    let scopes = header("x-oauth-scopes").map(|s| {
-        s.split(',')
-            .map(|x| x.trim().to_string())
-            .filter(|x| !x.is_empty())
-            .collect()
-    });
-    let expires = header("github-authentication-token-expiration");
-    let mut response = response;
-    let body: serde_json::Value = match response.body_mut().read_json() {
-        Ok(v) => v,
-        Err(e) => {
-            return Ok(Err(VerifyError::BadAnswer {
-                url,
-                reason: e.to_string(),
-            }));
-        }
-    };
-    let Some(login) = body.get("login").and_then(|l| l.as_str()) else {
-        return Ok(Err(VerifyError::BadAnswer {
-            url,
-            reason: "no \"login\" in the answer".into(),
-        }));
+    let mut answer = match forge.read_user(&header, &body) {
+        Ok(a) => a,
+        Err(reason) => return Ok(Err(VerifyError::BadAnswer { url, reason })),
     };
     // The login becomes the user name git sends: only a forge's login characters.
-    if !is_login(login) {
+    // Azure names users by e-mail address.
+    let azure_mail = forge == Forge::Azure && answer.login.contains('@');
+    if !(is_login(&answer.login) || azure_mail) {
         return Ok(Err(VerifyError::BadAnswer {
             url,
-            reason: format!("unusable login {:?}", Redacted::new(login)),
+            reason: format!("unusable login {:?}", Redacted::new(&answer.login)),
         }));
     }
+    if let Some(treq) = forge.token_request(api, token.expose())
+        && let Ok((200, _, tbody)) = get(&agent, &treq)
+    {
+        forge.read_token(&tbody, &mut answer);
+    }
     Ok(Ok(TokenInfo {
-        login: login.to_string(),
-        scopes,
-        expires,
+        forge,
+        login: answer.login,
+        scopes: answer.scopes,
+        expires: answer.expires,
     }))
+}
+
+/// Which forge `host` runs, from its public endpoints — never sending a token. `Ok(None)`:
+/// it answered, but like none of them; `Err`: it could not be reached at all.
+pub fn probe(host: &str, net: &Network) -> std::result::Result<Option<Forge>, String> {
+    let mut reached = false;
+    let mut last_error = String::new();
+    for path in forge::probe_paths() {
+        let url = format!("https://{host}{path}");
+        let agent = agent(&url, net).map_err(|e| format!("{e:#}"))?;
+        let req = forge::Request {
+            url,
+            authorization: None,
+            accept: "application/json",
+        };
+        match get(&agent, &req) {
+            Ok((status, headers, body)) => {
+                reached = true;
+                let ghes = headers
+                    .iter()
+                    .any(|(k, _)| k == "x-github-enterprise-version");
+                if let Some(f) = forge::read_probe(path, status, ghes, &body) {
+                    return Ok(Some(f));
+                }
+            }
+            Err(e) => last_error = e,
+        }
+    }
+    if reached {
+        Ok(None)
+    } else {
+        Err(format!("{last_error} (using {})", net.describe()))
+    }
 }
 
 #[cfg(test)]

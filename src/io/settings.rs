@@ -21,6 +21,29 @@ use crate::error::usage;
 struct FileConfig {
     #[serde(default)]
     hosts: std::collections::BTreeMap<String, String>,
+    /// `[forges]` `"ghe.corp" = "github"`: which forge a host runs.
+    #[serde(default)]
+    forges: std::collections::BTreeMap<String, String>,
+}
+
+/// The forge `config.toml` names for `host`, if any.
+pub fn configured_forge(env: &Env, host: &str) -> Result<Option<crate::core::forge::Forge>> {
+    let path = config_file(env);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+    };
+    let cfg: FileConfig =
+        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    cfg.forges
+        .iter()
+        .find(|(h, _)| h.eq_ignore_ascii_case(host))
+        .map(|(h, f)| {
+            f.parse()
+                .map_err(|e| anyhow!("{}: forges.{h}: {e}", path.display()))
+        })
+        .transpose()
 }
 
 pub fn config_file(env: &Env) -> PathBuf {

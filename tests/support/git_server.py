@@ -20,8 +20,15 @@ Optional environment (all unset: one account, TOKEN/LOGIN, username not checked)
       password/token ("other": the whole header; "none": "-"); login: the account that accepted
       it, "-" if rejected; path: without the query. Fields are space-separated.
   GIT_SERVER_API_ONLY=1  answer only /user and /api/v3/user (404 for git), e.g. behind a proxy.
+  GIT_SERVER_FORGE=github|gitlab|gitea  whose REST API to stand in for (default github):
+      github  GET /api/v3/user, /user (Bearer or token), public GET /api/v3/meta
+      gitlab  GET /api/v4/user, /api/v4/personal_access_tokens/self (Bearer), GET
+              /api/v4/version answers 401 without a token (as GitLab does)
+      gitea   GET /api/v1/user (`Authorization: token`), public GET /api/v1/version
+    Shapes from each forge's REST documentation; stand-ins, not the real services.
 """
 import base64
+import json
 import http.server
 import os
 import ssl
@@ -39,6 +46,7 @@ for pair in filter(None, os.environ.get("GIT_SERVER_TOKENS", "").split(",")):
     login, _, token = pair.strip().partition(":")
     ACCOUNTS.append((login, token))
 API_ONLY = os.environ.get("GIT_SERVER_API_ONLY") == "1"
+FORGE = os.environ.get("GIT_SERVER_FORGE", "github")
 
 # Opened once (so the file exists even before the first request); a lock keeps lines whole
 # across the server's threads.
@@ -141,9 +149,50 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 headers.append((k, v.strip()))
         self.send(status, headers, payload)
 
+    def json(self, status, obj):
+        self.send(status, [("Content-Type", "application/json")], json.dumps(obj).encode())
+
+    def forge_api(self, path):
+        """The GitLab and Gitea stand-ins; True when the path was theirs."""
+        if FORGE == "gitlab" and path.startswith("/api/v4/"):
+            if path == "/api/v4/version" and not self.headers.get("Authorization"):
+                self.json(401, {"message": "401 Unauthorized"})
+                return True
+            login = self.authorized()
+            if not login:
+                self.json(401, {"message": "401 Unauthorized"})
+            elif path == "/api/v4/user":
+                self.json(200, {"id": 1, "username": login, "name": login})
+            elif path == "/api/v4/personal_access_tokens/self":
+                self.json(200, {"id": 7, "name": "git-https", "active": True,
+                                "scopes": ["read_repository", "write_repository"],
+                                "expires_at": "2030-01-01"})
+            else:
+                self.json(404, {"message": "404 Not Found"})
+            return True
+        if FORGE == "gitea" and path.startswith("/api/v1/"):
+            if path == "/api/v1/version":
+                self.json(200, {"version": "1.22.0"})
+                return True
+            auth = self.headers.get("Authorization", "")
+            login = self.authorized() if auth.startswith("token ") else None
+            if path == "/api/v1/user" and login:
+                self.json(200, {"id": 1, "login": login, "full_name": login})
+            else:
+                self.json(401, {"message": "token is required"})
+            return True
+        return False
+
     def do_GET(self):
-        if self.path.split("?")[0] in ("/api/v3/user", "/user"):
+        path = self.path.split("?")[0]
+        if self.forge_api(path):
+            return
+        if FORGE == "github" and path == "/api/v3/meta":
+            self.json(200, {"installed_version": "3.14.0"})
+        elif FORGE == "github" and path in ("/api/v3/user", "/user"):
             self.api_user()
+        elif path.startswith("/api/"):
+            self.json(404, {"message": "Not Found"})
         else:
             self.handle_git(b"")
 
