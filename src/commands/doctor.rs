@@ -259,7 +259,46 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
             &format!("only a helper for every host answers ({h}); login sets one for this host"),
             Some(&format!("git-https login --host {host}")),
         ),
-        Some(h) => d.add("ok", &check, &format!("helper: {h}"), None),
+        Some(_) => {
+            // The chain in order: the host's own lines, and whether they shadow the helpers
+            // set for every host (an empty line first resets them).
+            let shown: Vec<String> = lines
+                .iter()
+                .map(|l| {
+                    if l.is_empty() {
+                        "(reset)".to_string()
+                    } else {
+                        l.clone()
+                    }
+                })
+                .collect();
+            let inherited = git.inherited_helpers();
+            let shadow = match (lines.first().map(String::as_str), inherited.is_empty()) {
+                (Some(""), false) => format!(
+                    "; shadows the helpers for every host: {}",
+                    inherited
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                (_, false) => format!(
+                    "; after the helpers for every host: {}",
+                    inherited
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => String::new(),
+            };
+            d.add(
+                "ok",
+                &check,
+                &format!("helpers in order: {}{shadow}", shown.join(", ")),
+                None,
+            )
+        }
     }
     // What the helpers hold: exactly what git would get, without a prompt.
     let Some(cred) = git.fill(host, Chain::Configured) else {
