@@ -9,7 +9,7 @@ use crate::cli::{CredentialAction, CredentialArgs};
 use crate::core::credential::Credential;
 use crate::env::Env;
 use crate::error;
-use crate::io::keystore::Keystore;
+use crate::io::keystore::{Keystore, Place, Stored};
 
 pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
     let mut input = zeroize::Zeroizing::new(String::new());
@@ -17,16 +17,14 @@ pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
         .read_to_string(&mut input)
         .context("cannot read the request from git")?;
     let req = Credential::parse(&input);
-    if req.protocol.as_deref() != Some("https") {
-        return Ok(error::OK);
-    }
-    let Some(host) = req.host.clone() else {
+    let (Some(protocol), Some(host)) = (req.protocol.clone(), req.host.clone()) else {
         return Ok(error::OK);
     };
 
     if args.from_env {
         // Only for login's one `git ls-remote`: answer get, remember nothing.
         if args.action == CredentialAction::Get
+            && protocol == "https"
             && let Some(p) = &env.proof
             && p.url == format!("https://{host}")
         {
@@ -35,39 +33,54 @@ pub fn run(args: CredentialArgs, env: &Env) -> Result<u8> {
         return Ok(error::OK);
     }
 
+    // Any protocol git asks about, and the path when `credential.useHttpPath` sends one: each
+    // place holds its own accounts, matched as git's own helpers match them.
+    let place = Place {
+        protocol,
+        host,
+        path: req.path.clone(),
+    };
     let store = Keystore::open(env.keyring_choice.as_deref())?;
     match args.action {
         CredentialAction::Get => {
-            let Some(found) = store.get(&host)? else {
+            let Some(found) = store.find(&place, req.username.as_deref())? else {
                 return Ok(error::OK);
             };
-            if req.username.as_deref().is_some_and(|u| u != found.username) {
-                return Ok(error::OK);
-            }
-            answer(&Credential::for_host(
-                &host,
-                Some(&found.username),
-                Some(&found.token),
-            ))?;
+            answer(&Credential {
+                protocol: Some(place.protocol.clone()),
+                host: Some(place.host.clone()),
+                path: None,
+                username: Some(found.username),
+                password: Some(found.token),
+                password_expiry_utc: found.expiry,
+                oauth_refresh_token: found.refresh,
+            })?;
         }
         CredentialAction::Store => {
+            // git sends store only for a credential that worked; both halves are needed (an
+            // empty user name or password is still one).
             let (Some(user), Some(password)) = (&req.username, &req.password) else {
                 return Ok(error::OK);
             };
-            let current = store.get(&host)?;
-            if current.is_none_or(|c| c.username != *user || c.token != *password) {
-                store.set(&host, user, password)?;
+            if req.check().is_err() {
+                return Ok(error::OK);
+            }
+            let account = Stored {
+                username: user.clone(),
+                token: password.clone(),
+                expiry: req.password_expiry_utc.clone(),
+                refresh: req.oauth_refresh_token.clone(),
+            };
+            let same = store
+                .find(&place, Some(user))?
+                .is_some_and(|c| c == account);
+            if !same {
+                store.store(&place, account)?;
             }
         }
         CredentialAction::Erase => {
             // Erase only what was asked for: a rejected token, not a newer one.
-            if let Some(found) = store.get(&host)? {
-                let same_user = req.username.as_deref().is_none_or(|u| u == found.username);
-                let same_token = req.password.as_ref().is_none_or(|p| *p == found.token);
-                if same_user && same_token {
-                    store.delete(&host)?;
-                }
-            }
+            store.erase(&place, req.username.as_deref(), req.password.as_ref())?;
         }
     }
     Ok(error::OK)

@@ -10,6 +10,10 @@ pub struct Credential {
     pub path: Option<String>,
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// When the password stops working (Unix seconds), as git passes it along.
+    pub password_expiry_utc: Option<String>,
+    /// An OAuth refresh token, kept beside the password.
+    pub oauth_refresh_token: Option<Secret>,
 }
 
 impl Credential {
@@ -30,6 +34,8 @@ impl Credential {
                 "path" => c.path = Some(v.to_string()),
                 "username" => c.username = Some(v.to_string()),
                 "password" => c.password = Some(Secret::new(v.to_string())),
+                "password_expiry_utc" => c.password_expiry_utc = Some(v.to_string()),
+                "oauth_refresh_token" => c.oauth_refresh_token = Some(Secret::new(v.to_string())),
                 "url" => {
                     if let Ok(u) = url::Url::parse(v) {
                         c.protocol = Some(u.scheme().to_string());
@@ -52,6 +58,7 @@ impl Credential {
             path: None,
             username: username.map(str::to_string),
             password: password.cloned(),
+            ..Credential::default()
         }
     }
 
@@ -64,6 +71,11 @@ impl Credential {
             ("path", self.path.as_deref()),
             ("username", self.username.as_deref()),
             ("password", self.password.as_ref().map(Secret::expose)),
+            ("password_expiry_utc", self.password_expiry_utc.as_deref()),
+            (
+                "oauth_refresh_token",
+                self.oauth_refresh_token.as_ref().map(Secret::expose),
+            ),
         ];
         for (k, v) in fields {
             if v.is_some_and(|v| v.contains(['\n', '\0'])) {
@@ -90,6 +102,14 @@ impl Credential {
         if let Some(p) = &self.password {
             s.push_str("password=");
             s.push_str(p.expose());
+            s.push('\n');
+        }
+        if let Some(e) = &self.password_expiry_utc {
+            s.push_str(&format!("password_expiry_utc={e}\n"));
+        }
+        if let Some(r) = &self.oauth_refresh_token {
+            s.push_str("oauth_refresh_token=");
+            s.push_str(r.expose());
             s.push('\n');
         }
         s.push('\n');

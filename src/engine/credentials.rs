@@ -21,7 +21,7 @@ use crate::core::helper::HelperLine;
 use crate::core::token::Secret;
 use crate::env::Env;
 use crate::io::git::{Chain, Git, Scope, default_store_file};
-use crate::io::keystore::Keystore;
+use crate::io::keystore::{self, Keystore};
 use crate::io::logins::{Logins, Place};
 
 /// Where a token is kept.
@@ -266,6 +266,11 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let recorded = logins.for_host(host, &scope)?;
     let replaced = git.helpers(host)?;
     let prior = held(git, env, &storage, &plan.helper, host)?;
+    // The keyring may hold other users' tokens for the host: all of them come back on failure.
+    let prior_accounts = match &keystore {
+        Some(k) => k.accounts(&keystore::Place::https(host))?,
+        None => Vec::new(),
+    };
     let cred = Credential::for_host(host, Some(plan.user), Some(plan.token));
     cred.check().map_err(|e| anyhow!("{e}"))?;
     // The new place is recorded before the token goes there: if this process is killed
@@ -299,10 +304,13 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
             undo_errors.push(format!("{u:#}"));
         }
         // Everything for the host goes, then what was there before comes back.
-        let restored_store = remove(git, env, &storage, host).and_then(|()| match &prior {
-            Some(p) => put(git, env, &storage, &plan.helper, p),
-            None => Ok(()),
-        });
+        let restored_store = match &keystore {
+            Some(k) => k.write(&keystore::Place::https(host), &prior_accounts),
+            None => remove(git, env, &storage, host).and_then(|()| match &prior {
+                Some(p) => put(git, env, &storage, &plan.helper, p),
+                None => Ok(()),
+            }),
+        };
         if let Err(u) = restored_store {
             undo_errors.push(format!("{u:#}"));
         }
