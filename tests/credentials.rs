@@ -1793,3 +1793,43 @@ fn keyring_helper_protocol_secret_service() {
 fn keyring_helper_protocol_keyutils() {
     keyring_helper_protocol("keyutils");
 }
+
+#[test]
+fn switching_accounts_leaves_only_the_new_one() {
+    let bob = "ghp_CANARYbobCANARYbobCANARYbobCANARY0123";
+    for cache in ["memory", "store"] {
+        let mut w = World::new_with(&ServerOpts {
+            tokens: Some(&format!("bob:{bob}")),
+            ..ServerOpts::default()
+        });
+        let host = w.server.host();
+        w.login(&["--cache", cache], &[]).ok();
+        let helper = if cache == "memory" { "cache" } else { "store" };
+        let args = ["login", "--host", &host, "--token-stdin", "--cache", cache];
+        let r = w.run(&args, Some(&format!("{bob}\n")), &[]);
+        assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+        let held = w.held_by(helper);
+        assert!(held.contains("username=bob\n"), "{cache}: {held}");
+        if cache == "store" {
+            let file = fs::read_to_string(w.s.home.join(".git-credentials")).unwrap();
+            assert!(!file.contains(TOKEN), "alice's token is gone: {file}");
+        }
+        assert_eq!(w.fetch_push(&[]), (true, true));
+
+        // A failed switch back (the global config is locked) leaves bob's login whole.
+        let lock = w.s.home.join(".gitconfig.lock");
+        fs::write(&lock, "").unwrap();
+        let r = w.login(&["--cache", cache], &[]);
+        fs::remove_file(&lock).unwrap();
+        assert_eq!(r.code, 1, "{cache}: {}", r.stderr);
+        assert!(r.stderr.contains("nothing was changed"), "{}", r.stderr);
+        let held = w.held_by(helper);
+        assert!(
+            held.contains("username=bob\n") && held.contains(&format!("password={bob}\n")),
+            "{cache}: bob's token is back: {held}"
+        );
+        assert_eq!(w.fetch_push(&[]), (true, true));
+        let file = w.s.home.join(".git-credentials");
+        w.assert_no_leak((cache == "store").then_some(file.as_path()));
+    }
+}

@@ -237,8 +237,15 @@ fn held(
                 "get",
                 &Credential::for_host(host, None, None),
             )?;
+            // Helpers answer without the protocol and host: they are put back, so that what
+            // was held can be stored again on a rollback.
             let c = Credential::parse(&out);
-            c.password.is_some().then_some(c)
+            c.password.is_some().then(|| Credential {
+                protocol: Some("https".into()),
+                host: Some(host.to_string()),
+                path: None,
+                ..c
+            })
         }
     })
 }
@@ -280,22 +287,33 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     logins.set(host, &scope, pending)?;
 
     let mut loosened_mode = None;
+    // git writes config through a lock and a rename: a failed write changed nothing.
+    let mut lines_set = false;
     let attempt = (|| -> Result<()> {
         let before = match &storage {
             Storage::Store(f) => fs::metadata(f).ok().map(|m| m.permissions().mode() & 0o777),
             _ => None,
         };
+        // Another user's entry would answer first (git's cache and store keep one per user):
+        // the host's entries go before the new one comes. The keyring keeps its accounts
+        // and puts the new one first.
+        if keystore.is_none() {
+            remove(git, env, &storage, host)?;
+        }
         put(git, env, &storage, &plan.helper, &cred)?;
         if let Storage::Store(f) = &storage {
             let after = secure_file(f)?;
             loosened_mode = before.filter(|m| *m != 0o600).or(after);
         }
         git.set_helpers(host, &lines)?;
+        lines_set = true;
         prove(git, host, plan.token, &storage)
     })();
     if let Err(e) = attempt {
         let mut undo_errors = Vec::new();
-        let restored_lines = if replaced.is_empty() {
+        let restored_lines = if !lines_set {
+            Ok(())
+        } else if replaced.is_empty() {
             git.remove_helpers(host).map(|_| ())
         } else {
             git.set_helpers(host, &replaced)
