@@ -1309,6 +1309,55 @@ fn doctor_names_each_problem_and_passes_once_they_are_fixed() {
         r.stdout
     );
 
+    // Also a plain `helper = store` for every host, a rule in the repository's own config,
+    // and a URL with a token in a scanned folder.
+    let every = w.s.path().join("every-host-store");
+    fs::write(&every, "https://u:CANARYx@example.com\n").unwrap();
+    fs::set_permissions(&every, fs::Permissions::from_mode(0o644)).unwrap();
+    let helper = format!("store --file={}", every.display());
+    git(&w, &["config", "--global", "credential.helper", &helper]);
+    let local = format!("url.git@{host}:.insteadOf");
+    let https = format!("https://{host}/");
+    git(&w, &["config", &local, &https]);
+    let scan = w.s.path().join("scan");
+    let leaky = scan.join("leaky");
+    let leaky = leaky.to_str().unwrap();
+    git(&w, &["init", "-q", leaky]);
+    git(&w, &["-C", leaky, "remote", "add", "origin", &leak]);
+    let r = w.run(
+        &[
+            "doctor",
+            "--json",
+            "--offline",
+            "--scan",
+            scan.to_str().unwrap(),
+        ],
+        None,
+        &[],
+    );
+    let f = r.json_lines();
+    let has = |status: &str, check: &str, text: &str| {
+        f.iter().any(|x| {
+            x["status"] == status
+                && x["check"] == check
+                && x["message"].as_str().unwrap().contains(text)
+        })
+    };
+    assert!(
+        has("fail", "store file", "every-host-store"),
+        "{}",
+        r.stdout
+    );
+    assert!(has("fail", "insteadOf rule", ".git/config"), "{}", r.stdout);
+    assert!(
+        has("fail", "token in a remote URL", "scan/leaky"),
+        "{}",
+        r.stdout
+    );
+    git(&w, &["config", "--global", "--unset", "credential.helper"]);
+    git(&w, &["config", "--unset", &local]);
+    fs::remove_dir_all(&scan).unwrap();
+
     // Fixed: the rule, the URL with a token, the SSH remote, the file mode.
     fs::set_permissions(&store, fs::Permissions::from_mode(0o600)).unwrap();
     git(

@@ -345,6 +345,14 @@ fn insteadof_rules_that_undo_a_migration_are_reported_once_and_fixed_on_request(
     );
     assert!(r.stderr.contains("still SSH in effect"), "{}", r.stderr);
     assert!(effective(&s, &s.path().join("code/r0")).starts_with("git@github.com:"));
+    // The same run again has nothing to rewrite, but git still uses SSH: still exit 1.
+    let again = s.run(s.path(), &["migrate", "-r", "code", "--yes"]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(
+        again.stderr.contains("still SSH in effect"),
+        "{}",
+        again.stderr
+    );
     s.run(s.path(), &["undo", "--last", "--yes"]).ok();
 
     // --fix-insteadof: the rules go (the repository's own in the same write), git uses HTTPS.
@@ -382,6 +390,22 @@ fn insteadof_rules_that_undo_a_migration_are_reported_once_and_fixed_on_request(
         s.git(&own, &["config", "--local", "--get-regexp", "insteadof"])
             .contains("gitlab")
     );
+
+    // Remotes already HTTPS, rules still there: --fix-insteadof removes only the rules, and
+    // undo brings them back.
+    s.run(s.path(), &["migrate", "-r", "code", "--yes"]);
+    let r = s.run(
+        s.path(),
+        &["migrate", "-r", "code", "--yes", "--fix-insteadof"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        effective(&s, &s.path().join("code/r0")),
+        "https://github.com/o/r0.git\n"
+    );
+    let u = s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert!(u.stderr.contains("3 insteadOf rules"), "{}", u.stderr);
+    assert!(effective(&s, &s.path().join("code/r0")).starts_with("git@github.com:"));
     let _ = (global, included);
 }
 

@@ -7,12 +7,13 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 use anyhow::Result;
 
 use crate::cli::DoctorArgs;
 use crate::core::change::FileKind;
-use crate::core::helper::HelperLine;
+use crate::core::helper::{HelperLine, shell_quote};
 use crate::core::net;
 use crate::core::redact::Redacted;
 use crate::core::url::{self, Kind};
@@ -70,7 +71,16 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
     for host in &hosts {
         check_host(&mut d, env, &git, host, args.offline);
     }
-    check_rules(&mut d, env)?;
+    check_store_files(&mut d, env, &git, &hosts);
+    if hosts.is_empty() {
+        d.add(
+            "warn",
+            "hosts",
+            "no host to check: no login recorded and no repository here",
+            Some("git-https setup (or doctor --host HOST, or run it in a repository)"),
+        );
+    }
+    check_rules(&mut d, env, here.as_ref())?;
     check_ssh_aliases(&mut d, env);
     if let Some(dir) = &args.scan {
         check_scan(&mut d, env, dir)?;
@@ -319,32 +329,27 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
         ),
         None,
     );
-    for line in lines.iter().filter_map(|l| HelperLine::parse(l)) {
-        match line {
-            HelperLine::Store { file } => {
-                let file = file.unwrap_or_else(|| crate::io::git::default_store_file(env));
-                match std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777) {
-                    Ok(0o600) => d.add("ok", "store file", &format!("{} is 0600", file.display()), None),
-                    Ok(mode) => d.add(
-                        "fail",
-                        "store file",
-                        &format!("{} is mode {mode:04o}: others can read the token", file.display()),
-                        Some(&format!("chmod 600 {}", file.display())),
-                    ),
-                    Err(_) => {}
-                }
-            }
-            HelperLine::Keyring { .. } => match Keystore::open(env.keyring_choice.as_deref()) {
-                Ok(k) if k.backend == Backend::Keyutils => d.add(
-                    "warn",
-                    "keyring",
-                    "the token is in the kernel keyring, which forgets it at reboot",
-                    Some("start a Secret Service (gnome-keyring) and log in again, or use --cache store"),
+    let keyring = lines
+        .iter()
+        .filter_map(|l| HelperLine::parse(l))
+        .any(|l| matches!(l, HelperLine::Keyring { .. }));
+    if keyring {
+        match Keystore::open(env.keyring_choice.as_deref()) {
+            Ok(k) if k.backend == Backend::Keyutils => d.add(
+                "warn",
+                "keyring",
+                "the token is in the kernel keyring, which forgets it at reboot",
+                Some(
+                    "start a Secret Service (gnome-keyring) and log in again, or use --cache store",
                 ),
-                Ok(k) => d.add("ok", "keyring", &format!("the token is in {}", k.backend.describe()), None),
-                Err(e) => d.add("fail", "keyring", &format!("{e:#}"), None),
-            },
-            _ => {}
+            ),
+            Ok(k) => d.add(
+                "ok",
+                "keyring",
+                &format!("the token is in {}", k.backend.describe()),
+                None,
+            ),
+            Err(e) => d.add("fail", "keyring", &format!("{e:#}"), None),
         }
     }
     if offline {
@@ -427,19 +432,74 @@ fn days_left(expires: &str) -> Option<usize> {
 }
 
 /// Rules that turn HTTPS URLs into SSH ones, with their file.
-fn check_rules(d: &mut Doctor, env: &Env) -> Result<()> {
-    let rules = repo::global_rules(env)?;
+/// Every store file a helper line names (for every host, or one), whoever set it: its mode.
+fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<String>) {
+    let mut lines = git.every_host_helpers();
+    for h in hosts {
+        lines.extend(git.helpers(h).unwrap_or_default());
+    }
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for line in lines.iter().filter_map(|l| HelperLine::parse(l)) {
+        if let HelperLine::Store { file } = line {
+            let file = file.unwrap_or_else(|| crate::io::git::default_store_file(env));
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    for file in files {
+        match std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777) {
+            Ok(0o600) => d.add(
+                "ok",
+                "store file",
+                &format!("{} is 0600", file.display()),
+                None,
+            ),
+            Ok(mode) => d.add(
+                "fail",
+                "store file",
+                &format!(
+                    "{} is mode {mode:04o}: others can read the token",
+                    file.display()
+                ),
+                Some(&format!("chmod 600 {}", shell_quote(&file))),
+            ),
+            Err(_) => {}
+        }
+    }
+}
+
+fn check_rules(d: &mut Doctor, env: &Env, here: Option<&repo::Repo>) -> Result<()> {
+    let mut rules = repo::global_rules(env)?;
+    // The repository at hand may carry its own rule.
+    if let Some(r) = here
+        && let Ok(parsed) = repo::read_config(&r.config)
+    {
+        rules = repo::repo_rules(env, r, &parsed, &rules)?;
+    }
     let mut bad = 0;
     for r in &rules {
         let turns_https = r.prefix.starts_with("https://");
         let into_ssh = url::parse(&r.base).is_ok_and(|p| p.kind != Kind::Https);
         if turns_https && into_ssh {
             bad += 1;
+            // The command that removes exactly this rule, whatever the remotes are now.
+            let key = format!(
+                "url.{}.{}",
+                r.base,
+                if r.push { "pushInsteadOf" } else { "insteadOf" }
+            );
+            let fix = format!(
+                "git config --file {} --fixed-value --unset-all {} {}",
+                shell_quote(Path::new(&r.origin)),
+                shell_quote(Path::new(&key)),
+                shell_quote(Path::new(&r.prefix))
+            );
             d.add(
                 "fail",
                 "insteadOf rule",
                 &format!("{} turns HTTPS URLs into SSH", r.describe()),
-                Some("git-https migrate --fix-insteadof (or remove the rule)"),
+                Some(&fix),
             );
         }
     }
@@ -501,19 +561,41 @@ fn check_scan(d: &mut Doctor, env: &Env, dir: &std::path::Path) -> Result<()> {
     );
     let mut repos_with_ssh = 0;
     let mut urls = 0;
+    let mut leaky = Vec::new();
     for r in &found.repos {
         let Ok(parsed) = repo::read_config(&r.config) else {
             continue;
         };
-        let n = repo::slots_of(FileKind::Config, &parsed.entries)
+        let slots = repo::slots_of(FileKind::Config, &parsed.entries);
+        let remotes: Vec<_> = slots.iter().filter(|s| s.is_remote()).collect();
+        let n = remotes
             .iter()
-            .filter(|s| s.is_remote())
             .filter(|s| url::parse(&s.value).is_ok_and(|p| p.kind.is_migratable()))
             .count();
+        if remotes
+            .iter()
+            .any(|s| url::parse(&s.value).is_ok_and(|p| p.leaks_credentials()))
+        {
+            leaky.push(r.root.display().to_string());
+        }
         repos_with_ssh += usize::from(n > 0);
         urls += n;
     }
     let place = root.display().to_string();
+    if !leaky.is_empty() {
+        d.add(
+            "fail",
+            "token in a remote URL",
+            &format!(
+                "{place}: {} with credentials in a remote URL: {}",
+                output::count(leaky.len(), "repository", "repositories"),
+                leaky.join(", ")
+            ),
+            Some(&format!(
+                "git-https migrate -r {place} --strip-credentials, then revoke those tokens"
+            )),
+        );
+    }
     if urls > 0 {
         d.add(
             "warn",

@@ -215,13 +215,32 @@ pub(crate) fn keyring_note(store: Option<&Keystore>) {
 
 /// The first line of standard input, as a token (not yet cleaned).
 pub(crate) fn read_stdin_token() -> Result<Secret> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        // Typed or pasted at a terminal: hidden, and asked for, not read from an echoing line.
+        let typed = zeroize::Zeroizing::new(
+            dialoguer::Password::new()
+                .with_prompt("Token (input hidden)")
+                .allow_empty_password(true)
+                .interact()
+                .context("cannot read the token from the terminal")?,
+        );
+        if typed.trim().is_empty() {
+            return Err(crate::error::usage(
+                "--token-stdin: standard input held no token",
+            ));
+        }
+        return Ok(Secret::new(typed.to_string()));
+    }
     let mut line = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .read_line(&mut line)
         .context("cannot read the token from standard input")?;
     if line.trim().is_empty() {
-        bail!("--token-stdin: standard input held no token");
+        return Err(crate::error::usage(
+            "--token-stdin: standard input held no token",
+        ));
     }
     let value = line.strip_suffix('\n').unwrap_or(&line);
     Ok(Secret::new(

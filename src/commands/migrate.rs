@@ -139,7 +139,8 @@ pub fn run_migrate(args: MigrateArgs, env: &Env, done: &mut Migrated) -> Result<
     } else {
         summary.undoing_rules.values().sum::<usize>()
     };
-    if planned == 0 || args.dry_run {
+    let fixing_rules = args.fix_insteadof && !summary.undoing_rules.is_empty();
+    if (planned == 0 && !fixing_rules) || args.dry_run {
         if args.json {
             report::json(&mut out, &summary.line(None, args.dry_run, None))?;
         } else {
@@ -151,28 +152,36 @@ pub fn run_migrate(args: MigrateArgs, env: &Env, done: &mut Migrated) -> Result<
             }
         }
         out.flush()?;
+        // Remotes migrated before and still turned back by a rule: as much a failure as on
+        // the run that migrated them.
+        if !args.dry_run && rules_left > 0 {
+            still_ssh(rules_left);
+            return Ok(error::FAILURE);
+        }
         return Ok(failed_exit);
     }
-    let rules = if args.fix_insteadof && !summary.undoing_rules.is_empty() {
-        format!(
-            " and remove {}",
-            output::count(
-                summary.undoing_rules.len(),
-                "insteadOf rule",
-                "insteadOf rules"
-            )
-        )
-    } else {
-        String::new()
+    let rules = output::count(
+        summary.undoing_rules.len(),
+        "insteadOf rule",
+        "insteadOf rules",
+    );
+    let question = match (planned, fixing_rules) {
+        (0, _) => format!("Remove {rules}?"),
+        (_, true) => format!(
+            "Rewrite {} in {} and remove {rules}?",
+            output::count(planned, "URL", "URLs"),
+            output::count(summary.repos_to_change, "repository", "repositories")
+        ),
+        (_, false) => format!(
+            "Rewrite {} in {}?",
+            output::count(planned, "URL", "URLs"),
+            output::count(summary.repos_to_change, "repository", "repositories")
+        ),
     };
     let confirm = Confirm {
         env,
         yes: args.yes,
-        question: format!(
-            "Rewrite {} in {}{rules}?",
-            output::count(planned, "URL", "URLs"),
-            output::count(summary.repos_to_change, "repository", "repositories")
-        ),
+        question,
         verb: "change remotes",
         hint: "pass --yes to apply the plan, or --dry-run to only show it",
         progress: "migrating",
@@ -222,16 +231,20 @@ pub fn run_migrate(args: MigrateArgs, env: &Env, done: &mut Migrated) -> Result<
         crate::commands::status::helper_notes(env, summary.by_host.keys())?;
     }
     if rules_left > 0 {
-        output::error_line(format!(
-            "{} still SSH in effect: the insteadOf rules above turn them back (--fix-insteadof removes them)",
-            output::count(rules_left, "migrated URL is", "migrated URLs are")
-        ));
+        still_ssh(rules_left);
     }
     Ok(if tally.clean() && rules_left == 0 {
         error::OK
     } else {
         error::FAILURE
     })
+}
+
+fn still_ssh(n: usize) {
+    output::error_line(format!(
+        "{} still SSH in effect: the insteadOf rules above turn them back (--fix-insteadof removes them)",
+        output::count(n, "migrated URL is", "migrated URLs are")
+    ));
 }
 
 /// The edit that removes one rule.

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -79,6 +79,17 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     if !dirs.is_empty() && !args.yes && !ask {
         return Err(usage("--migrate needs --yes without a terminal to ask on"));
     }
+    // Folders are checked before any token is stored; `~/` is the home folder even where no
+    // shell expanded it (an Ansible argv).
+    let dirs: Vec<PathBuf> = dirs.iter().map(|d| expand_home(env, d)).collect();
+    for d in &dirs {
+        if !d.is_dir() {
+            return Err(usage(format!(
+                "--migrate {}: not a folder",
+                report::path(d)
+            )));
+        }
+    }
 
     let helper = match cache {
         CacheMode::Memory => HelperLine::Cache { timeout },
@@ -96,13 +107,14 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         rules_removed: 0,
         run: None,
     };
-    let interrupted = crate::engine::apply::defer_signals();
+    // Every host's token is verified before any is stored: one rejected stops the run whole.
+    let mut users = Vec::new();
     for (host, (token, source)) in hosts.iter().zip(&tokens) {
         output::note(format!(
             "{host}: using the token from {source} ({})",
             token.kind().describe()
         ));
-        let user = if args.no_verify {
+        users.push(if args.no_verify {
             "x-access-token".to_string()
         } else {
             let forge = login::resolve_forge(args.forge, env, &git, host)?;
@@ -110,7 +122,10 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             let user = forge.git_username(&info.login);
             login::prove_with_git(env, &git, host, &user, token)?;
             user
-        };
+        });
+    }
+    let interrupted = crate::engine::apply::defer_signals();
+    for ((host, (token, _)), user) in hosts.iter().zip(&tokens).zip(users) {
         let changed = if already_set_up(env, &git, host, &user, token, &helper) {
             output::note(format!(
                 "{host}: already set up for {user}; nothing changed"
@@ -356,4 +371,12 @@ fn ask_rules(env: &Env) -> Result<bool> {
         .default(true)
         .interact()
         .context("cannot read the answer")
+}
+
+/// `~` or `~/…` against the home folder; anything else as given.
+fn expand_home(env: &Env, p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), &env.home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => env.abs(p),
+    }
 }

@@ -226,8 +226,16 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         } else {
             String::new()
         };
+        let rules = if tally.rules_written > 0 {
+            format!(
+                " and {}",
+                output::count(tally.rules_written, "insteadOf rule", "insteadOf rules")
+            )
+        } else {
+            String::new()
+        };
         output::note(format!(
-            "restored {} from run {}{already} (undo run {})",
+            "restored {}{rules} from run {}{already} (undo run {})",
             output::count(restored, "value", "values"),
             run.id,
             tally.run

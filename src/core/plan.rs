@@ -294,10 +294,16 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
             order.push(remote);
             Default::default()
         });
+        // A remote migrated now, or by an earlier run, counts: a rule that turns either
+        // back keeps it SSH in effect.
         let value = match &i.outcome {
             Outcome::Change { new } => {
                 entry.2 = true;
                 new.clone()
+            }
+            Outcome::AlreadyHttps => {
+                entry.2 = true;
+                i.slot.value.clone()
             }
             _ => i.slot.value.clone(),
         };

@@ -242,6 +242,17 @@ impl<'a> Git<'a> {
             .collect()
     }
 
+    /// The `credential.helper` values set for every host, in order.
+    pub fn every_host_helpers(&self) -> Vec<String> {
+        let Ok(out) = self.config(&["--get-all".as_ref(), "credential.helper".as_ref()]) else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
     /// `git config --get-urlmatch KEY URL`, typed (`path`, `bool`) as git reads it.
     pub fn urlmatch(&self, key: &str, url: &str, ty: Option<&str>) -> Result<Option<String>> {
         let mut args: Vec<String> = ty.map(|t| format!("--type={t}")).into_iter().collect();
@@ -386,6 +397,32 @@ impl<'a> Git<'a> {
         ])?;
         let text = String::from_utf8_lossy(&out.stdout);
         let mut files: Vec<PathBuf> = Vec::new();
+        // The level's own files count even when they hold no key (a rule just removed from
+        // them), as long as they exist.
+        let own: Vec<PathBuf> = match (level, &self.env.home) {
+            ("--global", _) if self.env.git_config_global.is_some() => {
+                self.env.git_config_global.iter().cloned().collect()
+            }
+            ("--global", home) => {
+                let xdg = self
+                    .env
+                    .xdg_config_home
+                    .clone()
+                    .or_else(|| home.as_ref().map(|h| h.join(".config")));
+                xdg.map(|x| x.join("git/config"))
+                    .into_iter()
+                    .chain(home.as_ref().map(|h| h.join(".gitconfig")))
+                    .collect()
+            }
+            ("--system", _) => vec![
+                self.env
+                    .git_config_system
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("/etc/gitconfig")),
+            ],
+            _ => Vec::new(),
+        };
+        files.extend(own.into_iter().filter(|f| f.is_file()));
         let mut fields = text.split('\0');
         let mut push = |f: PathBuf| {
             if !files.contains(&f) {
