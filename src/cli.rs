@@ -61,8 +61,16 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
-    /// Print the man page (roff), for `man -l -` or a man directory.
-    Man,
+    /// Print the man page (roff), for `man -l -` or a man directory: git-https(1), or with
+    /// COMMAND that command's own page, git-https-COMMAND(1).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose page to print (setup, login, migrate, …).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

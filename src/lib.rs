@@ -34,6 +34,6 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
         Command::Setup(a) => commands::setup::run(a, env),
         Command::Doctor(a) => commands::doctor::run(a, env),
         Command::Completions(a) => commands::completions::run(a),
-        Command::Man => commands::man::run(),
+        Command::Man(args) => commands::man::run(args),
     }
 }

@@ -476,6 +476,24 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     let r = support::output(s.cmd("bash").args(["-c", &check]), None);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.lines().any(|l| l == "migrate"), "{r:?}");
+    // A subcommand's flags and their values complete too.
+    for (words, cword, want) in [
+        ("git-https setup --ca", 2, "--cache"),
+        ("git-https setup --cache ''", 3, "keyring"),
+        ("git-https doctor --sc", 2, "--scan"),
+    ] {
+        let check = format!(
+            "source '{}'; COMP_WORDS=({words}); COMP_CWORD={cword}; _git__https git-https \"${{COMP_WORDS[{cword}]}}\" \"${{COMP_WORDS[{}]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display(),
+            cword - 1
+        );
+        let r = support::output(s.cmd("bash").args(["-c", &check]), None);
+        assert!(r.stdout.lines().any(|l| l == want), "{words}: {r:?}");
+    }
+    // Each page the main page refers to exists.
+    let setup = s.run(s.path(), &["man", "setup"]).ok().stdout;
+    assert!(setup.contains(".TH git-https-setup 1"), "{setup}");
+    assert_eq!(s.run(s.path(), &["man", "nope"]).code, 2);
     let man = s.run(s.path(), &["man"]).ok().stdout;
     assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
     let page = s.path().join("git-https.1");

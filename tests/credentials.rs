@@ -1882,3 +1882,31 @@ fn switching_accounts_leaves_only_the_new_one() {
         w.assert_no_leak((cache == "store").then_some(file.as_path()));
     }
 }
+
+#[test]
+fn ctrl_c_at_a_setup_menu_brings_the_cursor_back_and_changes_nothing() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let mut cmd = w.s.bin();
+    cmd.args(["setup", "--host", &host])
+        .current_dir(&w.client)
+        .envs(w.env());
+    let mut p = w.s.pty(cmd);
+    p.expect("Token for").unwrap();
+    p.send_line(TOKEN).unwrap();
+    // The cache menu hides the cursor while it is up.
+    p.expect("How should git remember the token?").unwrap();
+    p.send([3u8]).unwrap();
+    let left = p.expect("interrupted: nothing changed").unwrap();
+    let shown = String::from_utf8_lossy(left.before()).into_owned();
+    // Shown again after the menu, and not hidden after that.
+    let back = shown.rfind("\x1b[?25h");
+    assert!(
+        back.is_some() && shown.rfind("\x1b[?25l") < back,
+        "the cursor is shown again: {shown:?}"
+    );
+    p.expect(expectrl::Eof).unwrap();
+    assert_eq!(global_config(&w), Vec::<u8>::new());
+    w.outputs.push_str(&shown);
+    assert!(!shown.contains("CANARY"));
+}

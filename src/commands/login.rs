@@ -24,6 +24,9 @@ use crate::ui::output;
 use crate::ui::report::{self, LoginReport};
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
+    if env.interactive() {
+        crate::engine::apply::asking("nothing changed");
+    }
     let host = net::normalize_host(&args.host).map_err(usage)?;
     if args.file.is_some() && args.cache != Some(CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));

@@ -27,6 +27,9 @@ use crate::ui::report::{self, Line, SetupHost, SetupReport};
 
 pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     let ask = env.interactive();
+    if ask {
+        crate::engine::apply::asking("nothing changed");
+    }
     if args.file.is_some() && args.cache.is_some_and(|c| c != CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));
     }
@@ -190,6 +193,7 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         };
         if ask && !args.yes {
             migrate::run(margs(true), env)?;
+            crate::engine::apply::asking("the hosts above are set up; checkouts left as they are");
             let go = dialoguer::Confirm::new()
                 .with_prompt("Migrate these checkouts?")
                 .default(true)

@@ -264,12 +264,22 @@ static STOP: AtomicBool = AtomicBool::new(false);
 static PHASE: AtomicU8 = AtomicU8::new(DEFER);
 const DEFER: u8 = 0;
 const CONFIRMING: u8 = 1;
+const ASKING: u8 = 2;
 static SPOOL: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// What an interrupted question leaves, said on the way out.
+static LEFT: Mutex<&'static str> = Mutex::new("nothing changed");
 
 fn install_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = ctrlc::set_handler(|| {
+            if PHASE.load(Ordering::SeqCst) == ASKING {
+                let left = *LEFT.lock().unwrap_or_else(|e| e.into_inner());
+                let term = console::Term::stderr();
+                let _ = term.show_cursor();
+                let _ = term.write_line(&format!("\ninterrupted: {left}"));
+                std::process::exit(130);
+            }
             if PHASE.load(Ordering::SeqCst) == CONFIRMING {
                 if let Some(p) = SPOOL.lock().unwrap_or_else(|e| e.into_inner()).take() {
                     let _ = std::fs::remove_file(p);
@@ -287,6 +297,14 @@ fn install_handler() {
 fn watch_confirmation(spool: &Path) {
     *SPOOL.lock().unwrap_or_else(|e| e.into_inner()) = Some(spool.to_path_buf());
     PHASE.store(CONFIRMING, Ordering::SeqCst);
+    install_handler();
+}
+
+/// While questions are asked: Ctrl-C and SIGTERM bring the cursor back (a menu hides it),
+/// say what is `left` as it is, and exit 130.
+pub fn asking(left: &'static str) {
+    *LEFT.lock().unwrap_or_else(|e| e.into_inner()) = left;
+    PHASE.store(ASKING, Ordering::SeqCst);
     install_handler();
 }
 
