@@ -1647,6 +1647,23 @@ fn the_ansible_playbook_reports_changed_only_when_setup_changes_something() {
     let second = play(&mut w);
     assert_eq!(second.code, 0, "{}", second.stdout);
     assert!(second.stdout.contains("changed=0"), "{}", second.stdout);
+    let before = fs::read(w.s.home.join(".git-credentials")).unwrap();
+
+    // A folder that is not there (`~` is the home folder, though no shell expanded it): the
+    // play fails with setup's own line, and nothing is stored.
+    let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&vars).unwrap()).unwrap();
+    v["git_https_migrate_dirs"] = serde_json::json!(["~/no-such-folder"]);
+    v["git_https_token"] = serde_json::json!(TOKEN2);
+    fs::write(&vars, v.to_string()).unwrap();
+    let third = play(&mut w);
+    assert_ne!(third.code, 0, "{}", third.stdout);
+    assert!(
+        third.stdout.contains("git-https setup exited 2")
+            && third.stdout.contains("no-such-folder: not a folder"),
+        "{}",
+        third.stdout
+    );
+    assert_eq!(fs::read(w.s.home.join(".git-credentials")).unwrap(), before);
     w.assert_no_leak(Some(&w.s.home.join(".git-credentials")));
 }
 
