@@ -1882,7 +1882,32 @@ fn switching_accounts_leaves_only_the_new_one() {
         }
         assert_eq!(w.fetch_push(&[]), (true, true));
 
-        // A failed switch back (the global config is locked) leaves bob's login whole.
+        // A failed switch back (the global config is locked) leaves bob's login whole, and
+        // whatever else the place held for the host.
+        let store_file = w.s.home.join(".git-credentials");
+        let carol = format!("https://carol:CANARYcarol@{host}/o/r.git");
+        if cache == "memory" {
+            // After bob's in the cache, so bob's still answers first.
+            let mut approve = w.s.cmd("git");
+            approve.args([
+                "-c",
+                "credential.helper=",
+                "-c",
+                "credential.helper=cache",
+                "-c",
+                "credential.useHttpPath=true",
+                "credential",
+                "approve",
+            ]);
+            let r = support::output(&mut approve, Some(&format!("url={carol}\n\n")));
+            assert_eq!(r.code, 0, "{}", r.stderr);
+        } else {
+            // At the end of the file, so bob's line still answers first.
+            let mut text = fs::read_to_string(&store_file).unwrap();
+            text.push_str(&format!("{carol}\n"));
+            fs::write(&store_file, text).unwrap();
+        }
+        let file_before = fs::read(&store_file).ok();
         let lock = w.s.home.join(".gitconfig.lock");
         fs::write(&lock, "").unwrap();
         let r = w.login(&["--cache", cache], &[]);
@@ -1894,6 +1919,29 @@ fn switching_accounts_leaves_only_the_new_one() {
             held.contains("username=bob\n") && held.contains(&format!("password={bob}\n")),
             "{cache}: bob's token is back: {held}"
         );
+        if cache == "store" {
+            assert_eq!(
+                fs::read(&store_file).ok(),
+                file_before,
+                "the file is as it was"
+            );
+        } else {
+            let mut fill = w.s.cmd("git");
+            fill.args([
+                "-c",
+                "credential.helper=",
+                "-c",
+                "credential.helper=cache",
+                "credential",
+                "fill",
+            ]);
+            let input = format!("protocol=https\nhost={host}\nusername=carol\n\n");
+            let r = support::output(&mut fill, Some(&input));
+            assert!(
+                r.stdout.contains("password=CANARYcarol"),
+                "carol's stays: {r:?}"
+            );
+        }
         assert_eq!(w.fetch_push(&[]), (true, true));
         let file = w.s.home.join(".git-credentials");
         w.assert_no_leak((cache == "store").then_some(file.as_path()));
@@ -1926,4 +1974,30 @@ fn ctrl_c_at_a_setup_menu_brings_the_cursor_back_and_changes_nothing() {
     assert_eq!(global_config(&w), Vec::<u8>::new());
     w.outputs.push_str(&shown);
     assert!(!shown.contains("CANARY"));
+}
+
+#[test]
+fn ctrl_c_at_the_hidden_token_prompt_gives_the_terminal_its_echo_back() {
+    let w = World::new("repo");
+    let host = w.server.host();
+    // A shell that outlives the interrupted login, then reads the terminal's settings.
+    let mut cmd = w.s.cmd("sh");
+    cmd.args([
+        "-c",
+        "trap : INT; stty echo; \"$0\" login --host \"$1\" --cache memory; echo \"exit=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\{0,1\\}echo' | sed 's/^/ECHO=/'",
+        support::BIN,
+        &host,
+    ])
+    .current_dir(&w.client)
+    .envs(w.env());
+    let mut p = w.s.pty(cmd);
+    p.expect("Token for").unwrap();
+    p.send("ghp_CANARYtyped").unwrap();
+    p.send([3u8]).unwrap();
+    p.expect("interrupted: nothing changed").unwrap();
+    p.expect("exit=130").unwrap();
+    let found = p.expect(expectrl::Regex("ECHO=-?echo")).unwrap();
+    let echo = String::from_utf8_lossy(found.get(0).unwrap()).into_owned();
+    assert_eq!(echo, "ECHO=echo", "echo is on again");
+    assert_eq!(global_config(&w), Vec::<u8>::new());
 }

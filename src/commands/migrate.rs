@@ -243,7 +243,7 @@ pub fn run_migrate(args: MigrateArgs, env: &Env, done: &mut Migrated) -> Result<
 fn still_ssh(n: usize) {
     output::error_line(format!(
         "{} still SSH in effect: the insteadOf rules above turn them back (--fix-insteadof removes them)",
-        output::count(n, "migrated URL is", "migrated URLs are")
+        output::count(n, "HTTPS remote URL is", "HTTPS remote URLs are")
     ));
 }
 

@@ -198,7 +198,7 @@ pub fn plan(slots: &[Slot], rules: &HostRules, rewrites: &Rewrites, opts: &Optio
             outcome,
         });
     }
-    out.warnings = undo_warnings(&out, rewrites);
+    out.warnings = undo_warnings(&out, rewrites, opts);
     out
 }
 
@@ -280,7 +280,7 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
 
 /// For each remote, the URLs git would use after the plan; any that a rule turns back into a
 /// non-HTTPS URL is a warning naming the rule and its file.
-fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
+fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites, opts: &Options) -> Vec<UndoWarning> {
     // Each remote's URLs after the plan, gathered in one pass (linear in the remotes).
     let mut order: Vec<&str> = Vec::new();
     let mut after: std::collections::HashMap<&str, (Vec<String>, Vec<String>, bool)> =
@@ -302,7 +302,9 @@ fn undo_warnings(plan: &RepoPlan, rewrites: &Rewrites) -> Vec<UndoWarning> {
                 new.clone()
             }
             Outcome::AlreadyHttps => {
-                entry.2 = true;
+                // Only on the hosts the run was asked about.
+                entry.2 |=
+                    url::parse(&i.slot.value).is_ok_and(|p| host_selected(opts, &p, &i.slot.value));
                 i.slot.value.clone()
             }
             _ => i.slot.value.clone(),
@@ -447,5 +449,28 @@ mod tests {
                 && w.contains("git@github.com:o/r")
         );
         assert_eq!(p.warnings[0].direction, "push");
+    }
+
+    #[test]
+    fn a_rule_turning_an_https_remote_back_counts_on_the_hosts_asked_about() {
+        let rw = Rewrites {
+            rules: vec![Rule {
+                base: "git@github.com:".into(),
+                prefix: "https://github.com/".into(),
+                push: false,
+                origin: "/home/u/.gitconfig".into(),
+            }],
+        };
+        let slots = [slot("origin", "url", "https://github.com/o/r.git")];
+        let all = plan(&slots, &HostRules::default(), &rw, &Options::default());
+        assert_eq!(all.items[0].outcome, Outcome::AlreadyHttps);
+        // For fetch and for push (no pushInsteadOf).
+        assert_eq!(all.warnings.len(), 2);
+        let elsewhere = Options {
+            hosts: vec!["gitlab.com".into()],
+            ..Options::default()
+        };
+        let other = plan(&slots, &HostRules::default(), &rw, &elsewhere);
+        assert!(other.warnings.is_empty());
     }
 }

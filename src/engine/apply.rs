@@ -268,6 +268,9 @@ const ASKING: u8 = 2;
 static SPOOL: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// What an interrupted question leaves, said on the way out.
 static LEFT: Mutex<&'static str> = Mutex::new("nothing changed");
+/// The terminal's settings before the questions: a hidden-input prompt turns echo off, and
+/// an exit from the handler would leave it off.
+static TERMIOS: Mutex<Option<(u8, rustix::termios::Termios)>> = Mutex::new(None);
 
 fn install_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -275,6 +278,13 @@ fn install_handler() {
         let _ = ctrlc::set_handler(|| {
             if PHASE.load(Ordering::SeqCst) == ASKING {
                 let left = *LEFT.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((fd, t)) = &*TERMIOS.lock().unwrap_or_else(|e| e.into_inner()) {
+                    let now = rustix::termios::OptionalActions::Now;
+                    let _ = match fd {
+                        0 => rustix::termios::tcsetattr(std::io::stdin(), now, t),
+                        _ => rustix::termios::tcsetattr(std::io::stderr(), now, t),
+                    };
+                }
                 let term = console::Term::stderr();
                 let _ = term.show_cursor();
                 let _ = term.write_line(&format!("\ninterrupted: {left}"));
@@ -304,6 +314,14 @@ fn watch_confirmation(spool: &Path) {
 /// say what is `left` as it is, and exit 130.
 pub fn asking(left: &'static str) {
     *LEFT.lock().unwrap_or_else(|e| e.into_inner()) = left;
+    let mut saved = TERMIOS.lock().unwrap_or_else(|e| e.into_inner());
+    if saved.is_none() {
+        *saved = rustix::termios::tcgetattr(std::io::stdin())
+            .map(|t| (0, t))
+            .or_else(|_| rustix::termios::tcgetattr(std::io::stderr()).map(|t| (2, t)))
+            .ok();
+    }
+    drop(saved);
     PHASE.store(ASKING, Ordering::SeqCst);
     install_handler();
 }

@@ -218,6 +218,100 @@ fn remove(git: &Git, env: &Env, storage: &Storage, host: &str) -> Result<()> {
     }
 }
 
+/// Everything a place held for one host before a login.
+enum Before {
+    /// Every account at `https://host`.
+    Keyring(Vec<keystore::Stored>),
+    /// The store file's bytes and mode (`None`: there was no file).
+    File(Option<(zeroize::Zeroizing<Vec<u8>>, u32)>),
+    /// Every credential git's cache answered for the host, in the order it answers them.
+    Cache(Vec<Credential>),
+}
+
+/// Takes what `storage` holds for the host. The cache can only be read one answer at a
+/// time: each is taken out (erased by user and password) to reach the next, and the cache
+/// is filled again at once, in the same order.
+fn snapshot(
+    git: &Git,
+    env: &Env,
+    storage: &Storage,
+    helper: &HelperLine,
+    host: &str,
+    keystore: Option<&Keystore>,
+) -> Result<Before> {
+    Ok(match (storage, keystore) {
+        (_, Some(k)) => Before::Keyring(k.accounts(&keystore::Place::https(host))?),
+        (Storage::Store(f), _) => Before::File(match fs::read(f) {
+            Ok(bytes) => Some((
+                zeroize::Zeroizing::new(bytes),
+                fs::metadata(f)?.permissions().mode() & 0o7777,
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(anyhow!("cannot read {}: {e}", f.display())),
+        }),
+        _ => {
+            let mut all: Vec<Credential> = Vec::new();
+            // Bounded: a helper that does not erase would answer the same one forever.
+            while all.len() < 64 {
+                let Some(c) = held(git, env, storage, helper, host)? else {
+                    break;
+                };
+                if all.contains(&c) {
+                    break;
+                }
+                git.helper_direct(&helper_of(storage, helper), "erase", &c)?;
+                all.push(c);
+            }
+            let before = Before::Cache(all);
+            restore(git, env, storage, helper, host, &before)?;
+            before
+        }
+    })
+}
+
+/// Puts back exactly what [`snapshot`] took.
+fn restore(
+    git: &Git,
+    env: &Env,
+    storage: &Storage,
+    helper: &HelperLine,
+    host: &str,
+    before: &Before,
+) -> Result<()> {
+    match (before, storage) {
+        (Before::Keyring(accounts), _) => Keystore::open(env.keyring_choice.as_deref())?
+            .write(&keystore::Place::https(host), accounts),
+        (Before::File(None), Storage::Store(f)) => match fs::remove_file(f) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(anyhow!("cannot remove {}: {e}", f.display()))
+            }
+            _ => Ok(()),
+        },
+        (Before::File(Some((bytes, mode))), Storage::Store(f)) => {
+            // Written beside it and renamed over it: the file is old or new, never half
+            // (through a symlink, the file it names).
+            let f = &fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+            let dir = f.parent().unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.as_file()
+                .set_permissions(fs::Permissions::from_mode(*mode))?;
+            std::io::Write::write_all(&mut tmp, bytes)?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(f)
+                .map_err(|e| anyhow!("cannot put back {}: {}", f.display(), e.error))?;
+            Ok(())
+        }
+        (Before::Cache(all), _) => {
+            remove(git, env, storage, host)?;
+            for c in all {
+                put(git, env, storage, helper, c)?;
+            }
+            Ok(())
+        }
+        (Before::File(_), _) => Ok(()),
+    }
+}
+
 /// What `storage` holds for the host now.
 fn held(
     git: &Git,
@@ -272,12 +366,8 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let scope = scope_name(&git.scope);
     let recorded = logins.for_host(host, &scope)?;
     let replaced = git.helpers(host)?;
-    let prior = held(git, env, &storage, &plan.helper, host)?;
-    // The keyring may hold other users' tokens for the host: all of them come back on failure.
-    let prior_accounts = match &keystore {
-        Some(k) => k.accounts(&keystore::Place::https(host))?,
-        None => Vec::new(),
-    };
+    // What the place holds for the host now, all of it, to put back exactly on a failure.
+    let before = snapshot(git, env, &storage, &plan.helper, host, keystore.as_ref())?;
     let cred = Credential::for_host(host, Some(plan.user), Some(plan.token));
     cred.check().map_err(|e| anyhow!("{e}"))?;
     // The new place is recorded before the token goes there: if this process is killed
@@ -322,13 +412,7 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
             undo_errors.push(format!("{u:#}"));
         }
         // Everything for the host goes, then what was there before comes back.
-        let restored_store = match &keystore {
-            Some(k) => k.write(&keystore::Place::https(host), &prior_accounts),
-            None => remove(git, env, &storage, host).and_then(|()| match &prior {
-                Some(p) => put(git, env, &storage, &plan.helper, p),
-                None => Ok(()),
-            }),
-        };
+        let restored_store = restore(git, env, &storage, &plan.helper, host, &before);
         if let Err(u) = restored_store {
             undo_errors.push(format!("{u:#}"));
         }
