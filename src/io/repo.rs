@@ -347,6 +347,9 @@ pub enum ApplyError {
     },
     #[error("interrupted before this file was changed")]
     Interrupted,
+    /// The config is a symlink (found on opening it): written again through its target.
+    #[error("the config is a symbolic link")]
+    Symlink,
     #[error("{0}")]
     Other(#[from] anyhow::Error),
 }
@@ -361,26 +364,43 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
             path.display()
         ))
     };
-    // One lstat: a symlinked config is written through, as git does (the lock and the rename
-    // are the target's), and its mode is the new file's.
-    let real;
-    let (path, mode) = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            real = fs::canonicalize(path).map_err(|_| vanished())?;
-            let m = fs::metadata(&real).map_err(|_| vanished())?;
-            (real.as_path(), m.permissions().mode())
+    // The common case costs no stat: the lock is taken at `path.lock` and the config opened
+    // without following a symlink. A symlinked config (the open says so) is written through,
+    // as git does: the lock and the rename are then the target's.
+    match lock_and_write(path, edits, None) {
+        Err(ApplyError::Symlink) => {
+            let real = fs::canonicalize(path).map_err(|_| vanished())?;
+            let mode = fs::metadata(&real)
+                .map_err(|_| vanished())?
+                .permissions()
+                .mode();
+            match lock_and_write(&real, edits, Some(mode)) {
+                Err(ApplyError::Symlink) => Err(anyhow!(
+                    "{}: the config's target changed while it was written",
+                    path.display()
+                )
+                .into()),
+                other => other,
+            }
         }
-        Ok(m) => (path, m.permissions().mode()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(vanished()),
-        Err(e) => return Err(anyhow!("{}: {e}", path.display()).into()),
+        other => other,
+    }
+}
+
+/// Takes `path.lock` — with `mode` when known, else with the mode a new file gets here, which
+/// is fixed (before anything is written) when the config's differs — and writes under it.
+fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Applied, ApplyError> {
+    let vanished = || {
+        ApplyError::Other(anyhow!(
+            "{}: the repository vanished since it was read",
+            path.display()
+        ))
     };
     let lock_path = lock_path(path);
-    // Created with the file's own mode, so the new content is never more readable than the
-    // old, not even for a moment.
     let lock = match fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(mode & 0o777)
+        .mode(mode.map_or(0o666, |m| m & 0o777))
         .open(&lock_path)
     {
         Ok(f) => f,
@@ -394,7 +414,9 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
             return Err(anyhow!("{}: cannot create lock file: {e}", lock_path.display()).into());
         }
     };
-    let result = write_locked(path, &lock_path, lock, edits);
+    // The mode the lock was given: the umask takes its bits away.
+    let lock_mode = process_umask().map(|u| mode.map_or(0o666, |m| m & 0o777) & !u);
+    let result = write_locked(path, &lock_path, lock, lock_mode, edits);
     if !matches!(
         result,
         Ok(Applied { written: 1.., .. }) | Ok(Applied { rules: 1.., .. })
@@ -441,12 +463,23 @@ fn write_locked(
     path: &Path,
     lock_path: &Path,
     mut lock: fs::File,
+    lock_mode: Option<u32>,
     edits: &[Edit],
 ) -> Result<Applied, ApplyError> {
     // Read under the lock, as git does, so no writer slips in between read and rename.
     let cannot_read =
         |e: std::io::Error| ApplyError::Other(anyhow!("{}: cannot read: {e}", path.display()));
-    let mut file = fs::File::open(path).map_err(cannot_read)?;
+    let mut file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(ApplyError::Symlink);
+        }
+        Err(e) => return Err(cannot_read(e)),
+    };
     let meta = file.metadata().map_err(cannot_read)?;
     let mode = meta.permissions().mode() & 0o7777;
     // A root user can write anything: honour the mode as the owner's intent.
@@ -535,13 +568,14 @@ fn write_locked(
     }
     let out = gitconfig::apply_changes(&parsed.bytes, &parsed.entries, &chosen);
     let io = |e: std::io::Error| ApplyError::Other(anyhow!("{}: {e}", lock_path.display()));
-    lock.write_all(&out).map_err(io)?;
-    // git gives the new file the old one's mode; the lock already has it when the umask
-    // leaves that mode alone, which saves a syscall per repository in a bulk run.
-    if process_umask().is_none_or(|u| mode & 0o777 & !u != mode) {
+    // git gives the new file the old one's mode, set before a byte is written so the new
+    // content is never more readable than the old; the lock already has it when created
+    // so (the common case), which saves a syscall per repository in a bulk run.
+    if lock_mode != Some(mode) {
         lock.set_permissions(fs::Permissions::from_mode(mode))
             .map_err(io)?;
     }
+    lock.write_all(&out).map_err(io)?;
     // Written by root for another user (safe.directory allowing it): the file stays its
     // owner's. Another user writing a shared (group-writable) repository's config makes it
     // theirs, as git does.
