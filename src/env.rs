@@ -228,6 +228,15 @@ impl Env {
         self.stdin_tty && self.stderr_tty
     }
 
+    /// `~` or `~/…` against the home folder (as a shell would have, where none did: an
+    /// Ansible argv, a git include path); anything else as given.
+    pub fn tilde(&self, p: &Path) -> PathBuf {
+        match (p.strip_prefix("~"), &self.home) {
+            (Ok(rest), Some(home)) => home.join(rest),
+            _ => p.to_path_buf(),
+        }
+    }
+
     /// Resolves a user-given path against the working directory.
     pub fn abs(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {

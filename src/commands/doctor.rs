@@ -282,25 +282,16 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
                     }
                 })
                 .collect();
-            let inherited = git.inherited_helpers();
+            let inherited = git
+                .inherited_helpers()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             let shadow = match (lines.first().map(String::as_str), inherited.is_empty()) {
-                (Some(""), false) => format!(
-                    "; shadows the helpers for every host: {}",
-                    inherited
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                (_, false) => format!(
-                    "; after the helpers for every host: {}",
-                    inherited
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => String::new(),
+                (_, true) => String::new(),
+                (Some(""), false) => format!("; shadows the helpers for every host: {inherited}"),
+                (_, false) => format!("; after the helpers for every host: {inherited}"),
             };
             d.add(
                 "ok",

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
@@ -22,6 +22,7 @@ use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Chain, Git, Scope, helper_key};
 use crate::io::logins::Logins;
+use crate::io::settings;
 use crate::ui::output;
 use crate::ui::report::{self, Line, SetupHost, SetupReport};
 
@@ -84,15 +85,13 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     }
     // Folders are checked before any token is stored; `~/` is the home folder even where no
     // shell expanded it (an Ansible argv).
-    let dirs: Vec<PathBuf> = dirs.iter().map(|d| expand_home(env, d)).collect();
-    for d in &dirs {
-        if !d.is_dir() {
-            return Err(usage(format!(
-                "--migrate {}: not a folder",
-                report::path(d)
-            )));
-        }
-    }
+    let dirs = dirs
+        .iter()
+        .map(|d| {
+            settings::existing_dir(env, &env.tilde(d))
+                .map_err(|e| usage(format!("--migrate {}", Redacted::new(&format!("{e:#}")))))
+        })
+        .collect::<Result<Vec<_>>>()?;
 
     let helper = match cache {
         CacheMode::Memory => HelperLine::Cache { timeout },
@@ -375,12 +374,4 @@ fn ask_rules(env: &Env) -> Result<bool> {
         .default(true)
         .interact()
         .context("cannot read the answer")
-}
-
-/// `~` or `~/…` against the home folder; anything else as given.
-fn expand_home(env: &Env, p: &Path) -> PathBuf {
-    match (p.strip_prefix("~"), &env.home) {
-        (Ok(rest), Some(home)) => home.join(rest),
-        _ => env.abs(p),
-    }
 }

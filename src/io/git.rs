@@ -437,10 +437,7 @@ impl<'a> Git<'a> {
             // An included file counts even when it holds nothing (any more).
             let (key, value) = kv.split_once('\n').unwrap_or((kv, ""));
             if key == "include.path" || (key.starts_with("includeif.") && key.ends_with(".path")) {
-                let path = match (value.strip_prefix("~/"), &self.env.home) {
-                    (Some(rest), Some(home)) => home.join(rest),
-                    _ => PathBuf::from(value),
-                };
+                let path = self.env.tilde(Path::new(value));
                 let path = if path.is_relative() {
                     Path::new(origin)
                         .parent()
