@@ -120,6 +120,11 @@ pub struct LoginArgs {
     /// Write the helper lines into the current repository's config instead of the global one.
     #[arg(long)]
     pub local: bool,
+    /// An ~/.ssh/config alias of the host that this account's checkouts use (repeatable): tied
+    /// to the verified login in config.toml, so migrate rewrites `git@ALIAS:o/r` to
+    /// `https://LOGIN@HOST/o/r`.
+    #[arg(long = "alias", value_name = "SSH_ALIAS")]
+    pub aliases: Vec<String>,
     /// One JSON object: what was verified and written (never the token).
     #[arg(long)]
     pub json: bool,
@@ -130,6 +135,9 @@ pub struct LogoutArgs {
     /// The host, as given to login.
     #[arg(long, value_name = "HOST")]
     pub host: String,
+    /// Only this account (its login); the host's other accounts stay logged in.
+    #[arg(long, value_name = "LOGIN")]
+    pub user: Option<String>,
     /// The helper lines are in the current repository's config.
     #[arg(long)]
     pub local: bool,

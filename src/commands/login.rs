@@ -46,6 +46,11 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
             "--file must be a UTF-8 path (git config holds it as text)",
         ));
     }
+    if !args.aliases.is_empty() && args.no_verify {
+        return Err(usage(
+            "--alias ties the alias to the token's verified login: it cannot go with --no-verify",
+        ));
+    }
     let git = Git::new(env, scope)?;
     let forge = if args.no_verify {
         args.forge.or_else(|| forge::detect(&host))
@@ -89,6 +94,8 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         }
     };
 
+    // Checked before anything is stored: each alias must lead to this host.
+    let ties = alias_ties(env, &host, &user, &args.aliases)?;
     let mode = choose_mode(args.cache, env)?;
     if args.timeout.is_some() && mode != CacheMode::Memory {
         return Err(usage("--timeout goes with --cache memory"));
@@ -123,6 +130,12 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     }
     rep.user = Some(user.clone());
     written(&mut rep, &done, &helper_key(&host));
+    if !ties.is_empty() {
+        settings::tie_aliases(env, &ties).with_context(|| {
+            format!("logged in to {host} as {user}, but the aliases were not tied to the account")
+        })?;
+        rep.aliases = ties.iter().map(|(a, _)| a.clone()).collect();
+    }
     if args.json {
         let mut out = output::stdout();
         report::json(&mut out, &report::Line::Login(rep))?;
@@ -177,11 +190,53 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
                 .join("; ")
         ));
     }
+    for (alias, base) in &ties {
+        output::note(format!(
+            "tied {alias} to {user}: migrate rewrites git@{alias}:OWNER/REPO to {base}/OWNER/REPO ({})",
+            settings::config_file(env).display()
+        ));
+    }
     output::note(format!(
         "logged in to {host} as {user}: git credential fill returns the token from {}",
         done.storage.describe()
     ));
     Ok(error::OK)
+}
+
+/// Each `--alias` with the base that carries the account (`https://LOGIN@HOST`); an alias
+/// whose ssh config (or host rule) leads to another host is refused.
+fn alias_ties(
+    env: &Env,
+    host: &str,
+    login: &str,
+    aliases: &[String],
+) -> Result<Vec<(String, String)>> {
+    if aliases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rules = settings::load_host_rules(env, &[])?;
+    let name = |h: &str| h.rsplit_once(':').map_or(h, |(n, _)| n).to_string();
+    let mut ties = Vec::new();
+    for alias in aliases {
+        let a = alias.trim().to_ascii_lowercase();
+        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "@:/\\[]\"'".contains(c)) {
+            return Err(usage(format!(
+                "--alias {}: expected the Host name of an ~/.ssh/config entry (github-work)",
+                Redacted::new(alias)
+            )));
+        }
+        let target = rules
+            .resolve(&a, b"o/r")
+            .map_err(|e| usage(format!("--alias {a}: {e}")))?;
+        let leads = crate::core::hosts::host_of(&target.base).unwrap_or_default();
+        if name(&leads) != name(host) {
+            return Err(usage(format!(
+                "--alias {a}: it leads to {leads}, not {host} (~/.ssh/config's HostName or a host rule)"
+            )));
+        }
+        ties.push((a, crate::core::hosts::account_base(host, login)));
+    }
+    Ok(ties)
 }
 
 /// The report's record of what was written.

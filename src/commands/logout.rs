@@ -11,7 +11,7 @@ use crate::engine::credentials;
 use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Git, Scope, helper_key};
-use crate::io::repo;
+use crate::io::{repo, settings};
 use crate::ui::output;
 use crate::ui::report::{self, LogoutReport};
 
@@ -25,7 +25,20 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     let git = Git::new(env, scope)?;
     // Ctrl-C lets every place be cleared rather than leave half of them.
     let _interrupted = crate::engine::apply::defer_signals();
-    let done = credentials::logout(env, &git, &host)?;
+    let user = args
+        .user
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    let done = credentials::logout(env, &git, &host, user)?;
+    // The aliases tied to the accounts logged out no longer lead to a token.
+    let untied = match settings::untie_aliases(env, &host, user) {
+        Ok(gone) => gone,
+        Err(e) => {
+            output::warn(format!("{e:#}; the aliases tied to the account were left"));
+            Vec::new()
+        }
+    };
     if let Some(e) = &done.record_error {
         output::warn(format!("{e}; the other places were cleared"));
     }
@@ -33,6 +46,9 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         let rep = LogoutReport {
             host: host.clone(),
             scope: git.scope.describe(),
+            user: user.map(str::to_string),
+            others: done.others.clone(),
+            aliases_removed: untied.clone(),
             cleared: done
                 .cleared
                 .iter()
@@ -56,14 +72,26 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         report::json(&mut out, &report::Line::Logout(rep))?;
         std::io::Write::flush(&mut out)?;
     }
+    let who = user.map_or_else(|| host.clone(), |u| format!("{u}@{host}"));
     for s in &done.cleared {
-        output::note(format!("{host}: no token in {}", s.describe()));
+        output::note(format!("{who}: no token in {}", s.describe()));
+    }
+    for a in &untied {
+        output::note(format!(
+            "{a} is no longer tied to an account in config.toml"
+        ));
     }
     for (s, why) in &done.failed {
         output::error_line(format!(
             "{host}: cannot remove the token from {}: {}",
             s.describe(),
             Redacted::new(why)
+        ));
+    }
+    if !done.others.is_empty() {
+        output::note(format!(
+            "{host}'s other accounts stay logged in: {} (the helper lines stay for them)",
+            done.others.join(", ")
         ));
     }
     if done.removed_lines.is_some() {
@@ -81,12 +109,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     }
     if done.still_answered {
         output::error_line(format!(
-            "git still gets a credential for {host} from helpers git-https did not set up (`git credential fill` answers); remove it there"
+            "git still gets a credential for {who} from helpers git-https did not set up (`git credential fill` answers); remove it there"
         ));
     }
     if !done.failed.is_empty() || done.still_answered {
         return Ok(error::FAILURE);
     }
-    output::note(format!("logged out of {host}"));
+    output::note(format!("logged out of {who}"));
     Ok(error::OK)
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use crate::cli::StatusArgs;
+use crate::core::accounts::Account;
 use crate::core::insteadof::Rewritten;
 use crate::core::plan::{self, Item, Outcome};
 use crate::core::redact::Redacted;
@@ -34,6 +35,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         opts,
         ownership: Some(repo::Ownership::load(env)?),
     };
+    let accounts = logged_in(env);
     let workers = engine::Workers::new(selection.jobs)?;
     let recursive = selection.recursive;
     let mut failures = selected.failures;
@@ -68,7 +70,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         if args.summary {
             return Ok(());
         }
-        let status = repo_status(&o, args.remote.as_deref());
+        let status = repo_status(&o, args.remote.as_deref(), &accounts);
         if args.json {
             report::json(&mut out, &Line::Repo(status))?;
         } else {
@@ -117,6 +119,39 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     } else {
         error::FAILURE
     })
+}
+
+/// (host, login) of every account logged in (the login record; unreadable: none, said once).
+pub fn logged_in(env: &Env) -> Vec<(String, String)> {
+    match crate::io::logins::Logins::new(&env.state_dir()).load() {
+        Ok(places) => places.into_iter().map(|p| (p.host, p.user)).collect(),
+        Err(e) => {
+            output::warn(format!("{e:#}; accounts are not shown"));
+            Vec::new()
+        }
+    }
+}
+
+/// Which account a remote authenticates as: from the URL git will use, or — for a remote
+/// still on SSH — the HTTPS URL migrate would write.
+fn remote_account(
+    urls: &[&Item],
+    eff: &[Rewritten<'_>],
+    accounts: &[(String, String)],
+) -> Option<(Account, String)> {
+    let https = eff
+        .first()
+        .map(|r| r.url.to_string())
+        .filter(|u| u.starts_with("https://"))
+        .or_else(|| {
+            urls.first().and_then(|i| match &i.outcome {
+                Outcome::Change { new } | Outcome::Leak { new } | Outcome::Listed { new } => {
+                    Some(new.clone())
+                }
+                _ => None,
+            })
+        })?;
+    Account::of(&https, accounts).map(|a| (a, host_of(&https)))
 }
 
 /// `host[:port]` of an HTTPS URL.
@@ -208,7 +243,17 @@ fn effective(list: &[Rewritten<'_>]) -> Vec<report::EffectiveUrl> {
 }
 
 /// The report of one repository (`only`: just that remote).
-fn repo_status(o: &Observed, only: Option<&str>) -> report::RepoStatus {
+fn repo_status(
+    o: &Observed,
+    only: Option<&str>,
+    accounts: &[(String, String)],
+) -> report::RepoStatus {
+    let mut warnings: Vec<Redacted> = o
+        .plan
+        .warnings
+        .iter()
+        .map(|w| Redacted::new(&w.to_string()))
+        .collect();
     // One pass over the items: remotes with many URLs stay linear.
     let mut by_remote: std::collections::HashMap<&str, (Vec<&Item>, Vec<&Item>)> =
         std::collections::HashMap::new();
@@ -226,8 +271,22 @@ fn repo_status(o: &Observed, only: Option<&str>) -> report::RepoStatus {
         .map(|name| {
             let (urls, pushurls) = by_remote.remove(name).unwrap_or_default();
             let eff = o.rewrites.effective(&values(&urls), &values(&pushurls));
+            let account = remote_account(&urls, &eff.fetch, accounts).map(|(a, host)| {
+                if let Some(w) = a.warning(&host) {
+                    warnings.push(Redacted::new(&format!("remote {name}: {w}")));
+                }
+                report::AccountStatus {
+                    login: a.login().map(Redacted::new),
+                    how: a.how(),
+                    accounts: match &a {
+                        Account::Unnamed(all) => all.iter().map(|l| Redacted::new(l)).collect(),
+                        _ => Vec::new(),
+                    },
+                }
+            });
             report::RemoteStatus {
                 name: Redacted::new(name),
+                account,
                 urls: urls.iter().map(|i| url_status(i)).collect(),
                 pushurls: pushurls.iter().map(|i| url_status(i)).collect(),
                 effective: report::Effective {
@@ -253,11 +312,6 @@ fn repo_status(o: &Observed, only: Option<&str>) -> report::RepoStatus {
         config: report::path(&o.repo.config),
         remotes,
         submodules,
-        warnings: o
-            .plan
-            .warnings
-            .iter()
-            .map(|w| Redacted::new(&w.to_string()))
-            .collect(),
+        warnings,
     }
 }

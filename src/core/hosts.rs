@@ -34,6 +34,10 @@ impl HostMap {
             format!("https://{base}")
         };
         let u = url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base {base:?}: {e}"))?;
+        // A user name picks the account git asks its helpers for; a token never goes in a URL.
+        if u.password().is_some() {
+            return Err("the HTTPS base holds a password or token; only a user name may go before the host (https://USER@HOST)".into());
+        }
         if u.scheme() != "https" && u.scheme() != "http" {
             return Err(format!("HTTPS base {base:?} must be an https:// URL"));
         }
@@ -45,6 +49,40 @@ impl HostMap {
             https_base: base.trim_end_matches('/').to_string(),
         })
     }
+}
+
+/// The HTTPS base that carries an account: `https://LOGIN@HOST`, the login percent-encoded
+/// as a URL's user name (git decodes it before asking its helpers).
+pub fn account_base(host: &str, login: &str) -> String {
+    let mut user = String::new();
+    for &b in login.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            user.push(b as char);
+        } else {
+            user.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("https://{user}@{host}")
+}
+
+/// The account an HTTPS base or URL names: its user name, decoded (`None`: no user name).
+pub fn account_of(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    (!u.username().is_empty()).then(|| {
+        percent_encoding::percent_decode_str(u.username())
+            .decode_utf8_lossy()
+            .into_owned()
+    })
+}
+
+/// `host[:port]` of an HTTPS base or URL, as `--host` spells it.
+pub fn host_of(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?.to_ascii_lowercase();
+    Some(match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
 }
 
 /// `Host` blocks of an ssh config, flattened in file order with `Include`s inlined.

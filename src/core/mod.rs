@@ -2,6 +2,7 @@
 //! token shapes, the change types and redaction. Nothing here touches the file system, the
 //! environment, processes or libgit2.
 
+pub mod accounts;
 pub mod change;
 pub mod convert;
 pub mod credential;

@@ -195,9 +195,9 @@ fn put(
     }
 }
 
-/// Removes the host's token, whoever it belongs to, from `storage`.
-fn remove(git: &Git, env: &Env, storage: &Storage, host: &str) -> Result<()> {
-    let erase = Credential::for_host(host, None, None);
+/// Removes the host's token for `user` (whoever it belongs to, without one) from `storage`.
+fn remove(git: &Git, env: &Env, storage: &Storage, host: &str, user: Option<&str>) -> Result<()> {
+    let erase = Credential::for_host(host, user, None);
     match storage {
         Storage::Memory => git
             .helper_direct(&HelperLine::Cache { timeout: 900 }, "erase", &erase)
@@ -213,7 +213,7 @@ fn remove(git: &Git, env: &Env, storage: &Storage, host: &str) -> Result<()> {
             )
             .map(|_| ()),
         Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
-            .delete(host)
+            .erase(&keystore::Place::https(host), user, None)
             .map(|_| ()),
     }
 }
@@ -302,7 +302,7 @@ fn restore(
             Ok(())
         }
         (Before::Cache(all), _) => {
-            remove(git, env, storage, host)?;
+            remove(git, env, storage, host, None)?;
             for c in all {
                 put(git, env, storage, helper, c)?;
             }
@@ -365,6 +365,24 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let _lock = logins.lock()?;
     let scope = scope_name(&git.scope);
     let recorded = logins.for_host(host, &scope)?;
+    // One host has one helper chain: every account on it keeps its token in the same place.
+    let others: Vec<&Place> = recorded.iter().filter(|p| p.user != plan.user).collect();
+    if let Some(other) = others
+        .iter()
+        .find(|p| Storage::of_place(p).is_some_and(|s| s != storage))
+    {
+        let theirs = Storage::of_place(other).map_or_else(String::new, |s| s.describe());
+        bail!(
+            "{host}'s other account {} keeps its token in {theirs}, and git asks one place per host: log in with the same --cache{}, or `git-https logout --host {host} --user {}` first",
+            other.user,
+            if other.file.is_some() {
+                " and --file"
+            } else {
+                ""
+            },
+            other.user
+        );
+    }
     let replaced = git.helpers(host)?;
     // What the place holds for the host now, all of it, to put back exactly on a failure.
     let before = snapshot(git, env, &storage, &plan.helper, host, keystore.as_ref())?;
@@ -374,6 +392,7 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     // half-way, logout still knows where to look.
     let mut pending = recorded.clone();
     pending.push(place(host, &scope, &storage, plan.user));
+    let alone = others.is_empty();
     logins.set(host, &scope, pending)?;
 
     let mut loosened_mode = None;
@@ -384,11 +403,12 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
             Storage::Store(f) => fs::metadata(f).ok().map(|m| m.permissions().mode() & 0o777),
             _ => None,
         };
-        // Another user's entry would answer first (git's cache and store keep one per user):
-        // the host's entries go before the new one comes. The keyring keeps its accounts
-        // and puts the new one first.
-        if keystore.is_none() {
-            remove(git, env, &storage, host)?;
+        // One token per (host, user): this user's entry is replaced, another user's stays
+        // (they are told apart by the user name in the remote's URL). Alone, the host's
+        // unnamed entries go too, so that a URL without a user name gets this token.
+        remove(git, env, &storage, host, Some(plan.user))?;
+        if alone && keystore.is_none() {
+            remove(git, env, &storage, host, None)?;
         }
         put(git, env, &storage, &plan.helper, &cred)?;
         if let Storage::Store(f) = &storage {
@@ -397,7 +417,11 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         }
         git.set_helpers(host, &lines)?;
         lines_set = true;
-        prove(git, host, plan.token, &storage)
+        prove(git, host, Some(plan.user), plan.token, &storage)?;
+        if alone {
+            prove(git, host, None, plan.token, &storage)?;
+        }
+        Ok(())
     })();
     if let Err(e) = attempt {
         let mut undo_errors = Vec::new();
@@ -448,12 +472,13 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         if removed.contains(&old) {
             continue;
         }
-        match remove(git, env, &old, host) {
+        match remove(git, env, &old, host, None) {
             Ok(()) => removed.push(old),
             Err(e) => left.push((old, format!("{e:#}"))),
         }
     }
-    let mut places = vec![place(host, &scope, &storage, plan.user)];
+    let mut places: Vec<Place> = others.into_iter().cloned().collect();
+    places.push(place(host, &scope, &storage, plan.user));
     places.extend(left.iter().map(|(s, _)| place(host, &scope, s, plan.user)));
     logins.set(host, &scope, places)?;
     Ok(LoginDone {
@@ -481,16 +506,27 @@ fn place(host: &str, scope: &str, s: &Storage, user: &str) -> Place {
     }
 }
 
-/// `git credential fill` through the configured chain must give exactly `token`.
-fn prove(git: &Git, host: &str, token: &Secret, storage: &Storage) -> Result<()> {
-    match git.fill(host, Chain::Configured) {
+/// `git credential fill` through the configured chain must give exactly `token` for
+/// `https://USER@HOST` (`https://HOST` without a user).
+fn prove(
+    git: &Git,
+    host: &str,
+    user: Option<&str>,
+    token: &Secret,
+    storage: &Storage,
+) -> Result<()> {
+    let url = match user {
+        Some(u) => format!("https://{u}@{host}"),
+        None => format!("https://{host}"),
+    };
+    match git.fill_as(host, user, Chain::Configured) {
         Some(c) if c.password.as_ref() == Some(token) => Ok(()),
         Some(_) => bail!(
-            "git credential fill for https://{host} returned another token than the one stored in {}",
+            "git credential fill for {url} returned another token than the one stored in {}",
             storage.describe()
         ),
         None => bail!(
-            "git credential fill for https://{host} returned no token after storing it in {}",
+            "git credential fill for {url} returned no token after storing it in {}",
             storage.describe()
         ),
     }
@@ -511,20 +547,27 @@ pub struct LogoutDone {
     pub still_answered: bool,
     /// The login record could not be read (and was left alone).
     pub record_error: Option<String>,
+    /// The host's other accounts, still logged in (with `--user`).
+    pub others: Vec<String>,
 }
 
-/// Logs out: see the module docs.
-pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
+/// Logs out of every account on `host`, or of `user`'s alone: see the module docs. The helper
+/// lines go with the host's last account.
+pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<LogoutDone> {
     let logins = Logins::new(&env.state_dir());
     let _lock = logins.lock()?;
     let scope = scope_name(&git.scope);
     let lines = git.helpers(host)?;
     let mut done = LogoutDone::default();
     // An unreadable record must not stop a logout: the other places are still cleared.
-    let recorded = logins.for_host(host, &scope).unwrap_or_else(|e| {
+    let all_recorded = logins.for_host(host, &scope).unwrap_or_else(|e| {
         done.record_error = Some(format!("{e:#}"));
         Vec::new()
     });
+    let mine = |p: &Place| user.is_none_or(|u| p.user == u);
+    let (recorded, others): (Vec<Place>, Vec<Place>) = all_recorded.into_iter().partition(mine);
+    done.others = others.iter().map(|p| p.user.clone()).collect();
+    done.others.dedup();
     let mut places: Vec<Storage> = vec![Storage::Memory];
     places.extend(recorded.iter().filter_map(Storage::of_place));
     places.extend(
@@ -545,14 +588,15 @@ pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
         if done.cleared.contains(&p) || done.failed.iter().any(|(f, _)| *f == p) {
             continue;
         }
-        match remove(git, env, &p, host) {
+        match remove(git, env, &p, host, user) {
             Ok(()) => done.cleared.push(p),
             // No keyring on this machine, and none was used: nothing to remove.
             Err(_) if p == Storage::Keyring && !keyring_named => {}
             Err(e) => done.failed.push((p, format!("{e:#}"))),
         }
     }
-    if !lines.is_empty() {
+    // Another account still needs the host's helper.
+    if !lines.is_empty() && done.others.is_empty() {
         if lines.iter().all(|l| HelperLine::parse(l).is_some()) {
             git.remove_helpers(host)?;
             done.removed_lines = Some(lines);
@@ -561,15 +605,18 @@ pub fn logout(env: &Env, git: &Git, host: &str) -> Result<LogoutDone> {
         }
     }
     if done.record_error.is_none() {
-        logins.set(
-            host,
-            &scope,
+        let mut keep = others;
+        keep.extend(
             done.failed
                 .iter()
-                .map(|(s, _)| place(host, &scope, s, ""))
-                .collect(),
-        )?;
+                .map(|(s, _)| place(host, &scope, s, user.unwrap_or(""))),
+        );
+        logins.set(host, &scope, keep)?;
     }
-    done.still_answered = git.fill(host, Chain::Configured).is_some();
+    done.still_answered = git.fill_as(host, user, Chain::Configured).is_some_and(|c| {
+        // Asked for one user, git may still answer with another's (a helper that ignores
+        // the name): only this user's token counts.
+        user.is_none_or(|u| c.username.as_deref() == Some(u))
+    });
     Ok(done)
 }

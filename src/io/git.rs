@@ -129,8 +129,13 @@ impl<'a> Git<'a> {
 
     /// What `chain` answers for `https://HOST` without prompting; `None` when nothing.
     pub fn fill(&self, host: &str, chain: Chain<'_>) -> Option<Credential> {
+        self.fill_as(host, None, chain)
+    }
+
+    /// What `chain` answers for `https://USER@HOST` (any user's, without one).
+    pub fn fill_as(&self, host: &str, user: Option<&str>, chain: Chain<'_>) -> Option<Credential> {
         let out = self
-            .credential("fill", &Credential::for_host(host, None, None), chain)
+            .credential("fill", &Credential::for_host(host, user, None), chain)
             .ok()?;
         let c = Credential::parse(&out);
         c.password.as_ref()?;

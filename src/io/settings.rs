@@ -24,6 +24,98 @@ struct FileConfig {
     /// `[forges]` `"ghe.corp" = "github"`: which forge a host runs.
     #[serde(default)]
     forges: std::collections::BTreeMap<String, String>,
+    /// `[aliases]` `"github-work" = "https://alice@github.com"`: an ssh alias tied to one
+    /// account by `login --alias` (a host rule that carries the login; no secret).
+    #[serde(default)]
+    aliases: std::collections::BTreeMap<String, String>,
+}
+
+fn read_config(env: &Env) -> Result<(PathBuf, Option<String>)> {
+    let path = config_file(env);
+    match fs::read_to_string(&path) {
+        Ok(t) => Ok((path, Some(t))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
+        Err(e) => Err(anyhow!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// The aliases `login --alias` tied to accounts: (alias, `https://LOGIN@HOST`), by alias.
+pub fn aliases(env: &Env) -> Result<Vec<(String, String)>> {
+    let (path, Some(text)) = read_config(env)? else {
+        return Ok(Vec::new());
+    };
+    let cfg: FileConfig =
+        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    Ok(cfg.aliases.into_iter().collect())
+}
+
+/// Ties each alias to its base in `[aliases]`, replacing an earlier tie of the alias; the
+/// rest of the file (comments, order) is kept. Written beside it and renamed over it.
+pub fn tie_aliases(env: &Env, ties: &[(String, String)]) -> Result<()> {
+    edit_aliases(env, |table| {
+        for (alias, base) in ties {
+            table.insert(alias, toml_edit::value(base.as_str()));
+        }
+        ties.iter().map(|(a, _)| a.clone()).collect()
+    })
+    .map(|_| ())
+}
+
+/// Removes the aliases tied to `host`'s accounts (only `user`'s, when given); which went.
+pub fn untie_aliases(env: &Env, host: &str, user: Option<&str>) -> Result<Vec<String>> {
+    use crate::core::hosts::{account_of, host_of};
+    edit_aliases(env, |table| {
+        let gone: Vec<String> = table
+            .iter()
+            .filter(|(_, v)| {
+                v.as_str().is_some_and(|base| {
+                    host_of(base).as_deref() == Some(host)
+                        && user.is_none_or(|u| account_of(base).as_deref() == Some(u))
+                })
+            })
+            .map(|(k, _)| k.to_string())
+            .collect();
+        for k in &gone {
+            table.remove(k);
+        }
+        gone
+    })
+}
+
+fn edit_aliases(
+    env: &Env,
+    change: impl FnOnce(&mut toml_edit::Table) -> Vec<String>,
+) -> Result<Vec<String>> {
+    let (path, text) = read_config(env)?;
+    let mut doc: toml_edit::DocumentMut = text
+        .as_deref()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e: toml_edit::TomlError| anyhow!("{}: {}", path.display(), e.message()))?;
+    let table = doc
+        .entry("aliases")
+        .or_insert_with(toml_edit::table)
+        .as_table_mut()
+        .ok_or_else(|| anyhow!("{}: aliases is not a table", path.display()))?;
+    let touched = change(table);
+    if touched.is_empty() {
+        return Ok(touched);
+    }
+    if table.is_empty() {
+        doc.remove("aliases");
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    if let Ok(meta) = fs::metadata(&path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    std::io::Write::write_all(&mut tmp, doc.to_string().as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&path)
+        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(touched)
 }
 
 /// The forge `config.toml` names for `host`, if any.
@@ -57,6 +149,14 @@ pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
         Ok(text) => {
             let cfg: FileConfig = toml::from_str(&text)
                 .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+            // An alias tied to an account, unless `[hosts]` or `--map` (later, so winning)
+            // says otherwise.
+            for (alias, base) in cfg.aliases {
+                rules.maps.push(
+                    HostMap::new(&alias, &base)
+                        .map_err(|e| anyhow!("{}: aliases.{alias}: {e}", path.display()))?,
+                );
+            }
             for (host, base) in cfg.hosts {
                 rules.maps.push(
                     HostMap::new(&host, &base)

@@ -112,9 +112,25 @@ pub struct RepoStatus {
 #[derive(Debug, Serialize)]
 pub struct RemoteStatus {
     pub name: Redacted,
+    /// The account git will authenticate as over HTTPS (none for a URL with no HTTPS form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountStatus>,
     pub urls: Vec<UrlStatus>,
     pub pushurls: Vec<UrlStatus>,
     pub effective: Effective,
+}
+
+/// Which account a remote authenticates as.
+#[derive(Debug, Serialize)]
+pub struct AccountStatus {
+    /// The login, when the URL names it or the host has one account.
+    pub login: Option<Redacted>,
+    /// `named` (in the URL), `named, not logged in`, `only` (the host's one account),
+    /// `unnamed` (several accounts, the URL names none) or `none` (no account on the host).
+    pub how: &'static str,
+    /// With `unnamed`: the host's accounts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Redacted>,
 }
 
 #[derive(Debug, Serialize)]
@@ -224,6 +240,24 @@ impl RepoStatus {
                 for e in shown {
                     writeln!(out, "    {:<8} {}", format!("git {what}"), e.note())?;
                 }
+            }
+            // No account on the host: the closing helper notes say what to run.
+            if let Some(a) = r.account.as_ref().filter(|a| a.how != "none") {
+                let shown = match (&a.login, a.how) {
+                    (Some(l), "named") => format!("{l} (named in the URL)"),
+                    (Some(l), "only") => format!("{l} (the host's one account)"),
+                    (Some(l), _) => format!("{l} (named in the URL; not logged in)"),
+                    (None, "unnamed") => format!(
+                        "one of {} (the URL names none)",
+                        a.accounts
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    _ => "none logged in".to_string(),
+                };
+                writeln!(out, "    {:<8} {}", "account", output::dim(&shown))?;
             }
         }
         for s in &self.submodules {
@@ -458,6 +492,8 @@ pub struct LoginReport {
     pub removed_from: Vec<Redacted>,
     /// `git credential fill` returned the stored token.
     pub proven: bool,
+    /// ssh aliases tied to this account (`--alias`).
+    pub aliases: Vec<String>,
 }
 
 impl LoginReport {
@@ -476,6 +512,7 @@ impl LoginReport {
             helper_key: None,
             helper_lines: Vec::new(),
             replaced_lines: Vec::new(),
+            aliases: Vec::new(),
             removed_from: Vec::new(),
             proven: false,
         }
@@ -487,6 +524,12 @@ impl LoginReport {
 pub struct LogoutReport {
     pub host: String,
     pub scope: &'static str,
+    /// The one account logged out (`--user`); every account without it.
+    pub user: Option<String>,
+    /// The host's accounts still logged in.
+    pub others: Vec<String>,
+    /// Aliases no longer tied to an account.
+    pub aliases_removed: Vec<String>,
     /// Places the host's token is no longer in.
     pub cleared: Vec<Redacted>,
     /// Places it could not be removed from, with the reason.

@@ -1,0 +1,154 @@
+//! Pure: which account an HTTPS URL authenticates as, given the accounts logged in on its
+//! host. git asks its helpers for the user name the URL carries; without one, a helper
+//! answers with whichever of the host's accounts it finds first.
+
+use crate::core::hosts::{account_of, host_of};
+
+/// The account a URL will authenticate as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Account {
+    /// The URL names the user (`https://alice@github.com/…`); `logged_in` says whether that
+    /// account is one of the host's.
+    Named { login: String, logged_in: bool },
+    /// No user in the URL, and the host has this one account.
+    Only(String),
+    /// No user in the URL, and the host has several accounts: a helper picks one.
+    Unnamed(Vec<String>),
+    /// No account is logged in on the host.
+    None,
+}
+
+impl Account {
+    /// `accounts`: (host, login) of every login, in any order, repeats allowed.
+    pub fn of(url: &str, accounts: &[(String, String)]) -> Option<Account> {
+        let host = host_of(url)?;
+        let mut on_host: Vec<String> = accounts
+            .iter()
+            .filter(|(h, l)| h.eq_ignore_ascii_case(&host) && !l.is_empty())
+            .map(|(_, l)| l.clone())
+            .collect();
+        on_host.sort();
+        on_host.dedup();
+        Some(match account_of(url) {
+            Some(login) => Account::Named {
+                logged_in: on_host.contains(&login),
+                login,
+            },
+            None => match on_host.len() {
+                0 => Account::None,
+                1 => Account::Only(on_host.remove(0)),
+                _ => Account::Unnamed(on_host),
+            },
+        })
+    }
+
+    /// The login, when it is known.
+    pub fn login(&self) -> Option<&str> {
+        match self {
+            Account::Named { login, .. } | Account::Only(login) => Some(login),
+            _ => None,
+        }
+    }
+
+    pub fn how(&self) -> &'static str {
+        match self {
+            Account::Named {
+                logged_in: true, ..
+            } => "named",
+            Account::Named { .. } => "named, not logged in",
+            Account::Only(_) => "only",
+            Account::Unnamed(_) => "unnamed",
+            Account::None => "none",
+        }
+    }
+
+    /// A warning to show about this remote, if any.
+    pub fn warning(&self, host: &str) -> Option<String> {
+        match self {
+            Account::Unnamed(all) => Some(format!(
+                "{host} has several accounts ({}) and this URL names none: git gets whichever its helper answers first; name one with https://LOGIN@{host}/… (`git-https login --alias`, or `--map ALIAS=https://LOGIN@{host}`)",
+                all.join(", ")
+            )),
+            Account::Named {
+                login,
+                logged_in: false,
+            } => Some(format!(
+                "the URL names {login}, who is not logged in on {host}: `git-https login --host {host}` with {login}'s token"
+            )),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accts(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(h, l)| (h.to_string(), l.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_url_user_wins() {
+        let a = accts(&[("github.com", "alice"), ("github.com", "bob")]);
+        assert_eq!(
+            Account::of("https://bob@github.com/o/r.git", &a),
+            Some(Account::Named {
+                login: "bob".into(),
+                logged_in: true
+            })
+        );
+        assert_eq!(
+            Account::of("https://carol@github.com/o/r.git", &a),
+            Some(Account::Named {
+                login: "carol".into(),
+                logged_in: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_login_with_reserved_characters_is_decoded() {
+        let a = accts(&[("bitbucket.org", "me@example.com")]);
+        let base = crate::core::hosts::account_base("bitbucket.org", "me@example.com");
+        assert_eq!(base, "https://me%40example.com@bitbucket.org");
+        assert_eq!(
+            Account::of(&format!("{base}/o/r.git"), &a).unwrap().login(),
+            Some("me@example.com")
+        );
+    }
+
+    #[test]
+    fn without_a_user_one_account_is_clear_and_two_are_not() {
+        let one = accts(&[
+            ("github.com", "alice"),
+            ("gitlab.com", "bob"),
+            ("github.com", "alice"),
+        ]);
+        assert_eq!(
+            Account::of("https://github.com/o/r", &one),
+            Some(Account::Only("alice".into()))
+        );
+        let two = accts(&[("github.com", "bob"), ("github.com", "alice")]);
+        let got = Account::of("https://github.com/o/r", &two).unwrap();
+        assert_eq!(got, Account::Unnamed(vec!["alice".into(), "bob".into()]));
+        assert!(got.warning("github.com").unwrap().contains("alice, bob"));
+        assert_eq!(
+            Account::of("https://example.com/o/r", &two),
+            Some(Account::None)
+        );
+        assert_eq!(Account::of("not a url", &two), None);
+    }
+
+    #[test]
+    fn ports_are_part_of_the_host() {
+        let a = accts(&[("ghe.corp:8443", "alice")]);
+        assert_eq!(
+            Account::of("https://ghe.corp:8443/o/r", &a),
+            Some(Account::Only("alice".into()))
+        );
+        assert_eq!(Account::of("https://ghe.corp/o/r", &a), Some(Account::None));
+    }
+}
