@@ -1860,34 +1860,49 @@ fn keyring_helper_protocol_keyutils() {
     keyring_helper_protocol("keyutils");
 }
 
+const BOB_TOKEN: &str = "ghp_CANARYbobCANARYbobCANARYbobCANARY0123";
+
+/// What one helper alone answers for `user` on the server's host.
+fn held_for(w: &World, helper: &str, user: &str) -> String {
+    let input = format!(
+        "protocol=https\nhost={}\nusername={user}\n\n",
+        w.server.host()
+    );
+    let h = format!("credential.helper={helper}");
+    let args = ["-c", "credential.helper=", "-c", &h, "credential", "fill"];
+    w.user_git(&args, &[("GIT_TERMINAL_PROMPT", "0")], Some(&input))
+        .stdout
+}
+
 #[test]
-fn switching_accounts_leaves_only_the_new_one() {
-    let bob = "ghp_CANARYbobCANARYbobCANARYbobCANARY0123";
+fn a_second_account_adds_and_a_failed_relogin_keeps_both() {
     for cache in ["memory", "store"] {
         let mut w = World::new_with(&ServerOpts {
-            tokens: Some(&format!("bob:{bob}")),
+            tokens: Some(&format!("bob:{BOB_TOKEN}")),
             ..ServerOpts::default()
         });
         let host = w.server.host();
         w.login(&["--cache", cache], &[]).ok();
         let helper = if cache == "memory" { "cache" } else { "store" };
         let args = ["login", "--host", &host, "--token-stdin", "--cache", cache];
-        let r = w.run(&args, Some(&format!("{bob}\n")), &[]);
+        let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), &[]);
         assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
-        let held = w.held_by(helper);
-        assert!(held.contains("username=bob\n"), "{cache}: {held}");
-        if cache == "store" {
-            let file = fs::read_to_string(w.s.home.join(".git-credentials")).unwrap();
-            assert!(!file.contains(TOKEN), "alice's token is gone: {file}");
-        }
+        // Each account keeps its own token; git asks for the one a URL names.
+        assert!(held_for(&w, helper, "bob").contains(&format!("password={BOB_TOKEN}\n")));
+        assert!(held_for(&w, helper, LOGIN).contains(&format!("password={TOKEN}\n")));
         assert_eq!(w.fetch_push(&[]), (true, true));
+        // Another cache mode for the same host would hide the first account: refused.
+        let other = if cache == "memory" { "store" } else { "memory" };
+        let args = ["login", "--host", &host, "--token-stdin", "--cache", other];
+        let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), &[]);
+        assert_eq!(r.code, 1, "{cache}: {}", r.stderr);
+        assert!(r.stderr.contains("other account alice"), "{}", r.stderr);
 
-        // A failed switch back (the global config is locked) leaves bob's login whole, and
+        // A failed re-login (the global config is locked) leaves both accounts whole, and
         // whatever else the place held for the host.
         let store_file = w.s.home.join(".git-credentials");
         let carol = format!("https://carol:CANARYcarol@{host}/o/r.git");
         if cache == "memory" {
-            // After bob's in the cache, so bob's still answers first.
             let mut approve = w.s.cmd("git");
             approve.args([
                 "-c",
@@ -1902,7 +1917,6 @@ fn switching_accounts_leaves_only_the_new_one() {
             let r = support::output(&mut approve, Some(&format!("url={carol}\n\n")));
             assert_eq!(r.code, 0, "{}", r.stderr);
         } else {
-            // At the end of the file, so bob's line still answers first.
             let mut text = fs::read_to_string(&store_file).unwrap();
             text.push_str(&format!("{carol}\n"));
             fs::write(&store_file, text).unwrap();
@@ -1914,11 +1928,8 @@ fn switching_accounts_leaves_only_the_new_one() {
         fs::remove_file(&lock).unwrap();
         assert_eq!(r.code, 1, "{cache}: {}", r.stderr);
         assert!(r.stderr.contains("nothing was changed"), "{}", r.stderr);
-        let held = w.held_by(helper);
-        assert!(
-            held.contains("username=bob\n") && held.contains(&format!("password={bob}\n")),
-            "{cache}: bob's token is back: {held}"
-        );
+        assert!(held_for(&w, helper, "bob").contains(&format!("password={BOB_TOKEN}\n")));
+        assert!(held_for(&w, helper, LOGIN).contains(&format!("password={TOKEN}\n")));
         if cache == "store" {
             assert_eq!(
                 fs::read(&store_file).ok(),
@@ -1926,26 +1937,197 @@ fn switching_accounts_leaves_only_the_new_one() {
                 "the file is as it was"
             );
         } else {
-            let mut fill = w.s.cmd("git");
-            fill.args([
-                "-c",
-                "credential.helper=",
-                "-c",
-                "credential.helper=cache",
-                "credential",
-                "fill",
-            ]);
-            let input = format!("protocol=https\nhost={host}\nusername=carol\n\n");
-            let r = support::output(&mut fill, Some(&input));
             assert!(
-                r.stdout.contains("password=CANARYcarol"),
-                "carol's stays: {r:?}"
+                held_for(&w, helper, "carol").contains("password=CANARYcarol"),
+                "carol's stays"
             );
         }
         assert_eq!(w.fetch_push(&[]), (true, true));
+
+        // logout --user removes one account; the other and the helper lines stay.
+        let r = w.run(&["logout", "--host", &host, "--user", "bob"], None, &[]);
+        assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("other accounts stay logged in: alice"),
+            "{}",
+            r.stderr
+        );
+        assert!(!held_for(&w, helper, "bob").contains("password="));
+        assert!(held_for(&w, helper, LOGIN).contains(&format!("password={TOKEN}\n")));
+        assert_ne!(w.global_helpers(), "");
         let file = w.s.home.join(".git-credentials");
         w.assert_no_leak((cache == "store").then_some(file.as_path()));
     }
+}
+
+/// The server's record of whose account each request authenticated as (`-`: none).
+fn logins_seen(w: &World) -> Vec<String> {
+    w.server
+        .creds()
+        .lines()
+        .filter_map(|l| l.split(' ').nth(3).map(str::to_string))
+        .collect()
+}
+
+/// `git fetch` in `dir` as the user runs it; whether it worked, and as whom the server saw it.
+fn fetch_in(w: &World, dir: &Path, env: &[(&str, &str)]) -> (bool, Option<String>) {
+    let before = logins_seen(w).len();
+    let r = support::output(
+        w.s.cmd("git")
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(w.env())
+            .envs(env.iter().copied())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .current_dir(dir)
+            .args(["fetch", "-q", "origin"]),
+        None,
+    );
+    let seen = logins_seen(w);
+    let who = seen[before..].iter().rev().find(|l| *l != "-").cloned();
+    (r.code == 0, who)
+}
+
+/// Two ssh aliases of one host, tied to two accounts: after migrate, each checkout fetches
+/// as its own account (the server checks the user name against the token); logging one out
+/// leaves the other.
+fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
+    let mut w = World::new_with(&ServerOpts {
+        tokens: Some(&format!("bob:{BOB_TOKEN}")),
+        ..ServerOpts::default()
+    });
+    let host = w.server.host();
+    fs::create_dir_all(w.s.home.join(".ssh")).unwrap();
+    fs::write(
+        w.s.home.join(".ssh/config"),
+        "Host gh-work\n  HostName 127.0.0.1\n  User git\n\nHost gh-personal\n  HostName 127.0.0.1\n",
+    )
+    .unwrap();
+    let work = w.s.repo("work", &[("origin", "git@gh-work:o/r.git")]);
+    let personal =
+        w.s.repo("personal", &[("origin", "git@gh-personal:o/r.git")]);
+
+    let r = w.login(&["--cache", cache, "--alias", "gh-work"], env);
+    assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+    assert!(r.stderr.contains("tied gh-work to alice"), "{}", r.stderr);
+    let args = [
+        "login",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        cache,
+        "--alias",
+        "gh-personal",
+    ];
+    let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), env);
+    assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+    let config = fs::read_to_string(w.s.home.join(".config/git-https/config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("gh-work = \"https://alice@{host}\""))
+            && config.contains(&format!("gh-personal = \"https://bob@{host}\"")),
+        "{config}"
+    );
+    // An alias that leads elsewhere is refused before anything is stored.
+    let args = [
+        "login",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        cache,
+        "--alias",
+        "nowhere",
+    ];
+    let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), env);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    for dir in [&work, &personal] {
+        let r = w.run(&["migrate", dir.to_str().unwrap(), "--yes"], None, env);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let url = |dir: &Path| {
+        w.s.git(dir, &["config", "remote.origin.url"])
+            .trim()
+            .to_string()
+    };
+    assert_eq!(url(&work), format!("https://alice@{host}/o/r.git"));
+    assert_eq!(url(&personal), format!("https://bob@{host}/o/r.git"));
+
+    assert_eq!(
+        fetch_in(&w, &work, env),
+        (true, Some("alice".into())),
+        "{cache}"
+    );
+    assert_eq!(
+        fetch_in(&w, &personal, env),
+        (true, Some("bob".into())),
+        "{cache}"
+    );
+
+    // status names each remote's account, and warns where a URL names none.
+    let r = w.run(&["status", work.to_str().unwrap()], None, env);
+    assert!(
+        r.stdout.contains("alice (named in the URL)"),
+        "{}",
+        r.stdout
+    );
+    let r = w.run(&["status", "--json"], None, env);
+    assert!(r.stdout.contains("\"how\":\"unnamed\""), "{}", r.stdout);
+    let r = w.run(&["status"], None, env);
+    assert!(
+        r.stderr.contains("several accounts (alice, bob)"),
+        "{}",
+        r.stderr
+    );
+    let r = w.run(&["doctor", work.to_str().unwrap(), "--offline"], None, env);
+    assert!(r.stdout.contains("alice"), "{}\n{}", r.stdout, r.stderr);
+
+    let r = w.run(&["logout", "--host", &host, "--user", "bob"], None, env);
+    assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+    assert_eq!(
+        fetch_in(&w, &personal, env).0,
+        false,
+        "{cache}: bob is logged out"
+    );
+    assert_eq!(
+        fetch_in(&w, &work, env),
+        (true, Some("alice".into())),
+        "{cache}"
+    );
+    let config = fs::read_to_string(w.s.home.join(".config/git-https/config.toml")).unwrap();
+    assert!(
+        config.contains("gh-work") && !config.contains("gh-personal"),
+        "{config}"
+    );
+
+    let r = w.run(&["logout", "--host", &host], None, env);
+    assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+    assert_eq!(fetch_in(&w, &work, env).0, false, "{cache}: all logged out");
+    assert_eq!(w.global_helpers(), "");
+    let file = w.s.home.join(".git-credentials");
+    w.assert_no_leak((cache == "store").then_some(file.as_path()));
+}
+
+#[test]
+fn two_aliases_two_accounts_store() {
+    two_aliases_two_accounts("store", &[]);
+}
+
+#[test]
+fn two_aliases_two_accounts_memory() {
+    two_aliases_two_accounts("memory", &[]);
+}
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn two_aliases_two_accounts_secret_service() {
+    two_aliases_two_accounts("keyring", &[("GIT_HTTPS_KEYRING", "secret-service")]);
+}
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn two_aliases_two_accounts_keyutils() {
+    two_aliases_two_accounts("keyring", &[("GIT_HTTPS_KEYRING", "keyutils")]);
 }
 
 #[test]

@@ -16,6 +16,7 @@ use crate::core::change::FileKind;
 use crate::core::helper::{HelperLine, shell_quote};
 use crate::core::net;
 use crate::core::redact::Redacted;
+use crate::core::token::Secret;
 use crate::core::url::{self, Kind};
 use crate::env::Env;
 use crate::error::{self, usage};
@@ -191,6 +192,7 @@ fn check_remotes(
         }
     };
     let rules = settings::load_host_rules(env, &[])?;
+    let accounts = crate::commands::status::logged_in(env);
     let mut ssh = 0;
     let mut leaks = Vec::new();
     for slot in repo::slots_of(FileKind::Config, &parsed.entries) {
@@ -212,6 +214,9 @@ fn check_remotes(
                 .ok()
                 .map(|c| c.https),
         };
+        if let (Some(h), "url") = (&https, slot.key.name.as_str()) {
+            check_account(d, &r.root, slot.key.sub(), h, &accounts);
+        }
         if let (Some(hosts), Some(h)) = (hosts.as_deref_mut(), https) {
             let host = crate::commands::status::host_of(&h);
             if !host.is_empty() {
@@ -247,6 +252,40 @@ fn check_remotes(
         );
     }
     Ok(())
+}
+
+/// Which account a remote authenticates as, when its host has any.
+fn check_account(
+    d: &mut Doctor,
+    root: &std::path::Path,
+    remote: &str,
+    https: &str,
+    accounts: &[(String, String)],
+) {
+    use crate::core::accounts::Account;
+    let Some(a) = Account::of(https, accounts) else {
+        return;
+    };
+    let host = crate::commands::status::host_of(https);
+    let place = format!("{}: remote {remote}", root.display());
+    match (&a, a.warning(&host)) {
+        (Account::None, _) => {}
+        (_, Some(w)) => d.add("warn", "account", &format!("{place}: {w}"), None),
+        (_, None) => d.add(
+            "ok",
+            "account",
+            &format!(
+                "{place} authenticates as {} ({})",
+                a.login().unwrap_or("?"),
+                if a.how() == "only" {
+                    "the host's one account"
+                } else {
+                    "named in the URL"
+                }
+            ),
+            None,
+        ),
+    }
 }
 
 fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
@@ -301,6 +340,38 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
             )
         }
     }
+    // Several accounts: each one's token, asked for by its user name as a URL naming it would.
+    let mut users: Vec<String> = Logins::new(&env.state_dir())
+        .for_host(host, "global")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.user)
+        .filter(|u| !u.is_empty())
+        .collect();
+    users.sort();
+    users.dedup();
+    if users.len() > 1 {
+        for user in &users {
+            let check = format!("credentials for {user}@{host}");
+            match git.fill_as(host, Some(user), Chain::Configured) {
+                Some(cred) if cred.username.as_deref() == Some(user.as_str()) => {
+                    d.add("ok", &check, "git gets this account's token", None);
+                    if let (false, Some(token)) = (offline, cred.password) {
+                        check_token(d, env, git, host, &check, &token);
+                    }
+                }
+                _ => d.add(
+                    "fail",
+                    &check,
+                    "logged in, but the helpers hold no token for this account",
+                    Some(&format!(
+                        "git-https login --host {host} with {user}'s token (or logout --host {host} --user {user})"
+                    )),
+                ),
+            }
+        }
+        return;
+    }
     // What the helpers hold: exactly what git would get, without a prompt.
     let Some(cred) = git.fill(host, Chain::Configured) else {
         d.add(
@@ -347,6 +418,12 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
         return;
     }
     let Some(token) = cred.password else { return };
+    check_token(d, env, git, host, &check, &token);
+}
+
+/// What the forge's API says of the token git would send.
+fn check_token(d: &mut Doctor, env: &Env, git: &Git, host: &str, check: &str, token: &Secret) {
+    let check = check.to_string();
     let Some(forge) = crate::core::forge::detect(host)
         .or_else(|| settings::configured_forge(env, host).ok().flatten())
         .or_else(|| {
@@ -372,7 +449,7 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
             return;
         }
     };
-    match api::verify(forge, &api_base, host, &token, &net) {
+    match api::verify(forge, &api_base, host, token, &net) {
         Ok(Ok(info)) => {
             let mut msg = format!("the API knows the token as {}", info.login);
             if let Some(exp) = &info.expires {
