@@ -20,7 +20,12 @@ pub enum Account {
 
 impl Account {
     /// `accounts`: (host, login) of every login, in any order, repeats allowed.
+    /// A URL that holds a password, or a token as its user name, names no account: its
+    /// user name is a secret, never shown.
     pub fn of(url: &str, accounts: &[(String, String)]) -> Option<Account> {
+        if crate::core::url::parse(url).map_or(true, |p| p.leaks_credentials()) {
+            return None;
+        }
         let host = host_of(url)?;
         let mut on_host: Vec<String> = accounts
             .iter()
@@ -140,6 +145,10 @@ mod tests {
             Some(Account::None)
         );
         assert_eq!(Account::of("not a url", &two), None);
+        // A token as the user name, or a password: no account is shown.
+        let legacy = "https://cafe0000cafe0000cafe0000cafe0000cafe0000@github.com/o/r";
+        assert_eq!(Account::of(legacy, &two), None);
+        assert_eq!(Account::of("https://u:pw@github.com/o/r", &two), None);
     }
 
     #[test]
