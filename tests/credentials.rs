@@ -2185,3 +2185,118 @@ fn ctrl_c_at_the_hidden_token_prompt_gives_the_terminal_its_echo_back() {
     assert_eq!(echo, "ECHO=echo", "echo is on again");
     assert_eq!(global_config(&w), Vec::<u8>::new());
 }
+
+/// Azure DevOps tokens are per organization: two organizations on one host each keep their
+/// own token (scoped to `https://HOST/ORG` in git's config, kept under the organization's
+/// name), fetch with it, and log out alone.
+#[test]
+fn organizations_on_one_host_keep_their_own_tokens() {
+    const ORG_O: &str = "CANARYorgOtokenCANARYorgOtoken0123456789";
+    const ORG_P: &str = "CANARYorgPtokenCANARYorgPtoken0123456789";
+    for cache in ["store", "memory"] {
+        let mut w = World::new_with(&ServerOpts {
+            tokens: Some(&format!("o:{ORG_O},p:{ORG_P}")),
+            ..ServerOpts::default()
+        });
+        let host = w.server.host();
+        let root = w.s.path().join("served-main");
+        w.s.git(&root, &["init", "-q", "--bare", "p/r.git"]);
+        let seed = w.s.path().join("seed-main");
+        let target = root.join("p/r.git");
+        w.s.git(
+            &seed,
+            &[
+                "push",
+                "-q",
+                target.to_str().unwrap(),
+                "HEAD:refs/heads/main",
+            ],
+        );
+        let p_repo = w.s.repo(
+            "p-checkout",
+            &[("origin", &format!("https://{host}/p/r.git"))],
+        );
+        let o_repo = w.client.clone();
+
+        for (org, token) in [("o", ORG_O), ("p", ORG_P)] {
+            let scope = format!("{host}/{org}");
+            let args = [
+                "login",
+                "--host",
+                &scope,
+                "--forge",
+                "azure",
+                "--no-verify",
+                "--token-stdin",
+                "--cache",
+                cache,
+            ];
+            let r = w.run(&args, Some(&format!("{token}\n")), &[]);
+            assert_eq!(r.code, 0, "{cache} {org}: {}", r.stderr);
+        }
+        let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
+        assert!(
+            config.contains(&format!("[credential \"https://{host}/o\"]"))
+                && config.contains("username = p"),
+            "{config}"
+        );
+        assert_eq!(
+            fetch_in(&w, &o_repo, &[]),
+            (true, Some("o".into())),
+            "{cache}"
+        );
+        assert_eq!(
+            fetch_in(&w, &p_repo, &[]),
+            (true, Some("p".into())),
+            "{cache}"
+        );
+
+        // dev.azure.com needs the organization; an organization elsewhere needs Azure.
+        let r = w.run(
+            &[
+                "login",
+                "--host",
+                "dev.azure.com",
+                "--no-verify",
+                "--token-stdin",
+            ],
+            Some(&format!("{ORG_O}\n")),
+            &[],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("per organization"), "{}", r.stderr);
+        let r = w.run(
+            &[
+                "login",
+                "--host",
+                "github.com/acme",
+                "--no-verify",
+                "--token-stdin",
+            ],
+            Some(&format!("{ORG_O}\n")),
+            &[],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+
+        let r = w.run(&["logout", "--host", &format!("{host}/p")], None, &[]);
+        assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+        assert!(!fetch_in(&w, &p_repo, &[]).0, "{cache}: p is logged out");
+        assert_eq!(
+            fetch_in(&w, &o_repo, &[]),
+            (true, Some("o".into())),
+            "{cache}"
+        );
+
+        // The host without an organization: every organization on it.
+        let r = w.run(&["logout", "--host", &host], None, &[]);
+        assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+        assert!(!fetch_in(&w, &o_repo, &[]).0, "{cache}: o is logged out");
+        let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
+        assert!(
+            !config.contains("helper") && !config.contains("username"),
+            "{config}"
+        );
+        let file = w.s.home.join(".git-credentials");
+        w.assert_no_leak((cache == "store").then_some(file.as_path()));
+    }
+}

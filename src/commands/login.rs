@@ -27,7 +27,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     if env.interactive() {
         crate::engine::apply::asking("nothing changed");
     }
-    let host = net::normalize_host(&args.host).map_err(usage)?;
+    let (host, org) = net::split_scope(&args.host).map_err(usage)?;
     if args.file.is_some() && args.cache != Some(CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));
     }
@@ -57,15 +57,23 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     } else {
         Some(resolve_forge(args.forge, env, &git, &host)?)
     };
+    // The credential's scope: the host, or an Azure DevOps organization on it.
+    let cscope = credential_scope(&host, org.as_deref(), forge)?;
+    if org.is_some() && !args.aliases.is_empty() {
+        return Err(usage("--alias goes with a host, not an organization"));
+    }
 
-    let (mut token, source) = find_token(args.token_stdin, env, &git, &host, true, forge)?;
+    let (mut token, source) = find_token(args.token_stdin, env, &git, &cscope, true, forge)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
     ));
-    let mut rep = LoginReport::new(&host, git.scope.describe());
+    let mut rep = LoginReport::new(&cscope, git.scope.describe());
     let user = match forge {
         // Unverified: the name a forge wants with a bare token.
+        // Azure DevOps ignores the name: the organization's, so that each one's token is
+        // kept apart from the others' on the one host.
+        _ if org.is_some() => org.clone().unwrap_or_default(),
         _ if args.no_verify => forge.map_or_else(
             || "x-access-token".to_string(),
             |f| f.git_username("x-access-token"),
@@ -80,7 +88,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
                 {
                     output::warn(format!("{e:#}"));
                     (token, _) =
-                        find_token(args.token_stdin, env, &git, &host, false, Some(forge))?;
+                        find_token(args.token_stdin, env, &git, &cscope, false, Some(forge))?;
                     verify(forge, args.api_url.as_deref(), env, &git, &host, &token)?
                 }
                 other => other?,
@@ -89,7 +97,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
             rep.scopes = info.scopes.clone();
             rep.expires = info.expires.clone();
             let user = forge.git_username(&info.login);
-            rep.proof = Some(prove_with_git(env, &git, &host, &user, &token)?);
+            rep.proof = Some(prove_with_git(env, &git, &cscope, &user, &token)?);
             user
         }
     };
@@ -119,7 +127,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         env,
         &git,
         &LoginPlan {
-            host: &host,
+            host: &cscope,
             user: &user,
             token: &token,
             helper: helper.clone(),
@@ -129,7 +137,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         output::warn("interrupted after the login completed");
     }
     rep.user = Some(user.clone());
-    written(&mut rep, &done, &helper_key(&host));
+    written(&mut rep, &done, &helper_key(&cscope));
     if !ties.is_empty() {
         settings::tie_aliases(env, &ties).with_context(|| {
             format!("logged in to {host} as {user}, but the aliases were not tied to the account")
@@ -160,19 +168,19 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     }
     for s in &done.removed {
         output::note(format!(
-            "removed the earlier token for {host} from {}",
+            "removed the earlier token for {cscope} from {}",
             s.describe()
         ));
     }
     for (s, why) in &done.left {
         output::warn(format!(
-            "could not remove the earlier token for {host} from {}: {why}",
+            "could not remove the earlier token for {cscope} from {}: {why}",
             s.describe()
         ));
     }
     output::note(format!(
         "wrote {} = {} in the {} config",
-        helper_key(&host),
+        helper_key(&cscope),
         done.lines
             .iter()
             .map(|l| format!("{l:?}"))
@@ -197,10 +205,30 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         ));
     }
     output::note(format!(
-        "logged in to {host} as {user}: git credential fill returns the token from {}",
+        "logged in to {cscope} as {user}: git credential fill returns the token from {}",
         done.storage.describe()
     ));
     Ok(error::OK)
+}
+
+/// `HOST`, or `HOST/ORG` for an Azure DevOps organization on `dev.azure.com` (its tokens are
+/// per organization); an organization anywhere else, or none on `dev.azure.com`, is refused.
+pub(crate) fn credential_scope(
+    host: &str,
+    org: Option<&str>,
+    forge: Option<Forge>,
+) -> Result<String> {
+    let azure = forge == Some(Forge::Azure);
+    match org {
+        Some(o) if azure => Ok(format!("{host}/{o}")),
+        Some(_) => Err(usage(format!(
+            "--host {host}/…: an organization goes with Azure DevOps (--forge azure) only"
+        ))),
+        None if azure && host == "dev.azure.com" => Err(usage(
+            "Azure DevOps tokens are per organization: --host dev.azure.com/ORGANIZATION",
+        )),
+        None => Ok(host.to_string()),
+    }
 }
 
 /// Each `--alias` with the base that carries the account (`https://LOGIN@HOST`); an alias
@@ -518,10 +546,19 @@ pub(crate) fn verify(
 pub(crate) fn prove_with_git(
     env: &Env,
     git: &Git,
-    host: &str,
+    scope: &str,
     login: &str,
     token: &Secret,
 ) -> Result<String> {
+    let host = net::scope_host(scope);
+    // Under an organization's scope, only its repositories; a URL naming another account
+    // would not be asked for this one.
+    let in_scope = |p: &remote_url::RemoteUrl, v: &str| {
+        net::scope_org(scope).is_none_or(|org| {
+            ::url::Url::parse(v).is_ok_and(|u| u.path().starts_with(&format!("/{org}/")))
+        }) && crate::core::hosts::account_of(v).is_none_or(|u| u == login)
+            && p.kind == Kind::Https
+    };
     let skipped = |why: String| {
         output::note(format!("not proven with git: {why}"));
         Ok(format!("skipped: {why}"))
@@ -538,7 +575,7 @@ pub(crate) fn prove_with_git(
         .map(|s| s.value)
         .find(|v| {
             remote_url::parse(v).is_ok_and(|p| {
-                p.kind == Kind::Https
+                in_scope(&p, v)
                     && !p.leaks_credentials()
                     && p.port
                         .map_or(p.host.clone(), |port| format!("{}:{port}", p.host))

@@ -11,12 +11,13 @@ use crate::engine::credentials;
 use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Git, Scope, helper_key};
+use crate::io::logins::Logins;
 use crate::io::{repo, settings};
 use crate::ui::output;
 use crate::ui::report::{self, LogoutReport};
 
 pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
-    let host = net::normalize_host(&args.host).map_err(usage)?;
+    let (host, org) = net::split_scope(&args.host).map_err(usage)?;
     let scope = if args.local {
         Scope::Local(repo::discover(&env.cwd)?.root)
     } else {
@@ -30,7 +31,29 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
-    let done = credentials::logout(env, &git, &host, user)?;
+    // The host, and (without an organization) every organization logged in on it.
+    let mut scopes = vec![match &org {
+        Some(o) => format!("{host}/{o}"),
+        None => host.clone(),
+    }];
+    if org.is_none() {
+        let prefix = format!("{host}/");
+        for p in Logins::new(&env.state_dir()).load().unwrap_or_default() {
+            if p.host.starts_with(&prefix) && !scopes.contains(&p.host) {
+                scopes.push(p.host);
+            }
+        }
+    }
+    let mut code = error::OK;
+    for scope in scopes {
+        code = code.max(logout_one(env, &git, scope, user, args.json)?);
+    }
+    Ok(code)
+}
+
+/// Logs out of one credential scope (a host, or an organization on it).
+fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool) -> Result<u8> {
+    let done = credentials::logout(env, git, &host, user)?;
     // The aliases tied to the accounts logged out no longer lead to a token.
     let untied = match settings::untie_aliases(env, &host, user) {
         Ok(gone) => gone,
@@ -42,7 +65,7 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     if let Some(e) = &done.record_error {
         output::warn(format!("{e}; the other places were cleared"));
     }
-    if args.json {
+    if json {
         let rep = LogoutReport {
             host: host.clone(),
             scope: git.scope.describe(),

@@ -51,11 +51,17 @@ impl Credential {
         c
     }
 
+    /// A credential for `https://SCOPE`, where the scope is `host[:port]`, or `host/ORG` for a
+    /// credential narrowed to an organization (the path lets git pick that scope's config).
     pub fn for_host(host: &str, username: Option<&str>, password: Option<&Secret>) -> Credential {
+        let (host, path) = match host.split_once('/') {
+            Some((h, p)) => (h, Some(p.to_string())),
+            None => (host, None),
+        };
         Credential {
             protocol: Some("https".into()),
             host: Some(host.to_string()),
-            path: None,
+            path,
             username: username.map(str::to_string),
             password: password.cloned(),
             ..Credential::default()

@@ -66,6 +66,43 @@ pub fn normalize_host(input: &str) -> Result<String, String> {
     })
 }
 
+/// `--host HOST[/ORG]`: the host (as [`normalize_host`] gives it) and an organization that
+/// narrows the credential to `https://HOST/ORG` (Azure DevOps: one token per organization).
+pub fn split_scope(input: &str) -> Result<(String, Option<String>), String> {
+    let h = input.strip_prefix("https://").unwrap_or(input);
+    let h = h.strip_suffix('/').unwrap_or(h);
+    let (host, org) = match h.split_once('/') {
+        Some((host, org)) => (host, Some(org)),
+        None => (h, None),
+    };
+    let host = normalize_host(host)?;
+    let Some(org) = org else {
+        return Ok((host, None));
+    };
+    let ok = !org.is_empty()
+        && !org.starts_with(['-', '.'])
+        && org
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if !ok {
+        return Err(format!(
+            "--host {}: expected HOST or HOST/ORGANIZATION (dev.azure.com/contoso)",
+            crate::core::redact::Redacted::new(input)
+        ));
+    }
+    Ok((host, Some(org.to_string())))
+}
+
+/// The host of a credential scope `host[:port][/path]`.
+pub fn scope_host(scope: &str) -> &str {
+    scope.split('/').next().unwrap_or(scope)
+}
+
+/// The organization of a credential scope `host/ORG` (the user name its token is kept under).
+pub fn scope_org(scope: &str) -> Option<&str> {
+    scope.split_once('/').map(|(_, org)| org)
+}
+
 /// The host part of a `host[:port]` (brackets kept off an IPv6 address).
 pub fn host_only(host_port: &str) -> &str {
     if let Some(rest) = host_port.strip_prefix('[') {
@@ -161,5 +198,28 @@ mod tests {
         assert!(!no_proxy_matches("example.com", "badexample.com"));
         assert!(!no_proxy_matches("", "x"));
         assert_eq!(proxy_url("proxy:3128"), "http://proxy:3128");
+    }
+
+    #[test]
+    fn a_scope_is_a_host_and_an_organization() {
+        assert_eq!(
+            split_scope("https://dev.azure.com/contoso/").unwrap(),
+            ("dev.azure.com".into(), Some("contoso".into()))
+        );
+        assert_eq!(
+            split_scope("GitHub.com").unwrap(),
+            ("github.com".into(), None)
+        );
+        for bad in [
+            "dev.azure.com/a/b",
+            "dev.azure.com/-x",
+            "dev.azure.com/a%2fb",
+            "/org",
+        ] {
+            assert!(split_scope(bad).is_err(), "{bad}");
+        }
+        assert_eq!(scope_host("dev.azure.com/contoso"), "dev.azure.com");
+        assert_eq!(scope_org("dev.azure.com/contoso"), Some("contoso"));
+        assert_eq!(scope_org("ghe.corp:8443"), None);
     }
 }

@@ -18,6 +18,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::core::credential::Credential;
 use crate::core::helper::HelperLine;
+use crate::core::net;
 use crate::core::token::Secret;
 use crate::env::Env;
 use crate::io::git::{Chain, Git, Scope, default_store_file};
@@ -197,7 +198,11 @@ fn put(
 
 /// Removes the host's token for `user` (whoever it belongs to, without one) from `storage`.
 fn remove(git: &Git, env: &Env, storage: &Storage, host: &str, user: Option<&str>) -> Result<()> {
+    // An organization's scope shares its host with other organizations: only its own user
+    // name (the organization) is ever removed.
+    let user = user.or(net::scope_org(host));
     let erase = Credential::for_host(host, user, None);
+    let host = net::scope_host(host);
     match storage {
         Storage::Memory => git
             .helper_direct(&HelperLine::Cache { timeout: 900 }, "erase", &erase)
@@ -240,7 +245,9 @@ fn snapshot(
     keystore: Option<&Keystore>,
 ) -> Result<Before> {
     Ok(match (storage, keystore) {
-        (_, Some(k)) => Before::Keyring(k.accounts(&keystore::Place::https(host))?),
+        (_, Some(k)) => {
+            Before::Keyring(k.accounts(&keystore::Place::https(net::scope_host(host)))?)
+        }
         (Storage::Store(f), _) => Before::File(match fs::read(f) {
             Ok(bytes) => Some((
                 zeroize::Zeroizing::new(bytes),
@@ -280,7 +287,7 @@ fn restore(
 ) -> Result<()> {
     match (before, storage) {
         (Before::Keyring(accounts), _) => Keystore::open(env.keyring_choice.as_deref())?
-            .write(&keystore::Place::https(host), accounts),
+            .write(&keystore::Place::https(net::scope_host(host)), accounts),
         (Before::File(None), Storage::Store(f)) => match fs::remove_file(f) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 Err(anyhow!("cannot remove {}: {e}", f.display()))
@@ -322,7 +329,7 @@ fn held(
 ) -> Result<Option<Credential>> {
     Ok(match storage {
         Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
-            .get(host)?
+            .get(net::scope_host(host))?
             .map(|s| Credential::for_host(host, Some(&s.username), Some(&s.token))),
         Storage::Store(f) if !f.is_file() => None,
         _ => {
@@ -336,7 +343,7 @@ fn held(
             let c = Credential::parse(&out);
             c.password.is_some().then(|| Credential {
                 protocol: Some("https".into()),
-                host: Some(host.to_string()),
+                host: Some(net::scope_host(host).to_string()),
                 path: None,
                 ..c
             })
@@ -417,6 +424,9 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         }
         git.set_helpers(host, &lines)?;
         lines_set = true;
+        if net::scope_org(host).is_some() {
+            git.set_scope_username(host, Some(plan.user))?;
+        }
         prove(git, host, Some(plan.user), plan.token, &storage)?;
         if alone {
             prove(git, host, None, plan.token, &storage)?;
@@ -428,7 +438,11 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         let restored_lines = if !lines_set {
             Ok(())
         } else if replaced.is_empty() {
-            git.remove_helpers(host).map(|_| ())
+            git.remove_helpers(host)
+                .and_then(|_| match net::scope_org(host) {
+                    Some(_) => git.set_scope_username(host, None),
+                    None => Ok(()),
+                })
         } else {
             git.set_helpers(host, &replaced)
         };
@@ -599,6 +613,9 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
     if !lines.is_empty() && done.others.is_empty() {
         if lines.iter().all(|l| HelperLine::parse(l).is_some()) {
             git.remove_helpers(host)?;
+            if net::scope_org(host).is_some() {
+                git.set_scope_username(host, None)?;
+            }
             done.removed_lines = Some(lines);
         } else {
             done.foreign_lines = lines;

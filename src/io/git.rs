@@ -147,6 +147,12 @@ impl<'a> Git<'a> {
     /// between: a configured `credential.username` cannot narrow an erase or redirect a store.
     pub fn helper_direct(&self, h: &HelperLine, action: &str, cred: &Credential) -> Result<String> {
         cred.check().map_err(|e| anyhow!("{e}"))?;
+        // git keeps the path from its helpers (no useHttpPath): they store and match by
+        // protocol, host and user name alone.
+        let cred = &Credential {
+            path: None,
+            ..cred.clone()
+        };
         let mut cmd = self.cmd();
         match h {
             HelperLine::Cache { timeout } => {
@@ -208,6 +214,25 @@ impl<'a> Git<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Sets (or, with `None`, removes) `credential.https://SCOPE.username`: the user name git
+    /// asks the helpers for under an organization's scope when a URL names none.
+    pub fn set_scope_username(&self, scope: &str, user: Option<&str>) -> Result<()> {
+        let key = format!("credential.https://{scope}.username");
+        let out = match user {
+            Some(u) => self.config(&[self.scope.flag().as_ref(), key.as_ref(), u.as_ref()])?,
+            None => self.config(&[
+                self.scope.flag().as_ref(),
+                "--unset-all".as_ref(),
+                key.as_ref(),
+            ])?,
+        };
+        match out.status.code() {
+            Some(0) => Ok(()),
+            Some(5) if user.is_none() => Ok(()),
+            _ => Err(anyhow!("cannot write {key}: {}", first_line(&out.stderr))),
+        }
     }
 
     /// Removes every helper line for `host`; `false` when there was none.
