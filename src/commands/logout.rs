@@ -36,9 +36,20 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         Some(o) => format!("{host}/{o}"),
         None => host.clone(),
     }];
+    let recorded = Logins::new(&env.state_dir()).load().unwrap_or_default();
+    // An organization only where login could have made one: Azure DevOps, or a recorded login.
+    if org.is_some()
+        && crate::core::forge::detect(&host) != Some(crate::core::forge::Forge::Azure)
+        && !recorded.iter().any(|p| p.host == scopes[0])
+    {
+        return Err(usage(format!(
+            "--host {}: an organization goes with Azure DevOps only (no login for it is recorded)",
+            scopes[0]
+        )));
+    }
     if org.is_none() {
         let prefix = format!("{host}/");
-        for p in Logins::new(&env.state_dir()).load().unwrap_or_default() {
+        for p in recorded {
             if p.host.starts_with(&prefix) && !scopes.contains(&p.host) {
                 scopes.push(p.host);
             }
