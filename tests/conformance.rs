@@ -21,7 +21,10 @@ fn installed_git() -> PathBuf {
 
 /// (major, minor) of that git.
 fn git_version(dir: &Path) -> (u32, u32) {
-    let out = Command::new(dir.join("git")).arg("--version").output().unwrap();
+    let out = Command::new(dir.join("git"))
+        .arg("--version")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let v: Vec<u32> = text
         .split_whitespace()
@@ -62,7 +65,10 @@ fn t0303(backend: &str) {
     );
     let root = tempfile::tempdir().unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&manifest.join("fixtures/git-t0303/t"), &root.path().join("t"));
+    copy_tree(
+        &manifest.join("fixtures/git-t0303/t"),
+        &root.path().join("t"),
+    );
     fs::create_dir_all(root.path().join("templates/blt")).unwrap();
     fs::write(
         root.path().join("GIT-BUILD-OPTIONS"),

@@ -2287,6 +2287,40 @@ fn organizations_on_one_host_keep_their_own_tokens() {
             "{cache}"
         );
 
+        // setup takes the organization too, and a second identical run changes nothing.
+        let scope = format!("{host}/p");
+        let args = [
+            "setup",
+            "--host",
+            &scope,
+            "--forge",
+            "azure",
+            "--no-verify",
+            "--token-stdin",
+            "--cache",
+            cache,
+            "--json",
+        ];
+        for changed in [true, false] {
+            let r = w.run(&args, Some(&format!("{ORG_P}\n")), &[]);
+            assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+            assert!(
+                r.stdout.contains(&format!("\"changed\":{changed}")),
+                "{}",
+                r.stdout
+            );
+        }
+        assert_eq!(
+            fetch_in(&w, &p_repo, &[]),
+            (true, Some("p".into())),
+            "{cache}"
+        );
+        assert_eq!(
+            fetch_in(&w, &o_repo, &[]),
+            (true, Some("o".into())),
+            "{cache}"
+        );
+
         // The host without an organization: every organization on it.
         let r = w.run(&["logout", "--host", &host], None, &[]);
         assert_eq!(r.code, 0, "{cache}: {}", r.stderr);

@@ -42,7 +42,13 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         ([], false) => return Err(usage("--host is needed without a terminal to ask on")),
         (given, _) => given
             .iter()
-            .map(|h| net::normalize_host(h).map_err(usage))
+            .map(|h| {
+                // HOST, or HOST/ORG for an Azure DevOps organization (checked once the forge
+                // is known).
+                net::split_scope(h)
+                    .map(|(h, org)| org.map_or(h.clone(), |o| format!("{h}/{o}")))
+                    .map_err(usage)
+            })
             .collect::<Result<Vec<_>>>()?,
     };
     let git = Git::new(env, Scope::Global)?;
@@ -116,12 +122,17 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             "{host}: using the token from {source} ({})",
             token.kind().describe()
         ));
+        let (name, org) = (net::scope_host(host), net::scope_org(host));
         users.push(if args.no_verify {
-            "x-access-token".to_string()
+            let forge = args.forge.or_else(|| crate::core::forge::detect(name));
+            login::credential_scope(name, org, forge)?;
+            org.unwrap_or("x-access-token").to_string()
         } else {
-            let forge = login::resolve_forge(args.forge, env, &git, host)?;
-            let info = login::verify(forge, args.api_url.as_deref(), env, &git, host, token)?;
-            let user = forge.git_username(&info.login);
+            let forge = login::resolve_forge(args.forge, env, &git, name)?;
+            login::credential_scope(name, org, Some(forge))?;
+            let info = login::verify(forge, args.api_url.as_deref(), env, &git, name, token)?;
+            // An Azure DevOps organization's token is kept under the organization's name.
+            let user = org.map_or_else(|| forge.git_username(&info.login), str::to_string);
             login::prove_with_git(env, &git, host, &user, token)?;
             user
         });
@@ -306,7 +317,7 @@ fn token_for(
         git,
         host,
         true,
-        crate::core::forge::detect(host),
+        crate::core::forge::detect(net::scope_host(host)),
     )
 }
 
