@@ -126,6 +126,19 @@ fn no_secret_reaches_any_output() {
         ),
         ("runs", vec!["runs"]),
         ("runs --json", vec!["runs", "--json"]),
+        (
+            "convert --map with a password",
+            vec![
+                "convert",
+                "git@gh-work:o/r.git",
+                "--map",
+                "gh-work=https://alice:CANARYpw10@github.com",
+            ],
+        ),
+        (
+            "login --alias with a secret",
+            vec!["login", "--host", "github.com", "--alias", "CANARYpw11@x"],
+        ),
     ];
     for (what, args) in &runs {
         let r = s.run(&repo, args);

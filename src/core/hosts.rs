@@ -4,6 +4,7 @@
 //! alias resolved to its `HostName`, a user map for that real host, the forges' known SSH
 //! front doors (`ssh.github.com`, Azure DevOps), and finally `https://HOST`.
 
+use crate::core::redact::Redacted;
 use crate::core::url::{Refusal, encode_path};
 
 /// One `--map SSH_HOST=HTTPS_BASE` or config-file entry.
@@ -16,10 +17,12 @@ pub struct HostMap {
 impl HostMap {
     /// Parses `SSH_HOST=HTTPS_BASE`; the base may be given without a scheme.
     pub fn parse(spec: &str) -> Result<HostMap, String> {
+        // Quoted redacted: a base may hold a password or token by mistake.
+        let shown = Redacted::new(spec);
         let (host, base) = spec
             .split_once('=')
-            .ok_or_else(|| format!("--map {spec:?}: expected SSH_HOST=HTTPS_BASE"))?;
-        HostMap::new(host, base).map_err(|e| format!("--map {spec:?}: {e}"))
+            .ok_or_else(|| format!("--map \"{shown}\": expected SSH_HOST=HTTPS_BASE"))?;
+        HostMap::new(host, base).map_err(|e| format!("--map \"{shown}\": {e}"))
     }
 
     pub fn new(host: &str, base: &str) -> Result<HostMap, String> {
@@ -33,16 +36,18 @@ impl HostMap {
         } else {
             format!("https://{base}")
         };
-        let u = url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base {base:?}: {e}"))?;
+        let shown = Redacted::new(&base);
+        let u =
+            url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base \"{shown}\": {e}"))?;
         // A user name picks the account git asks its helpers for; a token never goes in a URL.
         if u.password().is_some() {
             return Err("the HTTPS base holds a password or token; only a user name may go before the host (https://USER@HOST)".into());
         }
         if u.scheme() != "https" && u.scheme() != "http" {
-            return Err(format!("HTTPS base {base:?} must be an https:// URL"));
+            return Err(format!("HTTPS base \"{shown}\" must be an https:// URL"));
         }
         if u.host_str().is_none() {
-            return Err(format!("HTTPS base {base:?} has no host"));
+            return Err(format!("HTTPS base \"{shown}\" has no host"));
         }
         Ok(HostMap {
             ssh_host: host,
@@ -449,6 +454,26 @@ fn azure(rel: &[u8]) -> Result<(String, String, String), Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_map_may_name_the_account_but_never_hold_a_secret() {
+        let m = HostMap::parse("gh-work=https://alice@github.com").unwrap();
+        let rules = HostRules {
+            maps: vec![m],
+            ..HostRules::default()
+        };
+        assert_eq!(
+            rules.resolve("gh-work", b"o/r.git").unwrap().base,
+            "https://alice@github.com"
+        );
+        let e = HostMap::parse("gh-work=https://alice:CANARYpw@github.com").unwrap_err();
+        assert!(
+            e.contains("password or token") && !e.contains("CANARY"),
+            "{e}"
+        );
+        let e = HostMap::parse("gh-work=ftp://alice:CANARYpw@github.com").unwrap_err();
+        assert!(!e.contains("CANARY"), "{e}");
+    }
 
     fn ssh(text: &str) -> SshConfig {
         let mut c = SshConfig::default();
