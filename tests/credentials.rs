@@ -1887,6 +1887,11 @@ fn a_second_account_adds_and_a_failed_relogin_keeps_both() {
         let args = ["login", "--host", &host, "--token-stdin", "--cache", cache];
         let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), &[]);
         assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("has 2 accounts (alice, bob)"),
+            "{}",
+            r.stderr
+        );
         // Each account keeps its own token; git asks for the one a URL names.
         assert!(held_for(&w, helper, "bob").contains(&format!("password={BOB_TOKEN}\n")));
         assert!(held_for(&w, helper, LOGIN).contains(&format!("password={TOKEN}\n")));

@@ -208,6 +208,14 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         "logged in to {cscope} as {user}: git credential fill returns the token from {}",
         done.storage.describe()
     ));
+    let accounts = &done.accounts;
+    if accounts.len() > 1 {
+        output::hint(format!(
+            "{cscope} has {} accounts ({}): a remote URL that names none gets whichever the helper answers first; name one with https://LOGIN@{cscope}/… (login --alias, or migrate --map ALIAS=https://LOGIN@{cscope})",
+            accounts.len(),
+            accounts.join(", ")
+        ));
+    }
     Ok(error::OK)
 }
 

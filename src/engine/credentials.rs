@@ -87,6 +87,8 @@ pub struct LoginPlan<'a> {
 #[derive(Debug)]
 pub struct LoginDone {
     pub storage: Storage,
+    /// Every account now logged in on the host (in this scope), sorted.
+    pub accounts: Vec<String>,
     /// The helper lines now in the scope's config, in order.
     pub lines: Vec<String>,
     /// The lines they replaced.
@@ -494,9 +496,17 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let mut places: Vec<Place> = others.into_iter().cloned().collect();
     places.push(place(host, &scope, &storage, plan.user));
     places.extend(left.iter().map(|(s, _)| place(host, &scope, s, plan.user)));
+    let mut accounts: Vec<String> = places
+        .iter()
+        .map(|p| p.user.clone())
+        .filter(|u| !u.is_empty())
+        .collect();
+    accounts.sort();
+    accounts.dedup();
     logins.set(host, &scope, places)?;
     Ok(LoginDone {
         storage,
+        accounts,
         lines,
         replaced,
         keystore,
