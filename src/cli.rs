@@ -90,25 +90,25 @@ pub enum CacheMode {
     Keyring,
 }
 
-#[derive(Debug, Args)]
-pub struct LoginArgs {
-    /// The host, with a port if it has one (github.com, ghe.corp:8443).
-    #[arg(long, value_name = "HOST")]
-    pub host: String,
-    /// Read the token from the first line of standard input.
+/// Where the token comes from, how it is checked and how git remembers it: `login` and
+/// `setup` take the same flags.
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// Read the token from the first line of standard input (setup: one token for every host).
     #[arg(long)]
     pub token_stdin: bool,
-    /// The REST API base (default: https://api.github.com for github.com, else https://HOST/api/v3).
+    /// The REST API base (default: the forge's for the host, e.g. https://api.github.com for
+    /// github.com, https://HOST/api/v3 for GitHub Enterprise Server).
     #[arg(long, value_name = "URL")]
     pub api_url: Option<String>,
     /// Do not check the token with the API (the username stored is then x-access-token).
     #[arg(long)]
     pub no_verify: bool,
     /// The forge the host runs (default: known from the name, `[forges]` in config.toml, or
-    /// its public API).
+    /// its public API): github, gitlab, gitea, bitbucket, azure.
     #[arg(long, value_name = "FORGE")]
     pub forge: Option<crate::core::forge::Forge>,
-    /// How git remembers the token (asked on a terminal; memory otherwise).
+    /// How git remembers the token (asked on a terminal).
     #[arg(long, value_enum)]
     pub cache: Option<CacheMode>,
     /// With --cache memory: seconds the cache keeps the token (default 3600).
@@ -117,6 +117,16 @@ pub struct LoginArgs {
     /// With --cache store: the file to store into (git's default: ~/.git-credentials).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The host, with a port if it has one (github.com, ghe.corp:8443); for Azure DevOps, the
+    /// organization too (dev.azure.com/ORG: its tokens are per organization).
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    #[command(flatten)]
+    pub token: TokenArgs,
     /// Write the helper lines into the current repository's config instead of the global one.
     #[arg(long)]
     pub local: bool,
@@ -132,7 +142,8 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// The host, as given to login.
+    /// The host (or dev.azure.com/ORG), as given to login; without an organization, every
+    /// organization logged in on the host too.
     #[arg(long, value_name = "HOST")]
     pub host: String,
     /// Only this account (its login); the host's other accounts stay logged in.
@@ -302,21 +313,12 @@ pub struct UndoArgs {
 
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// A host to set up (repeatable), with its port if it has one.
+    /// A host to set up (repeatable), with its port if it has one (dev.azure.com/ORG for an
+    /// Azure DevOps organization).
     #[arg(long = "host", value_name = "HOST")]
     pub hosts: Vec<String>,
-    /// Read the token from the first line of standard input (one token for every host).
-    #[arg(long)]
-    pub token_stdin: bool,
-    /// How git remembers the token.
-    #[arg(long, value_enum)]
-    pub cache: Option<CacheMode>,
-    /// With --cache memory: seconds the cache keeps the token (default 3600).
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=2_147_483_647))]
-    pub timeout: Option<u64>,
-    /// With --cache store: the file to store into.
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub token: TokenArgs,
     /// Migrate every repository under this folder (repeatable).
     #[arg(long = "migrate", value_name = "DIR")]
     pub migrate: Vec<PathBuf>,
@@ -325,15 +327,6 @@ pub struct SetupArgs {
     /// Also remove insteadOf rules that would turn migrated URLs back into SSH.
     #[arg(long)]
     pub fix_insteadof: bool,
-    /// The REST API base (as for login).
-    #[arg(long, value_name = "URL")]
-    pub api_url: Option<String>,
-    /// Do not check the token with the API.
-    #[arg(long)]
-    pub no_verify: bool,
-    /// The forge the hosts run (github, gitlab, gitea, bitbucket, azure).
-    #[arg(long, value_name = "FORGE")]
-    pub forge: Option<crate::core::forge::Forge>,
     /// Do not ask before migrating.
     #[arg(long, short = 'y')]
     pub yes: bool,

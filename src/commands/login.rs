@@ -28,10 +28,10 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         crate::engine::apply::asking("nothing changed");
     }
     let (host, org) = net::split_scope(&args.host).map_err(usage)?;
-    if args.file.is_some() && args.cache != Some(CacheMode::Store) {
+    if args.token.file.is_some() && args.token.cache != Some(CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));
     }
-    if args.timeout.is_some() && args.cache.is_some_and(|c| c != CacheMode::Memory) {
+    if args.token.timeout.is_some() && args.token.cache.is_some_and(|c| c != CacheMode::Memory) {
         return Err(usage("--timeout goes with --cache memory"));
     }
     let scope = if args.local {
@@ -39,23 +39,23 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     } else {
         Scope::Global
     };
-    if let Some(f) = &args.file
+    if let Some(f) = &args.token.file
         && f.to_str().is_none()
     {
         return Err(usage(
             "--file must be a UTF-8 path (git config holds it as text)",
         ));
     }
-    if !args.aliases.is_empty() && args.no_verify {
+    if !args.aliases.is_empty() && args.token.no_verify {
         return Err(usage(
             "--alias ties the alias to the token's verified login: it cannot go with --no-verify",
         ));
     }
     let git = Git::new(env, scope)?;
-    let forge = if args.no_verify {
-        args.forge.or_else(|| forge::detect(&host))
+    let forge = if args.token.no_verify {
+        args.token.forge.or_else(|| forge::detect(&host))
     } else {
-        Some(resolve_forge(args.forge, env, &git, &host)?)
+        Some(resolve_forge(args.token.forge, env, &git, &host)?)
     };
     // The credential's scope: the host, or an Azure DevOps organization on it.
     let cscope = credential_scope(&host, org.as_deref(), forge)?;
@@ -63,7 +63,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         return Err(usage("--alias goes with a host, not an organization"));
     }
 
-    let (mut token, source) = find_token(args.token_stdin, env, &git, &cscope, true, forge)?;
+    let (mut token, source) = find_token(args.token.token_stdin, env, &git, &cscope, true, forge)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
@@ -74,22 +74,42 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         // Azure DevOps ignores the name: the organization's, so that each one's token is
         // kept apart from the others' on the one host.
         _ if org.is_some() => org.clone().unwrap_or_default(),
-        _ if args.no_verify => forge.map_or_else(
+        _ if args.token.no_verify => forge.map_or_else(
             || "x-access-token".to_string(),
             |f| f.git_username("x-access-token"),
         ),
         None => unreachable!("a forge is resolved unless --no-verify"),
         Some(forge) => {
-            let info = match verify(forge, args.api_url.as_deref(), env, &git, &host, &token) {
+            let info = match verify(
+                forge,
+                args.token.api_url.as_deref(),
+                env,
+                &git,
+                &host,
+                &token,
+            ) {
                 // A token found already stored may be stale: on a terminal, ask for a new one.
                 Err(e)
                     if matches!(source, Source::Keyring | Source::GitHelper)
                         && env.interactive() =>
                 {
                     output::warn(format!("{e:#}"));
-                    (token, _) =
-                        find_token(args.token_stdin, env, &git, &cscope, false, Some(forge))?;
-                    verify(forge, args.api_url.as_deref(), env, &git, &host, &token)?
+                    (token, _) = find_token(
+                        args.token.token_stdin,
+                        env,
+                        &git,
+                        &cscope,
+                        false,
+                        Some(forge),
+                    )?;
+                    verify(
+                        forge,
+                        args.token.api_url.as_deref(),
+                        env,
+                        &git,
+                        &host,
+                        &token,
+                    )?
                 }
                 other => other?,
             };
@@ -104,16 +124,16 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
 
     // Checked before anything is stored: each alias must lead to this host.
     let ties = alias_ties(env, &host, &user, &args.aliases)?;
-    let mode = choose_mode(args.cache, env)?;
-    if args.timeout.is_some() && mode != CacheMode::Memory {
+    let mode = choose_mode(args.token.cache, env)?;
+    if args.token.timeout.is_some() && mode != CacheMode::Memory {
         return Err(usage("--timeout goes with --cache memory"));
     }
     let helper = match mode {
         CacheMode::Memory => HelperLine::Cache {
-            timeout: args.timeout.unwrap_or(3600),
+            timeout: args.token.timeout.unwrap_or(3600),
         },
         CacheMode::Store => HelperLine::Store {
-            file: args.file.as_ref().map(|f| env.abs(f)),
+            file: args.token.file.as_ref().map(|f| env.abs(f)),
         },
         CacheMode::Keyring => HelperLine::Keyring {
             exe: env.exe()?.to_path_buf(),
@@ -158,7 +178,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     match &done.storage {
         Storage::Memory => output::note(format!(
             "git's credential cache holds the token for {} seconds",
-            args.timeout.unwrap_or(3600)
+            args.token.timeout.unwrap_or(3600)
         )),
         Storage::Store(f) => output::warn(format!(
             "the token is stored in plain text in {}",

@@ -31,10 +31,10 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     if ask {
         crate::engine::apply::asking("nothing changed");
     }
-    if args.file.is_some() && args.cache.is_some_and(|c| c != CacheMode::Store) {
+    if args.token.file.is_some() && args.token.cache.is_some_and(|c| c != CacheMode::Store) {
         return Err(usage("--file goes with --cache store"));
     }
-    if args.timeout.is_some() && args.cache.is_some_and(|c| c != CacheMode::Memory) {
+    if args.token.timeout.is_some() && args.token.cache.is_some_and(|c| c != CacheMode::Memory) {
         return Err(usage("--timeout goes with --cache memory"));
     }
     let hosts = match (&args.hosts[..], ask) {
@@ -53,7 +53,7 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     };
     let git = Git::new(env, Scope::Global)?;
     // Every answer before anything changes: a scripted run missing one stops here.
-    let stdin_token = if args.token_stdin {
+    let stdin_token = if args.token.token_stdin {
         Some(login::read_stdin_token()?)
     } else {
         None
@@ -62,7 +62,7 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     for host in &hosts {
         tokens.push(token_for(env, &git, host, stdin_token.as_ref(), ask)?);
     }
-    let cache = match args.cache {
+    let cache = match args.token.cache {
         Some(c) => c,
         None if ask => login::choose_mode(None, env)?,
         None => {
@@ -71,9 +71,9 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             ));
         }
     };
-    let timeout = match (cache, args.timeout) {
+    let timeout = match (cache, args.token.timeout) {
         (CacheMode::Memory, Some(t)) => t,
-        (CacheMode::Memory, None) if ask && args.cache.is_none() => ask_timeout()?,
+        (CacheMode::Memory, None) if ask && args.token.cache.is_none() => ask_timeout()?,
         (CacheMode::Memory, None) => 3600,
         (_, Some(_)) => return Err(usage("--timeout goes with --cache memory")),
         _ => 0,
@@ -102,7 +102,7 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     let helper = match cache {
         CacheMode::Memory => HelperLine::Cache { timeout },
         CacheMode::Store => HelperLine::Store {
-            file: args.file.as_ref().map(|f| env.abs(f)),
+            file: args.token.file.as_ref().map(|f| env.abs(f)),
         },
         CacheMode::Keyring => HelperLine::Keyring {
             exe: env.exe()?.to_path_buf(),
@@ -123,14 +123,17 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             token.kind().describe()
         ));
         let (name, org) = (net::scope_host(host), net::scope_org(host));
-        users.push(if args.no_verify {
-            let forge = args.forge.or_else(|| crate::core::forge::detect(name));
+        users.push(if args.token.no_verify {
+            let forge = args
+                .token
+                .forge
+                .or_else(|| crate::core::forge::detect(name));
             login::credential_scope(name, org, forge)?;
             org.unwrap_or("x-access-token").to_string()
         } else {
-            let forge = login::resolve_forge(args.forge, env, &git, name)?;
+            let forge = login::resolve_forge(args.token.forge, env, &git, name)?;
             login::credential_scope(name, org, Some(forge))?;
-            let info = login::verify(forge, args.api_url.as_deref(), env, &git, name, token)?;
+            let info = login::verify(forge, args.token.api_url.as_deref(), env, &git, name, token)?;
             // An Azure DevOps organization's token is kept under the organization's name.
             let user = org.map_or_else(|| forge.git_username(&info.login), str::to_string);
             login::prove_with_git(env, &git, host, &user, token)?;
