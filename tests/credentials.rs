@@ -2007,6 +2007,15 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
         "Host gh-work\n  HostName 127.0.0.1\n  User git\n\nHost gh-personal\n  HostName 127.0.0.1\n",
     )
     .unwrap();
+    // The server's HTTPS port, as a host rule gives it (ssh's HostName has none); the
+    // comment stays through every edit login and logout make.
+    let config_toml = w.s.home.join(".config/git-https/config.toml");
+    fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
+    fs::write(
+        &config_toml,
+        format!("# my rules\n[hosts]\n\"127.0.0.1\" = \"https://{host}\"\n"),
+    )
+    .unwrap();
     let work = w.s.repo("work", &[("origin", "git@gh-work:o/r.git")]);
     let personal =
         w.s.repo("personal", &[("origin", "git@gh-personal:o/r.git")]);
@@ -2014,6 +2023,25 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
     let r = w.login(&["--cache", cache, "--alias", "gh-work"], env);
     assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
     assert!(r.stderr.contains("tied gh-work to alice"), "{}", r.stderr);
+    // A second account's login never reuses the token already stored (it is alice's).
+    let args = [
+        "login",
+        "--host",
+        &host,
+        "--cache",
+        cache,
+        "--alias",
+        "gh-personal",
+    ];
+    let r = w.run(&args, None, env);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("no token for"), "{}", r.stderr);
+    // The host itself, or a name ~/.ssh/config does not know, is no alias.
+    for alias in ["127.0.0.1", "gh-nowhere"] {
+        let args = ["login", "--host", &host, "--token-stdin", "--alias", alias];
+        let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), env);
+        assert_eq!(r.code, 2, "{alias}: {}", r.stderr);
+    }
     let args = [
         "login",
         "--host",
@@ -2085,7 +2113,13 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
         r.stderr
     );
     let r = w.run(&["doctor", work.to_str().unwrap(), "--offline"], None, env);
-    assert!(r.stdout.contains("alice"), "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("remote origin authenticates as alice (named in the URL)"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
 
     let r = w.run(&["logout", "--host", &host, "--user", "bob"], None, env);
     assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
@@ -2103,6 +2137,7 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
         config.contains("gh-work") && !config.contains("gh-personal"),
         "{config}"
     );
+    assert!(config.starts_with("# my rules\n[hosts]"), "{config}");
 
     let r = w.run(&["logout", "--host", &host], None, env);
     assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
@@ -2110,6 +2145,38 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
     assert_eq!(w.global_helpers(), "");
     let file = w.s.home.join(".git-credentials");
     w.assert_no_leak((cache == "store").then_some(file.as_path()));
+}
+
+/// Another account's login leaves the first account's cache entry alone: its token and its
+/// expiry.
+#[test]
+fn another_accounts_login_keeps_the_first_ones_cache_expiry() {
+    let mut w = World::new_with(&ServerOpts {
+        tokens: Some(&format!("bob:{BOB_TOKEN}")),
+        ..ServerOpts::default()
+    });
+    let host = w.server.host();
+    let r = w.login(&["--cache", "memory", "--timeout", "28800"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let args = [
+        "login",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "memory",
+        "--timeout",
+        "1",
+    ];
+    let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(held_for(&w, "cache", LOGIN).contains(&format!("password={TOKEN}\n")));
+    assert!(
+        !held_for(&w, "cache", "bob").contains("password="),
+        "bob's expired"
+    );
+    w.assert_no_leak(None);
 }
 
 #[test]

@@ -218,7 +218,8 @@ fn check_remotes(
             check_account(d, &r.root, slot.key.sub(), h, &accounts);
         }
         if let (Some(hosts), Some(h)) = (hosts.as_deref_mut(), https) {
-            let host = crate::commands::status::host_of(&h);
+            // An organization's repositories are checked under its login's scope.
+            let host = crate::core::accounts::Account::scope_of(&h, &accounts).unwrap_or_default();
             if !host.is_empty() {
                 hosts.insert(host);
             }
@@ -266,7 +267,7 @@ fn check_account(
     let Some(a) = Account::of(https, accounts) else {
         return;
     };
-    let host = crate::commands::status::host_of(https);
+    let host = Account::scope_of(https, accounts).unwrap_or_default();
     let place = format!("{}: remote {remote}", root.display());
     match (&a, a.warning(&host)) {
         (Account::None, _) => {}
@@ -422,8 +423,10 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
 }
 
 /// What the forge's API says of the token git would send.
-fn check_token(d: &mut Doctor, env: &Env, git: &Git, host: &str, check: &str, token: &Secret) {
+fn check_token(d: &mut Doctor, env: &Env, git: &Git, scope: &str, check: &str, token: &Secret) {
     let check = check.to_string();
+    // An organization's scope is checked on its host.
+    let host = net::scope_host(scope);
     let Some(forge) = crate::core::forge::detect(host)
         .or_else(|| settings::configured_forge(env, host).ok().flatten())
         .or_else(|| {

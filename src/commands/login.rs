@@ -62,22 +62,47 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     if org.is_some() && !args.aliases.is_empty() {
         return Err(usage("--alias goes with a host, not an organization"));
     }
-
-    let (mut token, source) = find_token(args.token.token_stdin, env, &git, &cscope, true, forge)?;
+    if org.is_some()
+        && git
+            .urlmatch(
+                "credential.useHttpPath",
+                &format!("https://{cscope}/"),
+                Some("bool"),
+            )?
+            .as_deref()
+            == Some("true")
+    {
+        return Err(with_hint(
+            format!(
+                "credential.useHttpPath is on for https://{cscope}: git would ask for each repository's own path, and no token kept for the organization would answer"
+            ),
+            format!(
+                "remove it (git config --global --unset credential.https://{host}.useHttpPath), then log in again"
+            ),
+        ));
+    }
+    // A token already stored belongs to some account: with accounts on the host, or an
+    // alias to tie, which one is meant is not known, so it is asked for (or piped in).
+    let accounts_here = crate::io::logins::Logins::new(&env.state_dir())
+        .load()
+        .unwrap_or_default()
+        .iter()
+        .any(|p| p.host == cscope && !p.user.is_empty());
+    let reuse = args.aliases.is_empty() && !accounts_here;
+    let (mut token, source) = find_token(args.token.token_stdin, env, &git, &cscope, reuse, forge)?;
     output::note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
     ));
     let mut rep = LoginReport::new(&cscope, git.scope.describe());
     let user = match forge {
-        // Unverified: the name a forge wants with a bare token.
-        // Azure DevOps ignores the name: the organization's, so that each one's token is
-        // kept apart from the others' on the one host.
-        _ if org.is_some() => org.clone().unwrap_or_default(),
-        _ if args.token.no_verify => forge.map_or_else(
-            || "x-access-token".to_string(),
-            |f| f.git_username("x-access-token"),
-        ),
+        // Unverified: the name a forge wants with a bare token (an organization's own, below).
+        _ if args.token.no_verify => org.clone().unwrap_or_else(|| {
+            forge.map_or_else(
+                || "x-access-token".to_string(),
+                |f| f.git_username("x-access-token"),
+            )
+        }),
         None => unreachable!("a forge is resolved unless --no-verify"),
         Some(forge) => {
             let info = match verify(
@@ -116,7 +141,11 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
             rep.verified = true;
             rep.scopes = info.scopes.clone();
             rep.expires = info.expires.clone();
-            let user = forge.git_username(&info.login);
+            // Azure DevOps ignores the name: an organization's token is kept under the
+            // organization's, so that each one's stays apart from the others' on the host.
+            let user = org
+                .clone()
+                .unwrap_or_else(|| forge.git_username(&info.login));
             rep.proof = Some(prove_with_git(env, &git, &cscope, &user, &token)?);
             user
         }
@@ -259,8 +288,10 @@ pub(crate) fn credential_scope(
     }
 }
 
-/// Each `--alias` with the base that carries the account (`https://LOGIN@HOST`); an alias
-/// whose ssh config (or host rule) leads to another host is refused.
+/// Each `--alias` with the base that carries the account: where the alias leads (its ssh
+/// `HostName`, or a host rule for that host) with the login as the URL's user name. An alias
+/// that leads to another host, or that `[hosts]` already maps (it would win over the tie),
+/// is refused.
 fn alias_ties(
     env: &Env,
     host: &str,
@@ -270,27 +301,63 @@ fn alias_ties(
     if aliases.is_empty() {
         return Ok(Vec::new());
     }
+    if login == "x-token-auth" {
+        return Err(usage(
+            "--alias: Bitbucket access tokens all go with the user name x-token-auth, so an alias cannot tell one from another",
+        ));
+    }
     let rules = settings::load_host_rules(env, &[])?;
-    let name = |h: &str| h.rsplit_once(':').map_or(h, |(n, _)| n).to_string();
+    // Read as migrate will read it, before anything is stored.
+    settings::aliases(env)?;
+    let known = rules.ssh.aliases();
     let mut ties = Vec::new();
     for alias in aliases {
         let a = alias.trim().to_ascii_lowercase();
-        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "@:/\\[]\"'".contains(c)) {
+        let bad_shape = a.is_empty()
+            || a.contains(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+            || crate::core::token::user_is_token(alias.trim());
+        if bad_shape {
             return Err(usage(format!(
                 "--alias {}: expected the Host name of an ~/.ssh/config entry (github-work)",
                 Redacted::new(alias)
             )));
         }
+        // The host itself would tie every one of its SSH remotes (and every alias of it
+        // without a tie) to this account.
+        if a == net::host_only(host) || !known.contains(&a) {
+            return Err(usage(format!(
+                "--alias {a}: not a Host of ~/.ssh/config (an alias such as github-work, with HostName {})",
+                net::host_only(host)
+            )));
+        }
+        if let Some(base) = settings::hosts_rule(env, &a)? {
+            return Err(usage(format!(
+                "--alias {a}: [hosts] in config.toml maps it to {} already, and that rule wins; put the login there (https://{login}@…) instead",
+                Redacted::new(&base)
+            )));
+        }
         let target = rules
             .resolve(&a, b"o/r")
             .map_err(|e| usage(format!("--alias {a}: {e}")))?;
-        let leads = crate::core::hosts::host_of(&target.base).unwrap_or_default();
-        if name(&leads) != name(host) {
-            return Err(usage(format!(
-                "--alias {a}: it leads to {leads}, not {host} (~/.ssh/config's HostName or a host rule)"
-            )));
+        let mut base =
+            ::url::Url::parse(&target.base).map_err(|e| usage(format!("--alias {a}: {e}")))?;
+        let leads = crate::core::hosts::host_of(base.as_str()).unwrap_or_default();
+        if leads != host {
+            let same_name = net::host_only(&leads) == net::host_only(host);
+            return Err(usage(if same_name {
+                format!(
+                    "--alias {a}: it leads to https://{leads}, not {host}; a [hosts] rule in config.toml (\"{}\" = \"https://{host}\") gives its port",
+                    net::host_only(host)
+                )
+            } else {
+                format!(
+                    "--alias {a}: it leads to {leads}, not {host} (~/.ssh/config's HostName or a host rule)"
+                )
+            }));
         }
-        ties.push((a, crate::core::hosts::account_base(host, login)));
+        base.set_username(login)
+            .map_err(|()| usage(format!("--alias {a}: {login} cannot be a URL's user name")))?;
+        ties.push((a, base.as_str().trim_end_matches('/').to_string()));
     }
     Ok(ties)
 }
@@ -386,9 +453,14 @@ pub(crate) fn find_token(
         return Ok(clean(value.expose(), Source::Env(var)));
     }
     if stored {
-        if let Ok(Some(found)) =
-            Keystore::open(env.keyring_choice.as_deref()).and_then(|k| k.get(host))
-        {
+        // An organization's token is found through git (its scope's user name picks it).
+        if let Ok(Some(found)) = Keystore::open(env.keyring_choice.as_deref()).and_then(|k| {
+            if host.contains('/') {
+                Ok(None)
+            } else {
+                k.get(host)
+            }
+        }) {
             return Ok((found.token, Source::Keyring));
         }
         if let Some(p) = git.fill(host, Chain::Configured).and_then(|c| c.password) {

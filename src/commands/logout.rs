@@ -31,6 +31,15 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
+    // An organization's token is kept under the organization's name: another name there
+    // would be another organization's.
+    if let (Some(o), Some(u)) = (&org, user)
+        && o != u
+    {
+        return Err(usage(format!(
+            "--host {host}/{o} has one account, kept under {o}: drop --user (or log out of {host}/{u})"
+        )));
+    }
     // The host, and (without an organization) every organization logged in on it.
     let mut scopes = vec![match &org {
         Some(o) => format!("{host}/{o}"),
@@ -55,20 +64,36 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
             }
         }
     }
+    // One scope failing does not keep the others logged in.
     let mut code = error::OK;
+    let mut first_error = None;
     for scope in scopes {
-        code = code.max(logout_one(env, &git, scope, user, args.json)?);
+        match logout_one(env, &git, scope, user, args.json) {
+            Ok(c) => code = code.max(c),
+            // The first is the command's error; the others are said as they come.
+            Err(e) if first_error.is_none() => first_error = Some(e),
+            Err(e) => output::error_line(format!("{e:#}")),
+        }
     }
-    Ok(code)
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(code),
+    }
 }
 
 /// Logs out of one credential scope (a host, or an organization on it).
 fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool) -> Result<u8> {
     let done = credentials::logout(env, git, &host, user)?;
     // The aliases tied to the accounts logged out no longer lead to a token.
-    let untied = match settings::untie_aliases(env, &host, user) {
-        Ok(gone) => gone,
-        Err(e) => {
+    // The aliases tied to the accounts logged out no longer lead to a token (kept while a
+    // token could not be removed: a retry finds them).
+    let untied = match (
+        done.failed.is_empty(),
+        settings::untie_aliases(env, &host, user),
+    ) {
+        (false, _) => Vec::new(),
+        (true, Ok(gone)) => gone,
+        (true, Err(e)) => {
             output::warn(format!("{e:#}; the aliases tied to the account were left"));
             Vec::new()
         }
@@ -107,6 +132,11 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
         std::io::Write::flush(&mut out)?;
     }
     let who = user.map_or_else(|| host.clone(), |u| format!("{u}@{host}"));
+    if !done.known {
+        output::warn(format!(
+            "no login of {who} was recorded; any token git's helpers held for it was removed"
+        ));
+    }
     for s in &done.cleared {
         output::note(format!("{who}: no token in {}", s.describe()));
     }

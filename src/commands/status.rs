@@ -151,7 +151,8 @@ fn remote_account(
                 _ => None,
             })
         })?;
-    Account::of(&https, accounts).map(|a| (a, host_of(&https)))
+    let scope = Account::scope_of(&https, accounts)?;
+    Account::of(&https, accounts).map(|a| (a, scope))
 }
 
 /// `host[:port]` of an HTTPS URL.

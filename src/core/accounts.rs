@@ -27,9 +27,10 @@ impl Account {
             return None;
         }
         let host = host_of(url)?;
+        let path = url::Url::parse(url).ok()?.path().to_string();
         let mut on_host: Vec<String> = accounts
             .iter()
-            .filter(|(h, l)| h.eq_ignore_ascii_case(&host) && !l.is_empty())
+            .filter(|(scope, l)| applies(scope, &host, &path) && !l.is_empty())
             .map(|(_, l)| l.clone())
             .collect();
         on_host.sort();
@@ -45,6 +46,19 @@ impl Account {
                 _ => Account::Unnamed(on_host),
             },
         })
+    }
+
+    /// The login scope a URL falls under: an organization's (`dev.azure.com/ORG`) when one is
+    /// logged in and the URL is below it, else its host.
+    pub fn scope_of(url: &str, accounts: &[(String, String)]) -> Option<String> {
+        let host = host_of(url)?;
+        let path = url::Url::parse(url).ok()?.path().to_string();
+        Some(
+            accounts
+                .iter()
+                .find(|(scope, _)| scope.contains('/') && applies(scope, &host, &path))
+                .map_or(host, |(scope, _)| scope.clone()),
+        )
     }
 
     /// The login, when it is known.
@@ -85,6 +99,21 @@ impl Account {
     }
 }
 
+/// Whether a login's scope (`host`, or `host/ORG`, matched as git matches `credential.<url>`:
+/// the path by whole segments) covers a URL on `host` with `path`.
+fn applies(scope: &str, host: &str, path: &str) -> bool {
+    match scope.split_once('/') {
+        None => scope.eq_ignore_ascii_case(host),
+        Some((h, org)) => {
+            h.eq_ignore_ascii_case(host)
+                && path
+                    .strip_prefix('/')
+                    .and_then(|p| p.strip_prefix(org))
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,10 +146,12 @@ mod tests {
     #[test]
     fn a_login_with_reserved_characters_is_decoded() {
         let a = accts(&[("bitbucket.org", "me@example.com")]);
-        let base = crate::core::hosts::account_base("bitbucket.org", "me@example.com");
-        assert_eq!(base, "https://me%40example.com@bitbucket.org");
+        // As login --alias builds a tie.
+        let mut base = url::Url::parse("https://bitbucket.org").unwrap();
+        base.set_username("me@example.com").unwrap();
+        assert_eq!(base.as_str(), "https://me%40example.com@bitbucket.org/");
         assert_eq!(
-            Account::of(&format!("{base}/o/r.git"), &a).unwrap().login(),
+            Account::of(&format!("{base}o/r.git"), &a).unwrap().login(),
             Some("me@example.com")
         );
     }
@@ -149,6 +180,33 @@ mod tests {
         let legacy = "https://cafe0000cafe0000cafe0000cafe0000cafe0000@github.com/o/r";
         assert_eq!(Account::of(legacy, &two), None);
         assert_eq!(Account::of("https://u:pw@github.com/o/r", &two), None);
+    }
+
+    #[test]
+    fn an_organization_covers_its_own_repositories() {
+        let a = accts(&[
+            ("dev.azure.com/contoso", "contoso"),
+            ("dev.azure.com/fab", "fab"),
+        ]);
+        let url = "https://dev.azure.com/contoso/P/_git/r";
+        assert_eq!(Account::of(url, &a), Some(Account::Only("contoso".into())));
+        assert_eq!(
+            Account::scope_of(url, &a).as_deref(),
+            Some("dev.azure.com/contoso")
+        );
+        assert_eq!(
+            Account::of("https://contoso@dev.azure.com/contoso/P/_git/r", &a),
+            Some(Account::Named {
+                login: "contoso".into(),
+                logged_in: true
+            })
+        );
+        let other = "https://dev.azure.com/contosox/P/_git/r";
+        assert_eq!(Account::of(other, &a), Some(Account::None));
+        assert_eq!(
+            Account::scope_of(other, &a).as_deref(),
+            Some("dev.azure.com")
+        );
     }
 
     #[test]

@@ -40,7 +40,14 @@ impl HostMap {
         let u =
             url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base \"{shown}\": {e}"))?;
         // A user name picks the account git asks its helpers for; a token never goes in a URL.
-        if u.password().is_some() {
+        let authority = base
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let userinfo = authority.rsplit_once('@').map_or("", |(u, _)| u);
+        if u.password().is_some()
+            || userinfo.contains(':')
+            || crate::core::url::parse(&base).is_ok_and(|p| p.leaks_credentials())
+        {
             return Err("the HTTPS base holds a password or token; only a user name may go before the host (https://USER@HOST)".into());
         }
         if u.scheme() != "https" && u.scheme() != "http" {
@@ -54,20 +61,6 @@ impl HostMap {
             https_base: base.trim_end_matches('/').to_string(),
         })
     }
-}
-
-/// The HTTPS base that carries an account: `https://LOGIN@HOST`, the login percent-encoded
-/// as a URL's user name (git decodes it before asking its helpers).
-pub fn account_base(host: &str, login: &str) -> String {
-    let mut user = String::new();
-    for &b in login.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            user.push(b as char);
-        } else {
-            user.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("https://{user}@{host}")
 }
 
 /// The account an HTTPS base or URL names: its user name, decoded (`None`: no user name).
@@ -471,6 +464,15 @@ mod tests {
             e.contains("password or token") && !e.contains("CANARY"),
             "{e}"
         );
+        let e =
+            HostMap::parse("gh-work=https://ghp_CANARYcanaryCANARYcanaryCANARY012345@github.com")
+                .unwrap_err();
+        assert!(
+            e.contains("password or token") && !e.contains("CANARY"),
+            "{e}"
+        );
+        let e = HostMap::parse("gh-work=https://u:@github.com").unwrap_err();
+        assert!(e.contains("password or token"), "{e}");
         let e = HostMap::parse("gh-work=ftp://alice:CANARYpw@github.com").unwrap_err();
         assert!(!e.contains("CANARY"), "{e}");
     }

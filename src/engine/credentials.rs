@@ -231,8 +231,9 @@ enum Before {
     Keyring(Vec<keystore::Stored>),
     /// The store file's bytes and mode (`None`: there was no file).
     File(Option<(zeroize::Zeroizing<Vec<u8>>, u32)>),
-    /// Every credential git's cache answered for the host, in the order it answers them.
-    Cache(Vec<Credential>),
+    /// What git's cache answered: for one user (`Some`), or every answer for the host, in the
+    /// order it gives them.
+    Cache(Option<String>, Vec<Credential>),
 }
 
 /// Takes what `storage` holds for the host. The cache can only be read one answer at a
@@ -244,6 +245,7 @@ fn snapshot(
     storage: &Storage,
     helper: &HelperLine,
     host: &str,
+    user: Option<&str>,
     keystore: Option<&Keystore>,
 ) -> Result<Before> {
     Ok(match (storage, keystore) {
@@ -258,21 +260,35 @@ fn snapshot(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(anyhow!("cannot read {}: {e}", f.display())),
         }),
+        // One user's entry is read without touching the others (their tokens and expiry
+        // stay as they are).
+        (_, None) if user.is_some() => Before::Cache(
+            user.map(str::to_string),
+            held(git, storage, helper, host, user)?
+                .into_iter()
+                .collect(),
+        ),
         _ => {
             let mut all: Vec<Credential> = Vec::new();
             // Bounded: a helper that does not erase would answer the same one forever.
-            while all.len() < 64 {
-                let Some(c) = held(git, env, storage, helper, host)? else {
-                    break;
-                };
-                if all.contains(&c) {
-                    break;
+            let taken = (|| -> Result<()> {
+                while all.len() < 64 {
+                    let Some(c) = held(git, storage, helper, host, None)? else {
+                        break;
+                    };
+                    if all.contains(&c) {
+                        break;
+                    }
+                    git.helper_direct(&helper_of(storage, helper), "erase", &c)?;
+                    all.push(c);
                 }
-                git.helper_direct(&helper_of(storage, helper), "erase", &c)?;
-                all.push(c);
-            }
-            let before = Before::Cache(all);
-            restore(git, env, storage, helper, host, &before)?;
+                Ok(())
+            })();
+            let before = Before::Cache(None, all);
+            // Filled again at once, also when reading stopped half-way.
+            let put_back = restore(git, env, storage, helper, host, &before);
+            taken?;
+            put_back?;
             before
         }
     })
@@ -310,8 +326,8 @@ fn restore(
                 .map_err(|e| anyhow!("cannot put back {}: {}", f.display(), e.error))?;
             Ok(())
         }
-        (Before::Cache(all), _) => {
-            remove(git, env, storage, host, None)?;
+        (Before::Cache(user, all), _) => {
+            remove(git, env, storage, host, user.as_deref())?;
             for c in all {
                 put(git, env, storage, helper, c)?;
             }
@@ -324,21 +340,20 @@ fn restore(
 /// What `storage` holds for the host now.
 fn held(
     git: &Git,
-    env: &Env,
     storage: &Storage,
     helper: &HelperLine,
     host: &str,
+    user: Option<&str>,
 ) -> Result<Option<Credential>> {
     Ok(match storage {
-        Storage::Keyring => Keystore::open(env.keyring_choice.as_deref())?
-            .get(net::scope_host(host))?
-            .map(|s| Credential::for_host(host, Some(&s.username), Some(&s.token))),
+        // The keyring is read whole by `snapshot`, never one answer at a time.
+        Storage::Keyring => None,
         Storage::Store(f) if !f.is_file() => None,
         _ => {
             let out = git.helper_direct(
                 &helper_of(storage, helper),
                 "get",
-                &Credential::for_host(host, None, None),
+                &Credential::for_host(host, user, None),
             )?;
             // Helpers answer without the protocol and host: they are put back, so that what
             // was held can be stored again on a rollback.
@@ -375,7 +390,17 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let scope = scope_name(&git.scope);
     let recorded = logins.for_host(host, &scope)?;
     // One host has one helper chain: every account on it keeps its token in the same place.
-    let others: Vec<&Place> = recorded.iter().filter(|p| p.user != plan.user).collect();
+    // A record without a user is a place an earlier run could not clear, not an account.
+    let others: Vec<&Place> = recorded
+        .iter()
+        .filter(|p| !p.user.is_empty() && p.user != plan.user)
+        .collect();
+    // The cache daemon, the store file and the keyring are shared by every config scope:
+    // an account logged in from another scope (`--local`) counts too.
+    let elsewhere = logins
+        .load()?
+        .into_iter()
+        .any(|p| p.host == host && p.scope != scope && !p.user.is_empty() && p.user != plan.user);
     if let Some(other) = others
         .iter()
         .find(|p| Storage::of_place(p).is_some_and(|s| s != storage))
@@ -393,28 +418,47 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         );
     }
     let replaced = git.helpers(host)?;
-    // What the place holds for the host now, all of it, to put back exactly on a failure.
-    let before = snapshot(git, env, &storage, &plan.helper, host, keystore.as_ref())?;
+    let alone = others.is_empty() && !elsewhere;
+    // What the place holds now, to put back exactly on a failure: all of the host's when this
+    // login clears the host, else this account's alone.
+    let before = snapshot(
+        git,
+        env,
+        &storage,
+        &plan.helper,
+        host,
+        // An organization's login only ever touches the organization's own entry.
+        (!alone || net::scope_org(host).is_some()).then_some(plan.user),
+        keystore.as_ref(),
+    )?;
     let cred = Credential::for_host(host, Some(plan.user), Some(plan.token));
     cred.check().map_err(|e| anyhow!("{e}"))?;
     // The new place is recorded before the token goes there: if this process is killed
     // half-way, logout still knows where to look.
     let mut pending = recorded.clone();
     pending.push(place(host, &scope, &storage, plan.user));
-    let alone = others.is_empty();
     logins.set(host, &scope, pending)?;
 
     let mut loosened_mode = None;
     // git writes config through a lock and a rename: a failed write changed nothing.
     let mut lines_set = false;
+    let mut touched = false;
     let attempt = (|| -> Result<()> {
         let before = match &storage {
             Storage::Store(f) => fs::metadata(f).ok().map(|m| m.permissions().mode() & 0o777),
             _ => None,
         };
+        // The lines first: a config git cannot write stops the login before the place is
+        // touched (git's cache daemon cannot be put back in its order).
+        git.set_helpers(host, &lines)?;
+        lines_set = true;
+        if net::scope_org(host).is_some() {
+            git.set_scope_username(host, Some(plan.user))?;
+        }
         // One token per (host, user): this user's entry is replaced, another user's stays
         // (they are told apart by the user name in the remote's URL). Alone, the host's
         // unnamed entries go too, so that a URL without a user name gets this token.
+        touched = true;
         remove(git, env, &storage, host, Some(plan.user))?;
         if alone && keystore.is_none() {
             remove(git, env, &storage, host, None)?;
@@ -423,11 +467,6 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         if let Storage::Store(f) = &storage {
             let after = secure_file(f)?;
             loosened_mode = before.filter(|m| *m != 0o600).or(after);
-        }
-        git.set_helpers(host, &lines)?;
-        lines_set = true;
-        if net::scope_org(host).is_some() {
-            git.set_scope_username(host, Some(plan.user))?;
         }
         prove(git, host, Some(plan.user), plan.token, &storage)?;
         if alone {
@@ -451,8 +490,12 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         if let Err(u) = restored_lines {
             undo_errors.push(format!("{u:#}"));
         }
-        // Everything for the host goes, then what was there before comes back.
-        let restored_store = restore(git, env, &storage, &plan.helper, host, &before);
+        // What login put there goes, then what was there before comes back.
+        let restored_store = if touched {
+            restore(git, env, &storage, &plan.helper, host, &before)
+        } else {
+            Ok(())
+        };
         if let Err(u) = restored_store {
             undo_errors.push(format!("{u:#}"));
         }
@@ -495,7 +538,8 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     }
     let mut places: Vec<Place> = others.into_iter().cloned().collect();
     places.push(place(host, &scope, &storage, plan.user));
-    places.extend(left.iter().map(|(s, _)| place(host, &scope, s, plan.user)));
+    // A place not cleared holds an earlier token, not this account's: kept without a user.
+    places.extend(left.iter().map(|(s, _)| place(host, &scope, s, "")));
     let mut accounts: Vec<String> = places
         .iter()
         .map(|p| p.user.clone())
@@ -573,6 +617,8 @@ pub struct LogoutDone {
     pub record_error: Option<String>,
     /// The host's other accounts, still logged in (with `--user`).
     pub others: Vec<String>,
+    /// `--user` named an account login recorded (always, without one).
+    pub known: bool,
 }
 
 /// Logs out of every account on `host`, or of `user`'s alone: see the module docs. The helper
@@ -588,10 +634,32 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
         done.record_error = Some(format!("{e:#}"));
         Vec::new()
     });
-    let mine = |p: &Place| user.is_none_or(|u| p.user == u);
+    let mine = |p: &Place| user.is_none_or(|u| p.user == u || p.user.is_empty());
     let (recorded, others): (Vec<Place>, Vec<Place>) = all_recorded.into_iter().partition(mine);
     done.others = others.iter().map(|p| p.user.clone()).collect();
+    done.others.sort();
     done.others.dedup();
+    done.known = user.is_none_or(|u| recorded.iter().any(|p| p.user == u));
+    // Without --user, every account of this scope; but the cache, the store file and the
+    // keyring are shared with other scopes, whose accounts stay.
+    let elsewhere = logins.load().is_ok_and(|all| {
+        all.iter()
+            .any(|p| p.host == host && p.scope != scope && !p.user.is_empty())
+    });
+    let users: Vec<Option<String>> = match user {
+        Some(u) => vec![Some(u.to_string())],
+        None if elsewhere => {
+            let mut here: Vec<Option<String>> = recorded
+                .iter()
+                .filter(|p| !p.user.is_empty())
+                .map(|p| Some(p.user.clone()))
+                .collect();
+            here.sort();
+            here.dedup();
+            here
+        }
+        None => vec![None],
+    };
     let mut places: Vec<Storage> = vec![Storage::Memory];
     places.extend(recorded.iter().filter_map(Storage::of_place));
     places.extend(
@@ -612,7 +680,10 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
         if done.cleared.contains(&p) || done.failed.iter().any(|(f, _)| *f == p) {
             continue;
         }
-        match remove(git, env, &p, host, user) {
+        let removed = users
+            .iter()
+            .try_for_each(|u| remove(git, env, &p, host, u.as_deref()));
+        match removed {
             Ok(()) => done.cleared.push(p),
             // No keyring on this machine, and none was used: nothing to remove.
             Err(_) if p == Storage::Keyring && !keyring_named => {}
@@ -640,10 +711,18 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
         );
         logins.set(host, &scope, keep)?;
     }
-    done.still_answered = git.fill_as(host, user, Chain::Configured).is_some_and(|c| {
-        // Asked for one user, git may still answer with another's (a helper that ignores
-        // the name): only this user's token counts.
-        user.is_none_or(|u| c.username.as_deref() == Some(u))
-    });
+    // An organization's scope asks for its own name (its username line may be gone now).
+    let asked = user.or(net::scope_org(host));
+    done.still_answered = git
+        .fill_as(host, asked, Chain::Configured)
+        .is_some_and(|c| {
+            // Asked for one user, git may still answer with another's (a helper that ignores
+            // the name): only this user's token counts; without one, another scope's account
+            // answering is not this logout's to remove.
+            match asked {
+                Some(u) => c.username.as_deref() == Some(u),
+                None => !elsewhere,
+            }
+        });
     Ok(done)
 }

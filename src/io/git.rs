@@ -124,6 +124,7 @@ impl<'a> Git<'a> {
                 .arg(format!("credential.helper={}", h.render()));
         }
         cmd.args(["credential", action]);
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         talk(cmd, cred, &format!("git credential {action}"))
     }
 
@@ -165,6 +166,9 @@ impl<'a> Git<'a> {
             other => bail!("{other:?} is not one of git's helpers"),
         };
         cmd.arg(action);
+        // Its own process group: a Ctrl-C at the terminal reaches git-https, which finishes
+        // or rolls back the transaction, not this helper half-way through it.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         talk(
             cmd,
             cred,

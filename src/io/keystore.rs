@@ -263,9 +263,4 @@ impl Keystore {
     pub fn set(&self, host: &str, username: &str, token: &Secret) -> Result<()> {
         self.store(&Place::https(host), Stored::new(username, token))
     }
-
-    /// Removes every account for `https://host`; `false` when there was none.
-    pub fn delete(&self, host: &str) -> Result<bool> {
-        self.erase(&Place::https(host), None, None).map(|n| n > 0)
-    }
 }

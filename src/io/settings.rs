@@ -39,6 +39,20 @@ fn read_config(env: &Env) -> Result<(PathBuf, Option<String>)> {
     }
 }
 
+/// The `[hosts]` rule config.toml gives `host` as written, if any.
+pub fn hosts_rule(env: &Env, host: &str) -> Result<Option<String>> {
+    let (path, Some(text)) = read_config(env)? else {
+        return Ok(None);
+    };
+    let cfg: FileConfig =
+        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    Ok(cfg
+        .hosts
+        .into_iter()
+        .find(|(h, _)| h.trim().eq_ignore_ascii_case(host))
+        .map(|(_, b)| b))
+}
+
 /// The aliases `login --alias` tied to accounts: (alias, `https://LOGIN@HOST`), by alias.
 pub fn aliases(env: &Env) -> Result<Vec<(String, String)>> {
     let (path, Some(text)) = read_config(env)? else {
@@ -84,18 +98,32 @@ pub fn untie_aliases(env: &Env, host: &str, user: Option<&str>) -> Result<Vec<St
 
 fn edit_aliases(
     env: &Env,
-    change: impl FnOnce(&mut toml_edit::Table) -> Vec<String>,
+    change: impl FnOnce(&mut dyn toml_edit::TableLike) -> Vec<String>,
 ) -> Result<Vec<String>> {
+    // One edit at a time (two logins at once would each drop the other's tie).
+    let dir = config_file(env);
+    let dir = dir.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let lock_path = dir.join("config.toml.lock");
+    let lock = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
     let (path, text) = read_config(env)?;
     let mut doc: toml_edit::DocumentMut = text
         .as_deref()
         .unwrap_or("")
         .parse()
         .map_err(|e: toml_edit::TomlError| anyhow!("{}: {}", path.display(), e.message()))?;
+    // `[aliases]` or an inline `aliases = { … }`: both are tables to the reader.
     let table = doc
         .entry("aliases")
         .or_insert_with(toml_edit::table)
-        .as_table_mut()
+        .as_table_like_mut()
         .ok_or_else(|| anyhow!("{}: aliases is not a table", path.display()))?;
     let touched = change(table);
     if touched.is_empty() {
@@ -104,8 +132,9 @@ fn edit_aliases(
     if table.is_empty() {
         doc.remove("aliases");
     }
+    // Through a symlink (a dotfiles checkout), the file it names is replaced, not the link.
+    let path = fs::canonicalize(&path).unwrap_or(path);
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     if let Ok(meta) = fs::metadata(&path) {
