@@ -2261,11 +2261,10 @@ fn ctrl_c_at_the_hidden_token_prompt_gives_the_terminal_its_echo_back() {
 /// Azure DevOps tokens are per organization: two organizations on one host each keep their
 /// own token (scoped to `https://HOST/ORG` in git's config, kept under the organization's
 /// name), fetch with it, and log out alone.
-#[test]
-fn organizations_on_one_host_keep_their_own_tokens() {
+fn organizations_on_one_host(cache: &str, env: &[(&str, &str)]) {
     const ORG_O: &str = "CANARYorgOtokenCANARYorgOtoken0123456789";
     const ORG_P: &str = "CANARYorgPtokenCANARYorgPtoken0123456789";
-    for cache in ["store", "memory"] {
+    {
         let mut w = World::new_with(&ServerOpts {
             tokens: Some(&format!("o:{ORG_O},p:{ORG_P}")),
             ..ServerOpts::default()
@@ -2303,7 +2302,7 @@ fn organizations_on_one_host_keep_their_own_tokens() {
                 "--cache",
                 cache,
             ];
-            let r = w.run(&args, Some(&format!("{token}\n")), &[]);
+            let r = w.run(&args, Some(&format!("{token}\n")), env);
             assert_eq!(r.code, 0, "{cache} {org}: {}", r.stderr);
         }
         let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
@@ -2313,12 +2312,12 @@ fn organizations_on_one_host_keep_their_own_tokens() {
             "{config}"
         );
         assert_eq!(
-            fetch_in(&w, &o_repo, &[]),
+            fetch_in(&w, &o_repo, env),
             (true, Some("o".into())),
             "{cache}"
         );
         assert_eq!(
-            fetch_in(&w, &p_repo, &[]),
+            fetch_in(&w, &p_repo, env),
             (true, Some("p".into())),
             "{cache}"
         );
@@ -2333,7 +2332,7 @@ fn organizations_on_one_host_keep_their_own_tokens() {
                 "--token-stdin",
             ],
             Some(&format!("{ORG_O}\n")),
-            &[],
+            env,
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
         assert!(r.stderr.contains("per organization"), "{}", r.stderr);
@@ -2346,15 +2345,15 @@ fn organizations_on_one_host_keep_their_own_tokens() {
                 "--token-stdin",
             ],
             Some(&format!("{ORG_O}\n")),
-            &[],
+            env,
         );
         assert_eq!(r.code, 2, "{}", r.stderr);
 
-        let r = w.run(&["logout", "--host", &format!("{host}/p")], None, &[]);
+        let r = w.run(&["logout", "--host", &format!("{host}/p")], None, env);
         assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
-        assert!(!fetch_in(&w, &p_repo, &[]).0, "{cache}: p is logged out");
+        assert!(!fetch_in(&w, &p_repo, env).0, "{cache}: p is logged out");
         assert_eq!(
-            fetch_in(&w, &o_repo, &[]),
+            fetch_in(&w, &o_repo, env),
             (true, Some("o".into())),
             "{cache}"
         );
@@ -2374,7 +2373,7 @@ fn organizations_on_one_host_keep_their_own_tokens() {
             "--json",
         ];
         for changed in [true, false] {
-            let r = w.run(&args, Some(&format!("{ORG_P}\n")), &[]);
+            let r = w.run(&args, Some(&format!("{ORG_P}\n")), env);
             assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
             assert!(
                 r.stdout.contains(&format!("\"changed\":{changed}")),
@@ -2383,20 +2382,20 @@ fn organizations_on_one_host_keep_their_own_tokens() {
             );
         }
         assert_eq!(
-            fetch_in(&w, &p_repo, &[]),
+            fetch_in(&w, &p_repo, env),
             (true, Some("p".into())),
             "{cache}"
         );
         assert_eq!(
-            fetch_in(&w, &o_repo, &[]),
+            fetch_in(&w, &o_repo, env),
             (true, Some("o".into())),
             "{cache}"
         );
 
         // The host without an organization: every organization on it.
-        let r = w.run(&["logout", "--host", &host], None, &[]);
+        let r = w.run(&["logout", "--host", &host], None, env);
         assert_eq!(r.code, 0, "{cache}: {}", r.stderr);
-        assert!(!fetch_in(&w, &o_repo, &[]).0, "{cache}: o is logged out");
+        assert!(!fetch_in(&w, &o_repo, env).0, "{cache}: o is logged out");
         let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
         assert!(
             !config.contains("helper") && !config.contains("username"),
@@ -2405,4 +2404,26 @@ fn organizations_on_one_host_keep_their_own_tokens() {
         let file = w.s.home.join(".git-credentials");
         w.assert_no_leak((cache == "store").then_some(file.as_path()));
     }
+}
+
+#[test]
+fn organizations_on_one_host_keep_their_own_tokens_store() {
+    organizations_on_one_host("store", &[]);
+}
+
+#[test]
+fn organizations_on_one_host_keep_their_own_tokens_memory() {
+    organizations_on_one_host("memory", &[]);
+}
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn organizations_on_one_host_keep_their_own_tokens_secret_service() {
+    organizations_on_one_host("keyring", &[("GIT_HTTPS_KEYRING", "secret-service")]);
+}
+
+#[test]
+#[ignore = "needs the keyring sessions scripts/test starts"]
+fn organizations_on_one_host_keep_their_own_tokens_keyutils() {
+    organizations_on_one_host("keyring", &[("GIT_HTTPS_KEYRING", "keyutils")]);
 }

@@ -40,9 +40,9 @@ impl HostMap {
         let u =
             url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base \"{shown}\": {e}"))?;
         // A user name picks the account git asks its helpers for; a token never goes in a URL.
-        let authority = base
-            .split_once("://")
-            .map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let authority = base.split_once("://").map_or("", |(_, rest)| {
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        });
         let userinfo = authority.rsplit_once('@').map_or("", |(u, _)| u);
         if u.password().is_some()
             || userinfo.contains(':')
