@@ -742,6 +742,34 @@ fn a_stale_stored_token_is_replaced_at_the_prompt() {
     );
 }
 
+/// One test per cache mode for `$run(cache, env)`: store and memory, and both keyrings (those
+/// need the stores scripts/test starts).
+macro_rules! every_cache_mode {
+    ($run:ident: $store:ident, $memory:ident, $secret_service:ident, $keyutils:ident) => {
+        #[test]
+        fn $store() {
+            $run("store", &[]);
+        }
+
+        #[test]
+        fn $memory() {
+            $run("memory", &[]);
+        }
+
+        #[test]
+        #[ignore = "needs the keyring sessions scripts/test starts"]
+        fn $secret_service() {
+            $run("keyring", &[("GIT_HTTPS_KEYRING", "secret-service")]);
+        }
+
+        #[test]
+        #[ignore = "needs the keyring sessions scripts/test starts"]
+        fn $keyutils() {
+            $run("keyring", &[("GIT_HTTPS_KEYRING", "keyutils")]);
+        }
+    };
+}
+
 const TOKEN2: &str = "ghp_CANARYsecondCANARYsecondCANARYsec0123";
 
 impl World {
@@ -2179,27 +2207,7 @@ fn another_accounts_login_keeps_the_first_ones_cache_expiry() {
     w.assert_no_leak(None);
 }
 
-#[test]
-fn two_aliases_two_accounts_store() {
-    two_aliases_two_accounts("store", &[]);
-}
-
-#[test]
-fn two_aliases_two_accounts_memory() {
-    two_aliases_two_accounts("memory", &[]);
-}
-
-#[test]
-#[ignore = "needs the keyring sessions scripts/test starts"]
-fn two_aliases_two_accounts_secret_service() {
-    two_aliases_two_accounts("keyring", &[("GIT_HTTPS_KEYRING", "secret-service")]);
-}
-
-#[test]
-#[ignore = "needs the keyring sessions scripts/test starts"]
-fn two_aliases_two_accounts_keyutils() {
-    two_aliases_two_accounts("keyring", &[("GIT_HTTPS_KEYRING", "keyutils")]);
-}
+every_cache_mode!(two_aliases_two_accounts: two_aliases_two_accounts_store, two_aliases_two_accounts_memory, two_aliases_two_accounts_secret_service, two_aliases_two_accounts_keyutils);
 
 #[test]
 fn ctrl_c_at_a_setup_menu_brings_the_cursor_back_and_changes_nothing() {
@@ -2406,24 +2414,4 @@ fn organizations_on_one_host(cache: &str, env: &[(&str, &str)]) {
     }
 }
 
-#[test]
-fn organizations_on_one_host_keep_their_own_tokens_store() {
-    organizations_on_one_host("store", &[]);
-}
-
-#[test]
-fn organizations_on_one_host_keep_their_own_tokens_memory() {
-    organizations_on_one_host("memory", &[]);
-}
-
-#[test]
-#[ignore = "needs the keyring sessions scripts/test starts"]
-fn organizations_on_one_host_keep_their_own_tokens_secret_service() {
-    organizations_on_one_host("keyring", &[("GIT_HTTPS_KEYRING", "secret-service")]);
-}
-
-#[test]
-#[ignore = "needs the keyring sessions scripts/test starts"]
-fn organizations_on_one_host_keep_their_own_tokens_keyutils() {
-    organizations_on_one_host("keyring", &[("GIT_HTTPS_KEYRING", "keyutils")]);
-}
+every_cache_mode!(organizations_on_one_host: organizations_on_one_host_keep_their_own_tokens_store, organizations_on_one_host_keep_their_own_tokens_memory, organizations_on_one_host_keep_their_own_tokens_secret_service, organizations_on_one_host_keep_their_own_tokens_keyutils);

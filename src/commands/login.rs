@@ -105,14 +105,9 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         }),
         None => unreachable!("a forge is resolved unless --no-verify"),
         Some(forge) => {
-            let info = match verify(
-                forge,
-                args.token.api_url.as_deref(),
-                env,
-                &git,
-                &host,
-                &token,
-            ) {
+            let check =
+                |t: &Secret| verify(forge, args.token.api_url.as_deref(), env, &git, &host, t);
+            let info = match check(&token) {
                 // A token found already stored may be stale: on a terminal, ask for a new one.
                 Err(e)
                     if matches!(source, Source::Keyring | Source::GitHelper)
@@ -127,14 +122,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
                         false,
                         Some(forge),
                     )?;
-                    verify(
-                        forge,
-                        args.token.api_url.as_deref(),
-                        env,
-                        &git,
-                        &host,
-                        &token,
-                    )?
+                    check(&token)?
                 }
                 other => other?,
             };
