@@ -2198,6 +2198,11 @@ fn another_accounts_login_keeps_the_first_ones_cache_expiry() {
     ];
     let r = w.run(&args, Some(&format!("{BOB_TOKEN}\n")), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("now says --timeout=1 (it said 28800)"),
+        "{}",
+        r.stderr
+    );
     std::thread::sleep(Duration::from_millis(2500));
     assert!(held_for(&w, "cache", LOGIN).contains(&format!("password={TOKEN}\n")));
     assert!(
@@ -2313,6 +2318,15 @@ fn organizations_on_one_host(cache: &str, env: &[(&str, &str)]) {
             let r = w.run(&args, Some(&format!("{token}\n")), env);
             assert_eq!(r.code, 0, "{cache} {org}: {}", r.stderr);
         }
+        // The host itself cannot be logged in beside its organizations (they share git's
+        // helpers, which would answer its URLs with an organization's token).
+        let r = w.login(&["--cache", cache], env);
+        assert_eq!(r.code, 2, "{cache}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("organizations and the host itself"),
+            "{}",
+            r.stderr
+        );
         let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
         assert!(
             config.contains(&format!("[credential \"https://{host}/o\"]"))

@@ -77,15 +77,30 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
                 "credential.useHttpPath is on for https://{cscope}: git would ask for each repository's own path, and no token kept for the organization would answer"
             ),
             format!(
-                "remove it (git config --global --unset credential.https://{host}.useHttpPath), then log in again"
+                "`git config --show-origin --get-urlmatch credential.useHttpPath https://{cscope}/` shows where it is set; remove it there, then log in again"
             ),
         ));
     }
+    let recorded = crate::io::logins::Logins::new(&env.state_dir())
+        .load()
+        .unwrap_or_default();
+    // Organizations and the bare host share git's cache, store file and keyring entry: a
+    // URL on the host outside every organization would be answered with some
+    // organization's token. One kind per host.
+    let clash = recorded.iter().find(|p| {
+        !p.user.is_empty()
+            && net::scope_host(&p.host) == host
+            && p.host.contains('/') != cscope.contains('/')
+    });
+    if let Some(p) = clash {
+        return Err(usage(format!(
+            "{host} has a login for {} already: organizations and the host itself cannot both be logged in (`git-https logout --host {}` first)",
+            p.host, p.host
+        )));
+    }
     // A token already stored belongs to some account: with accounts on the host, or an
     // alias to tie, which one is meant is not known, so it is asked for (or piped in).
-    let accounts_here = crate::io::logins::Logins::new(&env.state_dir())
-        .load()
-        .unwrap_or_default()
+    let accounts_here = recorded
         .iter()
         .any(|p| p.host == cscope && !p.user.is_empty());
     let reuse = args.aliases.is_empty() && !accounts_here;
@@ -246,6 +261,22 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         done.storage.describe()
     ));
     let accounts = &done.accounts;
+    // One helper line per host: its timeout is every account's the next time git stores one.
+    let old_timeout = done
+        .replaced
+        .iter()
+        .find_map(|l| match HelperLine::parse(l) {
+            Some(HelperLine::Cache { timeout }) => Some(timeout),
+            _ => None,
+        });
+    if let (true, Some(old), HelperLine::Cache { timeout }) =
+        (accounts.len() > 1, old_timeout, &helper)
+        && old != *timeout
+    {
+        output::warn(format!(
+            "{cscope}'s helper line now says --timeout={timeout} (it said {old}): the other accounts' tokens get it too the next time git stores them"
+        ));
+    }
     if accounts.len() > 1 {
         output::hint(format!(
             "{cscope} has {} accounts ({}): a remote URL that names none gets whichever the helper answers first; name one with https://LOGIN@{cscope}/… (login --alias, or migrate --map ALIAS=https://LOGIN@{cscope})",
@@ -301,14 +332,14 @@ fn alias_ties(
     let mut ties = Vec::new();
     for alias in aliases {
         let a = alias.trim().to_ascii_lowercase();
+        // Not echoed: a token pasted into the wrong flag must not be printed back.
         let bad_shape = a.is_empty()
             || a.contains(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
-            || crate::core::token::user_is_token(alias.trim());
+            || crate::core::token::holds_secret(&a);
         if bad_shape {
-            return Err(usage(format!(
-                "--alias {}: expected the Host name of an ~/.ssh/config entry (github-work)",
-                Redacted::new(alias)
-            )));
+            return Err(usage(
+                "--alias: expected the Host name of an ~/.ssh/config entry (github-work)",
+            ));
         }
         // The host itself would tie every one of its SSH remotes (and every alias of it
         // without a tie) to this account.

@@ -50,6 +50,17 @@ impl HostMap {
         {
             return Err("the HTTPS base holds a password or token; only a user name may go before the host (https://USER@HOST)".into());
         }
+        // A base is a place to put paths under: a query, a fragment or a token in its path
+        // would end up in the middle of every remote URL written from it.
+        if u.query().is_some()
+            || u.fragment().is_some()
+            || u.path_segments()
+                .is_some_and(|mut segs| segs.any(crate::core::token::holds_secret))
+        {
+            return Err(format!(
+                "HTTPS base \"{shown}\" must be a scheme, host and path, without a query, fragment or token"
+            ));
+        }
         if u.scheme() != "https" && u.scheme() != "http" {
             return Err(format!("HTTPS base \"{shown}\" must be an https:// URL"));
         }
@@ -471,6 +482,14 @@ mod tests {
             e.contains("password or token") && !e.contains("CANARY"),
             "{e}"
         );
+        for bad in [
+            "https://h/?t=x",
+            "https://h/#x",
+            "https://h/ghp_CANARYcanaryCANARYcanaryCANARY012345",
+        ] {
+            let e = HostMap::parse(&format!("a={bad}")).unwrap_err();
+            assert!(!e.contains("CANARY"), "{e}");
+        }
         let e = HostMap::parse("gh-work=https://u:@github.com").unwrap_err();
         assert!(e.contains("password or token"), "{e}");
         let e = HostMap::parse("gh-work=ftp://alice:CANARYpw@github.com").unwrap_err();

@@ -69,6 +69,23 @@ pub fn user_is_token(user: &str) -> bool {
     TokenKind::of(user) != TokenKind::Unknown || is_secret_word(user)
 }
 
+/// Whether `text` holds a token anywhere: a known prefix, or a run of 40 hex digits (a name,
+/// an alias, a path segment that should never carry one).
+pub fn holds_secret(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if SECRET_PREFIXES.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
+    let mut run = 0;
+    for b in lower.bytes() {
+        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
+        if run >= 40 {
+            return true;
+        }
+    }
+    false
+}
+
 /// Where a token-shaped word can start (every kind [`is_secret_word`] knows).
 pub const SECRET_PREFIXES: &[&str] = &[
     "ghp_",
@@ -275,5 +292,13 @@ mod source_tests {
         assert_eq!(w.len(), 1);
         let (_, w) = clean("hunter2");
         assert!(w[0].contains("does not look like"));
+    }
+
+    #[test]
+    fn a_token_inside_a_name_is_found() {
+        assert!(holds_secret("x-ghp_abc"));
+        assert!(holds_secret(&format!("y{}", "cafe0000".repeat(5))));
+        assert!(!holds_secret("github-work"));
+        assert!(!holds_secret(&"a1".repeat(19)));
     }
 }

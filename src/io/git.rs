@@ -177,11 +177,11 @@ impl<'a> Git<'a> {
     }
 
     fn config(&self, args: &[&OsStr]) -> Result<std::process::Output> {
-        self.cmd()
-            .arg("config")
-            .args(args)
-            .output()
-            .context("cannot run git config")
+        let mut cmd = self.cmd();
+        cmd.arg("config").args(args);
+        // A Ctrl-C at the terminal is git-https's to handle: a config write is not cut short.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.output().context("cannot run git config")
     }
 
     /// The helper lines for `host` in the scope's file, in order.
@@ -203,8 +203,21 @@ impl<'a> Git<'a> {
     }
 
     /// Replaces the helper lines for `host` with `lines`. Twice gives the same config once.
+    /// On a failure half-way the lines that were there are put back (each git config call is
+    /// atomic; the run of them is not).
     pub fn set_helpers(&self, host: &str, lines: &[String]) -> Result<()> {
+        let old = self.helpers(host)?;
         self.remove_helpers(host)?;
+        if let Err(e) = self.add_helpers(host, lines) {
+            if self.remove_helpers(host).is_ok() {
+                let _ = self.add_helpers(host, &old);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn add_helpers(&self, host: &str, lines: &[String]) -> Result<()> {
         let key = helper_key(host);
         for line in lines {
             let out = self.config(&[
