@@ -530,3 +530,62 @@ fn quiet_and_verbose() {
     let v = s.run(&repo, &["--version"]).ok();
     assert!(v.stdout.starts_with("git-https "), "{}", v.stdout);
 }
+
+/// Several ssh aliases of one forge host are several identities: status and migrate give
+/// each the account its tie (or `--map`) names, and doctor says when one has none.
+#[test]
+fn ssh_aliases_of_one_host_are_tied_to_accounts() {
+    let s = Sandbox::new();
+    fs::create_dir_all(s.home.join(".ssh")).unwrap();
+    fs::write(
+        s.home.join(".ssh/config"),
+        "Host gh-work\n  HostName github.com\nHost gh-personal\n  HostName github.com\n",
+    )
+    .unwrap();
+    let repo = s.repo(
+        "app",
+        &[
+            ("origin", "git@gh-work:acme/app.git"),
+            ("dots", "git@gh-personal:me/dots.git"),
+        ],
+    );
+    let r = s.run(&repo, &["doctor", "--offline"]);
+    assert!(
+        r.stdout.contains("2 aliases of github.com") && r.stdout.contains("--alias gh-"),
+        "{}",
+        r.stdout
+    );
+    // What `login --alias` writes (the login itself needs the forge's API).
+    let config = s.home.join(".config/git-https/config.toml");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::write(
+        &config,
+        "[aliases]\n\"gh-work\" = \"https://alice-acme@github.com\"\n\"gh-personal\" = \"https://alice@github.com\"\n",
+    )
+    .unwrap();
+    let r = s.run(&repo, &["doctor", "--offline"]);
+    assert!(
+        r.stdout.contains(
+            "gh-work → https://alice-acme@github.com, gh-personal → https://alice@github.com"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = s.run(&repo, &["migrate", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        s.git(&repo, &["config", "remote.origin.url"]).trim(),
+        "https://alice-acme@github.com/acme/app.git"
+    );
+    assert_eq!(
+        s.git(&repo, &["config", "remote.dots.url"]).trim(),
+        "https://alice@github.com/me/dots.git"
+    );
+    let r = s.run(&repo, &["status", "--json"]);
+    assert!(
+        r.stdout
+            .contains(r#""account":{"login":"alice-acme","how":"named, not logged in"}"#),
+        "{}",
+        r.stdout
+    );
+}

@@ -583,31 +583,68 @@ fn check_rules(d: &mut Doctor, env: &Env, here: Option<&repo::Repo>) -> Result<(
 /// `~/.ssh/config` aliases of the forges' hosts: their remotes migrate to the real host.
 fn check_ssh_aliases(d: &mut Doctor, env: &Env) {
     let ssh = settings::load_ssh_config(&env.ssh_dir());
-    let aliases: Vec<String> = ssh
-        .aliases()
-        .into_iter()
-        .filter_map(|a| {
-            let real = ssh.resolve(&a)?;
-            [
-                "github.com",
-                "gitlab.com",
-                "bitbucket.org",
-                "ssh.github.com",
-            ]
-            .contains(&real.as_str())
-            .then(|| format!("{a} → {real}"))
-        })
-        .collect();
-    if !aliases.is_empty() {
-        d.add(
-            "ok",
-            "~/.ssh/config",
-            &format!(
-                "aliases of forge hosts, migrated to the real host: {}",
-                aliases.join(", ")
-            ),
-            None,
-        );
+    let ties = settings::aliases(env).unwrap_or_default();
+    // Each alias of a forge host, with the account `login --alias` tied it to (if any).
+    let mut by_host: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> =
+        Default::default();
+    for a in ssh.aliases() {
+        let Some(real) = ssh.resolve(&a) else {
+            continue;
+        };
+        let real = if real == "ssh.github.com" {
+            "github.com".to_string()
+        } else {
+            real
+        };
+        if !["github.com", "gitlab.com", "bitbucket.org"].contains(&real.as_str()) {
+            continue;
+        }
+        let tie = ties
+            .iter()
+            .find(|(t, _)| *t == a)
+            .map(|(_, base)| base.clone());
+        by_host.entry(real).or_default().push((a, tie));
+    }
+    for (real, aliases) in &by_host {
+        let shown: Vec<String> = aliases
+            .iter()
+            .map(|(a, tie)| match tie {
+                Some(base) => format!("{a} → {}", Redacted::new(base)),
+                None => format!("{a} → {real}"),
+            })
+            .collect();
+        let untied: Vec<&str> = aliases
+            .iter()
+            .filter(|(_, t)| t.is_none())
+            .map(|(a, _)| a.as_str())
+            .collect();
+        // Several aliases of one host are usually several identities: over HTTPS each needs
+        // its account named, or all of them authenticate as one.
+        if aliases.len() > 1 && !untied.is_empty() {
+            d.add(
+                "warn",
+                "~/.ssh/config",
+                &format!(
+                    "{} aliases of {real} ({}): migrated without a tie, their remotes all authenticate as one account",
+                    aliases.len(),
+                    shown.join(", ")
+                ),
+                Some(&format!(
+                    "git-https login --host {real} --alias {} with that alias's account's token (for each)",
+                    untied[0]
+                )),
+            );
+        } else {
+            d.add(
+                "ok",
+                "~/.ssh/config",
+                &format!(
+                    "aliases of {real}, as migrate rewrites them: {}",
+                    shown.join(", ")
+                ),
+                None,
+            );
+        }
     }
     if ssh.uncertain {
         d.add(

@@ -179,6 +179,8 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
     if !done.failed.is_empty() || done.still_answered {
         return Ok(error::FAILURE);
     }
-    output::note(format!("logged out of {who}"));
+    if done.known {
+        output::note(format!("logged out of {who}"));
+    }
     Ok(error::OK)
 }
