@@ -2327,6 +2327,22 @@ fn organizations_on_one_host(cache: &str, env: &[(&str, &str)]) {
             "{}",
             r.stderr
         );
+        // A helper for every host would answer other organizations with one of these tokens.
+        w.s.git(
+            &w.s.home,
+            &["config", "--global", "credential.helper", "store"],
+        );
+        let r = w.run(&["doctor", "--offline"], None, env);
+        assert!(
+            r.stdout
+                .contains("warn  organizations: credential.helper is set for every host"),
+            "{}",
+            r.stdout
+        );
+        w.s.git(
+            &w.s.home,
+            &["config", "--global", "--unset", "credential.helper"],
+        );
         let config = fs::read_to_string(w.s.home.join(".gitconfig")).unwrap();
         assert!(
             config.contains(&format!("[credential \"https://{host}/o\"]"))

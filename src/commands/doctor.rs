@@ -73,6 +73,7 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
         check_host(&mut d, env, &git, host, args.offline);
     }
     check_store_files(&mut d, env, &git, &hosts);
+    check_organizations(&mut d, &git, &hosts);
     if hosts.is_empty() {
         d.add(
             "warn",
@@ -492,6 +493,30 @@ fn check_token(d: &mut Doctor, env: &Env, git: &Git, scope: &str, check: &str, t
             Some("--offline skips this check"),
         ),
     }
+}
+
+/// Organizations share their host's cache, store file and keyring entry: a helper set for
+/// every host answers an organization not logged in with whichever one's token it finds.
+fn check_organizations(d: &mut Doctor, git: &Git, hosts: &BTreeSet<String>) {
+    let orgs: Vec<&String> = hosts.iter().filter(|h| h.contains('/')).collect();
+    let every = git.every_host_helpers();
+    if orgs.is_empty() || every.iter().all(String::is_empty) {
+        return;
+    }
+    d.add(
+        "warn",
+        "organizations",
+        &format!(
+            "credential.helper is set for every host ({}): for an organization not logged in, git asks it, and it may answer with another organization's token ({} logged in)",
+            every
+                .iter()
+                .map(|h| Redacted::new(h).to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            orgs.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        Some("log in to each organization you use (git-https login --host dev.azure.com/ORG), or drop the helper for every host"),
+    );
 }
 
 /// Days until `2030-01-01 00:00:00 UTC` (GitHub's expiry header), if it reads as that.
