@@ -319,6 +319,10 @@ pub struct SetupArgs {
     pub hosts: Vec<String>,
     #[command(flatten)]
     pub token: TokenArgs,
+    /// An ~/.ssh/config alias of the (one) --host to tie to the token's account (repeatable),
+    /// as `login --alias` does, before --migrate rewrites its remotes.
+    #[arg(long = "alias", value_name = "SSH_ALIAS")]
+    pub aliases: Vec<String>,
     /// Migrate every repository under this folder (repeatable).
     #[arg(long = "migrate", value_name = "DIR")]
     pub migrate: Vec<PathBuf>,

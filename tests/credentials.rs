@@ -2445,3 +2445,74 @@ fn organizations_on_one_host(cache: &str, env: &[(&str, &str)]) {
 }
 
 every_cache_mode!(organizations_on_one_host: organizations_on_one_host_keep_their_own_tokens_store, organizations_on_one_host_keep_their_own_tokens_memory, organizations_on_one_host_keep_their_own_tokens_secret_service, organizations_on_one_host_keep_their_own_tokens_keyutils);
+
+/// `setup --alias` ties the alias before `--migrate` rewrites through it; an identical second
+/// run changes nothing.
+#[test]
+fn setup_ties_an_alias_and_migrates_through_it() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    fs::create_dir_all(w.s.home.join(".ssh")).unwrap();
+    fs::write(
+        w.s.home.join(".ssh/config"),
+        "Host gh-work\n  HostName 127.0.0.1\n",
+    )
+    .unwrap();
+    let config_toml = w.s.home.join(".config/git-https/config.toml");
+    fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
+    fs::write(
+        &config_toml,
+        format!("[hosts]\n\"127.0.0.1\" = \"https://{host}\"\n"),
+    )
+    .unwrap();
+    let code = w.s.path().join("code");
+    let work = w.s.repo("code/work", &[("origin", "git@gh-work:o/r.git")]);
+    let args = [
+        "setup",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "store",
+        "--alias",
+        "gh-work",
+        "--migrate",
+        code.to_str().unwrap(),
+        "--yes",
+        "--json",
+    ];
+    for changed in [true, false] {
+        let r = w.run(&args, Some(&format!("{TOKEN}\n")), &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.contains(&format!("\"changed\":{changed}")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert_eq!(
+        w.s.git(&work, &["config", "remote.origin.url"]).trim(),
+        format!("https://alice@{host}/o/r.git")
+    );
+    assert_eq!(fetch_in(&w, &work, &[]), (true, Some("alice".into())));
+    // Two hosts, or no verification, leave nothing to tie to.
+    let r = w.run(
+        &[
+            "setup",
+            "--host",
+            &host,
+            "--host",
+            "github.com",
+            "--alias",
+            "gh-work",
+            "--token-stdin",
+            "--cache",
+            "store",
+        ],
+        Some(&format!("{TOKEN}\n")),
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let file = w.s.home.join(".git-credentials");
+    w.assert_no_leak(Some(file.as_path()));
+}

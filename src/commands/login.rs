@@ -311,7 +311,7 @@ pub(crate) fn credential_scope(
 /// `HostName`, or a host rule for that host) with the login as the URL's user name. An alias
 /// that leads to another host, or that `[hosts]` already maps (it would win over the tie),
 /// is refused.
-fn alias_ties(
+pub(crate) fn alias_ties(
     env: &Env,
     host: &str,
     login: &str,

@@ -51,6 +51,18 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
+    if !args.aliases.is_empty() {
+        if hosts.len() != 1 || hosts[0].contains('/') {
+            return Err(usage(
+                "--alias goes with exactly one --host (not an organization)",
+            ));
+        }
+        if args.token.no_verify {
+            return Err(usage(
+                "--alias ties the alias to the token's verified login: it cannot go with --no-verify",
+            ));
+        }
+    }
     let git = Git::new(env, Scope::Global)?;
     // Every answer before anything changes: a scripted run missing one stops here.
     let stdin_token = if args.token.token_stdin {
@@ -60,7 +72,16 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     };
     let mut tokens = Vec::new();
     for host in &hosts {
-        tokens.push(token_for(env, &git, host, stdin_token.as_ref(), ask)?);
+        // A token already stored belongs to some account: not the one to tie an alias to.
+        let reuse = args.aliases.is_empty();
+        tokens.push(token_for(
+            env,
+            &git,
+            host,
+            stdin_token.as_ref(),
+            ask,
+            reuse,
+        )?);
     }
     let cache = match args.token.cache {
         Some(c) => c,
@@ -140,6 +161,10 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
             user
         });
     }
+    let ties = match (&hosts[..], &users[..]) {
+        ([host], [user]) => login::alias_ties(env, host, user, &args.aliases)?,
+        _ => Vec::new(),
+    };
     let interrupted = crate::engine::apply::defer_signals();
     for ((host, (token, _)), user) in hosts.iter().zip(&tokens).zip(users) {
         let changed = if already_set_up(env, &git, host, &user, token, &helper) {
@@ -185,6 +210,21 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         }
     }
 
+    // Tied after the login (and before --migrate, which rewrites through the ties); an
+    // identical tie is no change.
+    if !ties.is_empty() {
+        let existing = settings::aliases(env)?;
+        if ties.iter().any(|t| !existing.contains(t)) {
+            settings::tie_aliases(env, &ties)?;
+            rep.changed = true;
+        }
+        for (alias, base) in &ties {
+            output::note(format!(
+                "{alias} is tied to {}: its remotes migrate to {base}/OWNER/REPO",
+                Redacted::new(base)
+            ));
+        }
+    }
     let mut code = error::OK;
     if !dirs.is_empty() {
         let margs = |dry_run: bool| MigrateArgs {
@@ -297,6 +337,7 @@ fn token_for(
     host: &str,
     stdin: Option<&Secret>,
     ask: bool,
+    reuse: bool,
 ) -> Result<(Secret, Source)> {
     if let Some(t) = stdin {
         let (secret, warnings) = token::clean(t.expose());
@@ -307,7 +348,7 @@ fn token_for(
     }
     if !ask
         && env.token(token::env_vars(host)).is_none()
-        && git.fill(host, Chain::Configured).is_none()
+        && !(reuse && git.fill(host, Chain::Configured).is_some())
     {
         let vars = token::env_vars(host).join(" or ");
         return Err(usage(format!(
@@ -319,7 +360,7 @@ fn token_for(
         env,
         git,
         host,
-        true,
+        reuse,
         crate::core::forge::detect(net::scope_host(host)),
     )
 }
