@@ -2516,3 +2516,27 @@ fn setup_ties_an_alias_and_migrates_through_it() {
     let file = w.s.home.join(".git-credentials");
     w.assert_no_leak(Some(file.as_path()));
 }
+
+/// With the host's one account, a login that only moves the token to another cache mode
+/// reuses the token git already has (no prompt, no stdin).
+#[test]
+fn one_account_moves_to_another_cache_mode_with_its_stored_token() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let r = w.login(&["--cache", "memory"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = w.run(&["login", "--host", &host, "--cache", "store"], None, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("using the token from git's"),
+        "{}",
+        r.stderr
+    );
+    assert!(held_for(&w, "store", LOGIN).contains(&format!("password={TOKEN}\n")));
+    assert!(
+        !held_for(&w, "cache", LOGIN).contains("password="),
+        "moved, not copied"
+    );
+    let file = w.s.home.join(".git-credentials");
+    w.assert_no_leak(Some(file.as_path()));
+}

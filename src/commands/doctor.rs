@@ -499,8 +499,13 @@ fn check_token(d: &mut Doctor, env: &Env, git: &Git, scope: &str, check: &str, t
 /// every host answers an organization not logged in with whichever one's token it finds.
 fn check_organizations(d: &mut Doctor, git: &Git, hosts: &BTreeSet<String>) {
     let orgs: Vec<&String> = hosts.iter().filter(|h| h.contains('/')).collect();
-    let every = git.every_host_helpers();
-    if orgs.is_empty() || every.iter().all(String::is_empty) {
+    // An empty value resets the list: only what follows the last one asks.
+    let all = git.every_host_helpers();
+    let every: Vec<String> = match all.iter().rposition(String::is_empty) {
+        Some(i) => all[i + 1..].to_vec(),
+        None => all,
+    };
+    if orgs.is_empty() || every.is_empty() {
         return;
     }
     d.add(
@@ -624,10 +629,17 @@ fn check_ssh_aliases(d: &mut Doctor, env: &Env) {
         if !["github.com", "gitlab.com", "bitbucket.org"].contains(&real.as_str()) {
             continue;
         }
+        // A tie from `login --alias`, or a `[hosts]` rule that names the account itself.
         let tie = ties
             .iter()
             .find(|(t, _)| *t == a)
-            .map(|(_, base)| base.clone());
+            .map(|(_, base)| base.clone())
+            .or_else(|| {
+                settings::hosts_rule(env, &a)
+                    .ok()
+                    .flatten()
+                    .filter(|base| crate::core::hosts::account_of(base).is_some())
+            });
         by_host.entry(real).or_default().push((a, tie));
     }
     for (real, aliases) in &by_host {

@@ -62,48 +62,18 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     if org.is_some() && !args.aliases.is_empty() {
         return Err(usage("--alias goes with a host, not an organization"));
     }
-    if org.is_some()
-        && git
-            .urlmatch(
-                "credential.useHttpPath",
-                &format!("https://{cscope}/"),
-                Some("bool"),
-            )?
-            .as_deref()
-            == Some("true")
-    {
-        return Err(with_hint(
-            format!(
-                "credential.useHttpPath is on for https://{cscope}: git would ask for each repository's own path, and no token kept for the organization would answer"
-            ),
-            format!(
-                "`git config --show-origin --get-urlmatch credential.useHttpPath https://{cscope}/` shows where it is set; remove it there, then log in again"
-            ),
-        ));
-    }
-    let recorded = crate::io::logins::Logins::new(&env.state_dir())
-        .load()
-        .unwrap_or_default();
-    // Organizations and the bare host share git's cache, store file and keyring entry: a
-    // URL on the host outside every organization would be answered with some
-    // organization's token. One kind per host.
-    let clash = recorded.iter().find(|p| {
-        !p.user.is_empty()
-            && net::scope_host(&p.host) == host
-            && p.host.contains('/') != cscope.contains('/')
-    });
-    if let Some(p) = clash {
-        return Err(usage(format!(
-            "{host} has a login for {} already: organizations and the host itself cannot both be logged in (`git-https logout --host {}` first)",
-            p.host, p.host
-        )));
-    }
-    // A token already stored belongs to some account: with accounts on the host, or an
-    // alias to tie, which one is meant is not known, so it is asked for (or piped in).
-    let accounts_here = recorded
+    let recorded = check_scope(env, &git, &host, &cscope)?;
+    // A token already stored belongs to some account: with several on the host, or an alias
+    // to tie, which one is meant is not known, so it is asked for (or piped in). With one,
+    // it is that account's (a login moving it to another cache mode).
+    let mut users: Vec<&str> = recorded
         .iter()
-        .any(|p| p.host == cscope && !p.user.is_empty());
-    let reuse = args.aliases.is_empty() && !accounts_here;
+        .filter(|p| p.host == cscope && !p.user.is_empty())
+        .map(|p| p.user.as_str())
+        .collect();
+    users.sort_unstable();
+    users.dedup();
+    let reuse = args.aliases.is_empty() && users.len() <= 1;
     let (mut token, source) = find_token(args.token.token_stdin, env, &git, &cscope, reuse, forge)?;
     output::note(format!(
         "using the token from {source} ({})",
@@ -173,7 +143,8 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
     };
     let shadowed = git.inherited_helpers();
     // From here Ctrl-C or SIGTERM lets the transaction finish (stored and proven, or rolled
-    // back) instead of cutting it in half; git children still see the signal.
+    // back) instead of cutting it in half; git's config and helper children run in their own
+    // process group, so the terminal's signal does not reach them either.
     let interrupted = crate::engine::apply::defer_signals();
     let done = credentials::login(
         env,
@@ -285,6 +256,48 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         ));
     }
     Ok(error::OK)
+}
+
+/// What a credential scope must not meet before anything is stored: `useHttpPath` on for an
+/// organization, or an organization beside its bare host (they share git's helpers, so a URL
+/// on the host outside every organization would be answered with some organization's token).
+/// Returns every recorded login.
+pub(crate) fn check_scope(
+    env: &Env,
+    git: &Git,
+    host: &str,
+    cscope: &str,
+) -> Result<Vec<crate::io::logins::Place>> {
+    let http_path = git.urlmatch(
+        "credential.useHttpPath",
+        &format!("https://{cscope}/"),
+        Some("bool"),
+    )?;
+    if cscope.contains('/') && http_path.as_deref() == Some("true") {
+        return Err(with_hint(
+            format!(
+                "credential.useHttpPath is on for https://{cscope}: git would ask for each repository's own path, and no token kept for the organization would answer"
+            ),
+            format!(
+                "`git config --show-origin --get-urlmatch credential.useHttpPath https://{cscope}/` shows where it is set; remove it there, then log in again"
+            ),
+        ));
+    }
+    let recorded = crate::io::logins::Logins::new(&env.state_dir())
+        .load()
+        .unwrap_or_default();
+    let clash = recorded.iter().find(|p| {
+        !p.user.is_empty()
+            && net::scope_host(&p.host) == host
+            && p.host.contains('/') != cscope.contains('/')
+    });
+    if let Some(p) = clash {
+        return Err(usage(format!(
+            "{host} has a login for {} already: organizations and the host itself cannot both be logged in (`git-https logout --host {}` first)",
+            p.host, p.host
+        )));
+    }
+    Ok(recorded)
 }
 
 /// `HOST`, or `HOST/ORG` for an Azure DevOps organization on `dev.azure.com` (its tokens are

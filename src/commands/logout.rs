@@ -132,7 +132,11 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
         std::io::Write::flush(&mut out)?;
     }
     let who = user.map_or_else(|| host.clone(), |u| format!("{u}@{host}"));
-    if !done.known {
+    if !done.known && done.cleared.is_empty() {
+        output::warn(format!(
+            "no login of {who} is recorded in this scope, and other scopes' accounts share git's helpers: nothing was removed"
+        ));
+    } else if !done.known {
         output::warn(format!(
             "no login of {who} was recorded; any token git's helpers held for it was removed"
         ));

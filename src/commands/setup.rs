@@ -150,10 +150,12 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
                 .forge
                 .or_else(|| crate::core::forge::detect(name));
             login::credential_scope(name, org, forge)?;
+            login::check_scope(env, &git, name, host)?;
             org.unwrap_or("x-access-token").to_string()
         } else {
             let forge = login::resolve_forge(args.token.forge, env, &git, name)?;
             login::credential_scope(name, org, Some(forge))?;
+            login::check_scope(env, &git, name, host)?;
             let info = login::verify(forge, args.token.api_url.as_deref(), env, &git, name, token)?;
             // An Azure DevOps organization's token is kept under the organization's name.
             let user = org.map_or_else(|| forge.git_username(&info.login), str::to_string);

@@ -17,12 +17,13 @@ pub struct HostMap {
 impl HostMap {
     /// Parses `SSH_HOST=HTTPS_BASE`; the base may be given without a scheme.
     pub fn parse(spec: &str) -> Result<HostMap, String> {
-        // Quoted redacted: a base may hold a password or token by mistake.
-        let shown = Redacted::new(spec);
+        // Only the SSH host is shown: a base may hold a password or token by mistake, in a
+        // shape no redaction knows.
         let (host, base) = spec
             .split_once('=')
-            .ok_or_else(|| format!("--map \"{shown}\": expected SSH_HOST=HTTPS_BASE"))?;
-        HostMap::new(host, base).map_err(|e| format!("--map \"{shown}\": {e}"))
+            .ok_or_else(|| "--map: expected SSH_HOST=HTTPS_BASE".to_string())?;
+        let shown = Redacted::new(host.trim());
+        HostMap::new(host, base).map_err(|e| format!("--map {shown}=…: {e}"))
     }
 
     pub fn new(host: &str, base: &str) -> Result<HostMap, String> {
@@ -36,9 +37,7 @@ impl HostMap {
         } else {
             format!("https://{base}")
         };
-        let shown = Redacted::new(&base);
-        let u =
-            url::Url::parse(&base).map_err(|e| format!("invalid HTTPS base \"{shown}\": {e}"))?;
+        let u = url::Url::parse(&base).map_err(|e| format!("not a valid HTTPS base: {e}"))?;
         // A user name picks the account git asks its helpers for; a token never goes in a URL.
         let authority = base.split_once("://").map_or("", |(_, rest)| {
             rest.split(['/', '?', '#']).next().unwrap_or("")
@@ -58,14 +57,15 @@ impl HostMap {
                 .is_some_and(|mut segs| segs.any(crate::core::token::holds_secret))
         {
             return Err(format!(
-                "HTTPS base \"{shown}\" must be a scheme, host and path, without a query, fragment or token"
+                "the HTTPS base for {} must be a scheme, host and path, without a query, fragment or token",
+                Redacted::new(u.host_str().unwrap_or(""))
             ));
         }
         if u.scheme() != "https" && u.scheme() != "http" {
-            return Err(format!("HTTPS base \"{shown}\" must be an https:// URL"));
+            return Err("the HTTPS base must be an https:// URL".into());
         }
         if u.host_str().is_none() {
-            return Err(format!("HTTPS base \"{shown}\" has no host"));
+            return Err("the HTTPS base has no host".into());
         }
         Ok(HostMap {
             ssh_host: host,

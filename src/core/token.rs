@@ -73,7 +73,10 @@ pub fn user_is_token(user: &str) -> bool {
 /// an alias, a path segment that should never carry one).
 pub fn holds_secret(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    if SECRET_PREFIXES.iter().any(|p| lower.contains(p)) {
+    if SECRET_PREFIXES
+        .iter()
+        .any(|p| lower.contains(&p.to_ascii_lowercase()))
+    {
         return true;
     }
     let mut run = 0;
@@ -297,6 +300,7 @@ mod source_tests {
     #[test]
     fn a_token_inside_a_name_is_found() {
         assert!(holds_secret("x-ghp_abc"));
+        assert!(holds_secret("ATBBx0123456789abcdef0123"));
         assert!(holds_secret(&format!("y{}", "cafe0000".repeat(5))));
         assert!(!holds_secret("github-work"));
         assert!(!holds_secret(&"a1".repeat(19)));

@@ -476,6 +476,9 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     })();
     if let Err(e) = attempt {
         let mut undo_errors = Vec::new();
+        if let Some(lost) = e.downcast_ref::<crate::io::git::LinesLost>() {
+            undo_errors.push(lost.to_string());
+        }
         let restored_lines = if !lines_set {
             Ok(())
         } else if replaced.is_empty() {
@@ -531,7 +534,8 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         if removed.contains(&old) {
             continue;
         }
-        match remove(git, env, &old, host, None) {
+        // Another scope's accounts may keep their tokens there: then only this account's goes.
+        match remove(git, env, &old, host, elsewhere.then_some(plan.user)) {
             Ok(()) => removed.push(old),
             Err(e) => left.push((old, format!("{e:#}"))),
         }
@@ -675,6 +679,12 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
     let keyring_named = places.contains(&Storage::Keyring);
     if !keyring_named {
         places.push(Storage::Keyring);
+    }
+    // Nothing of this scope's is known, and other scopes' accounts share the places: nothing
+    // is removed (and nothing said to be).
+    if users.is_empty() {
+        done.known = false;
+        places.clear();
     }
     for p in places {
         if done.cleared.contains(&p) || done.failed.iter().any(|(f, _)| *f == p) {

@@ -124,7 +124,7 @@ impl<'a> Git<'a> {
                 .arg(format!("credential.helper={}", h.render()));
         }
         cmd.args(["credential", action]);
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        // In the terminal's process group: the user's own helpers may ask there (a pinentry).
         talk(cmd, cred, &format!("git credential {action}"))
     }
 
@@ -209,8 +209,15 @@ impl<'a> Git<'a> {
         let old = self.helpers(host)?;
         self.remove_helpers(host)?;
         if let Err(e) = self.add_helpers(host, lines) {
-            if self.remove_helpers(host).is_ok() {
-                let _ = self.add_helpers(host, &old);
+            let put_back = self
+                .remove_helpers(host)
+                .and_then(|_| self.add_helpers(host, &old));
+            if let Err(p) = put_back {
+                return Err(e.context(LinesLost(format!(
+                    "the earlier lines of {} could not be put back ({p:#}): {}",
+                    helper_key(host),
+                    old.join(", ")
+                ))));
             }
             return Err(e);
         }
@@ -578,6 +585,16 @@ fn talk(mut cmd: Command, cred: &Credential, what: &str) -> Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A failed helper-line write whose earlier lines could not be put back either.
+#[derive(Debug)]
+pub struct LinesLost(pub String);
+
+impl std::fmt::Display for LinesLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 pub fn helper_key(host: &str) -> String {
