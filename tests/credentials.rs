@@ -2029,21 +2029,11 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
         ..ServerOpts::default()
     });
     let host = w.server.host();
-    fs::create_dir_all(w.s.home.join(".ssh")).unwrap();
-    fs::write(
-        w.s.home.join(".ssh/config"),
+    // The comment stays through every edit login and logout make.
+    w.ssh_aliases(
         "Host gh-work\n  HostName 127.0.0.1\n  User git\n\nHost gh-personal\n  HostName 127.0.0.1\n",
-    )
-    .unwrap();
-    // The server's HTTPS port, as a host rule gives it (ssh's HostName has none); the
-    // comment stays through every edit login and logout make.
-    let config_toml = w.s.home.join(".config/git-https/config.toml");
-    fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
-    fs::write(
-        &config_toml,
-        format!("# my rules\n[hosts]\n\"127.0.0.1\" = \"https://{host}\"\n"),
-    )
-    .unwrap();
+        "# my rules\n",
+    );
     let work = w.s.repo("work", &[("origin", "git@gh-work:o/r.git")]);
     let personal =
         w.s.repo("personal", &[("origin", "git@gh-personal:o/r.git")]);
@@ -2173,6 +2163,23 @@ fn two_aliases_two_accounts(cache: &str, env: &[(&str, &str)]) {
     assert_eq!(w.global_helpers(), "");
     let file = w.s.home.join(".git-credentials");
     w.assert_no_leak((cache == "store").then_some(file.as_path()));
+}
+
+impl World {
+    /// `~/.ssh/config` holding `ssh`, and a config.toml of `head` and a host rule that gives
+    /// 127.0.0.1 the server's HTTPS port (ssh's HostName has none).
+    fn ssh_aliases(&self, ssh: &str, head: &str) {
+        fs::create_dir_all(self.s.home.join(".ssh")).unwrap();
+        fs::write(self.s.home.join(".ssh/config"), ssh).unwrap();
+        let config_toml = self.s.home.join(".config/git-https/config.toml");
+        fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
+        let host = self.server.host();
+        fs::write(
+            &config_toml,
+            format!("{head}[hosts]\n\"127.0.0.1\" = \"https://{host}\"\n"),
+        )
+        .unwrap();
+    }
 }
 
 /// Another account's login leaves the first account's cache entry alone: its token and its
@@ -2461,19 +2468,7 @@ every_cache_mode!(organizations_on_one_host: organizations_on_one_host_keep_thei
 fn setup_ties_an_alias_and_migrates_through_it() {
     let mut w = World::new("repo");
     let host = w.server.host();
-    fs::create_dir_all(w.s.home.join(".ssh")).unwrap();
-    fs::write(
-        w.s.home.join(".ssh/config"),
-        "Host gh-work\n  HostName 127.0.0.1\n",
-    )
-    .unwrap();
-    let config_toml = w.s.home.join(".config/git-https/config.toml");
-    fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
-    fs::write(
-        &config_toml,
-        format!("[hosts]\n\"127.0.0.1\" = \"https://{host}\"\n"),
-    )
-    .unwrap();
+    w.ssh_aliases("Host gh-work\n  HostName 127.0.0.1\n", "");
     let code = w.s.path().join("code");
     let work = w.s.repo("code/work", &[("origin", "git@gh-work:o/r.git")]);
     let args = [
