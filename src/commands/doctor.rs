@@ -22,7 +22,6 @@ use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Chain, Git, Scope};
 use crate::io::keystore::{Backend, Keystore};
-use crate::io::logins::Logins;
 use crate::io::{api, discover, repo, settings};
 use crate::ui::output;
 use crate::ui::report::{self, Finding, Line};
@@ -61,16 +60,22 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
     for h in &args.hosts {
         hosts.insert(net::normalize_host(h).map_err(usage)?);
     }
+    // (host, login) of every login, read once for every check below.
+    let accounts = crate::commands::status::logged_in(env);
     if let Some(r) = &here {
-        check_remotes(&mut d, env, r, args.hosts.is_empty().then_some(&mut hosts))?;
+        check_remotes(
+            &mut d,
+            env,
+            r,
+            args.hosts.is_empty().then_some(&mut hosts),
+            &accounts,
+        )?;
     }
     if args.hosts.is_empty() {
-        for p in Logins::new(&env.state_dir()).load().unwrap_or_default() {
-            hosts.insert(p.host);
-        }
+        hosts.extend(accounts.iter().map(|(h, _)| h.clone()));
     }
     for host in &hosts {
-        check_host(&mut d, env, &git, host, args.offline);
+        check_host(&mut d, env, &git, host, args.offline, &accounts);
     }
     check_store_files(&mut d, env, &git, &hosts);
     check_organizations(&mut d, &git, &hosts);
@@ -184,6 +189,7 @@ fn check_remotes(
     env: &Env,
     r: &repo::Repo,
     mut hosts: Option<&mut BTreeSet<String>>,
+    accounts: &[(String, String)],
 ) -> Result<()> {
     let parsed = match repo::read_config(&r.config) {
         Ok(p) => p,
@@ -193,7 +199,6 @@ fn check_remotes(
         }
     };
     let rules = settings::load_host_rules(env, &[])?;
-    let accounts = crate::commands::status::logged_in(env);
     let mut ssh = 0;
     let mut leaks = Vec::new();
     for slot in repo::slots_of(FileKind::Config, &parsed.entries) {
@@ -216,11 +221,11 @@ fn check_remotes(
                 .map(|c| c.https),
         };
         if let (Some(h), "url") = (&https, slot.key.name.as_str()) {
-            check_account(d, &r.root, slot.key.sub(), h, &accounts);
+            check_account(d, &r.root, slot.key.sub(), h, accounts);
         }
         if let (Some(hosts), Some(h)) = (hosts.as_deref_mut(), https) {
             // An organization's repositories are checked under its login's scope.
-            let host = crate::core::accounts::Account::scope_of(&h, &accounts).unwrap_or_default();
+            let host = crate::core::accounts::Account::scope_of(&h, accounts).unwrap_or_default();
             if !host.is_empty() {
                 hosts.insert(host);
             }
@@ -265,32 +270,32 @@ fn check_account(
     accounts: &[(String, String)],
 ) {
     use crate::core::accounts::Account;
-    let Some(a) = Account::of(https, accounts) else {
+    let Some((a, host)) = Account::with_scope(https, accounts) else {
         return;
     };
-    let host = Account::scope_of(https, accounts).unwrap_or_default();
     let place = format!("{}: remote {remote}", root.display());
-    match (&a, a.warning(&host)) {
-        (Account::None, _) => {}
-        (_, Some(w)) => d.add("warn", "account", &format!("{place}: {w}"), None),
-        (_, None) => d.add(
-            "ok",
-            "account",
-            &format!(
-                "{place} authenticates as {} ({})",
-                a.login().unwrap_or("?"),
-                if a.how() == "only" {
-                    "the host's one account"
-                } else {
-                    "named in the URL"
-                }
-            ),
-            None,
-        ),
-    }
+    let (login, how) = match (&a, a.warning(&host)) {
+        (_, Some(w)) => return d.add("warn", "account", &format!("{place}: {w}"), None),
+        (Account::Only(l), None) => (l, "the host's one account"),
+        (Account::Named { login, .. }, None) => (login, "named in the URL"),
+        _ => return,
+    };
+    d.add(
+        "ok",
+        "account",
+        &format!("{place} authenticates as {login} ({how})"),
+        None,
+    );
 }
 
-fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
+fn check_host(
+    d: &mut Doctor,
+    env: &Env,
+    git: &Git,
+    host: &str,
+    offline: bool,
+    accounts: &[(String, String)],
+) {
     let check = format!("credentials for {host}");
     let lines = git.helpers(host).unwrap_or_default();
     let helper = git.helper_for(host);
@@ -343,12 +348,10 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
         }
     }
     // Several accounts: each one's token, asked for by its user name as a URL naming it would.
-    let mut users: Vec<String> = Logins::new(&env.state_dir())
-        .for_host(host, "global")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|p| p.user)
-        .filter(|u| !u.is_empty())
+    let mut users: Vec<&str> = accounts
+        .iter()
+        .filter(|(h, u)| h == host && !u.is_empty())
+        .map(|(_, u)| u.as_str())
         .collect();
     users.sort();
     users.dedup();
@@ -356,7 +359,7 @@ fn check_host(d: &mut Doctor, env: &Env, git: &Git, host: &str, offline: bool) {
         for user in &users {
             let check = format!("credentials for {user}@{host}");
             match git.fill_as(host, Some(user), Chain::Configured) {
-                Some(cred) if cred.username.as_deref() == Some(user.as_str()) => {
+                Some(cred) if cred.username.as_deref() == Some(*user) => {
                     d.add("ok", &check, "git gets this account's token", None);
                     if let (false, Some(token)) = (offline, cred.password) {
                         check_token(d, env, git, host, &check, &token);

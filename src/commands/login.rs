@@ -165,7 +165,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         settings::tie_aliases(env, &ties).with_context(|| {
             format!("logged in to {host} as {user}, but the aliases were not tied to the account")
         })?;
-        rep.aliases = ties.iter().map(|(a, _)| a.clone()).collect();
+        rep.aliases = ties.iter().map(|(a, _)| Redacted::new(a)).collect();
     }
     if args.json {
         let mut out = output::stdout();
@@ -485,14 +485,11 @@ pub(crate) fn find_token(
         return Ok(clean(value.expose(), Source::Env(var)));
     }
     if stored {
-        // An organization's token is found through git (its scope's user name picks it).
-        if let Ok(Some(found)) = Keystore::open(env.keyring_choice.as_deref()).and_then(|k| {
-            if host.contains('/') {
-                Ok(None)
-            } else {
-                k.get(host)
-            }
-        }) {
+        // An organization's token is kept on its host under the organization's name.
+        let place = crate::io::keystore::Place::https(net::scope_host(host));
+        if let Ok(Some(found)) = Keystore::open(env.keyring_choice.as_deref())
+            .and_then(|k| k.find(&place, net::scope_org(host)))
+        {
             return Ok((found.token, Source::Keyring));
         }
         if let Some(p) = git.fill(host, Chain::Configured).and_then(|c| c.password) {

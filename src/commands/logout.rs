@@ -105,9 +105,9 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
         let rep = LogoutReport {
             host: host.clone(),
             scope: git.scope.describe(),
-            user: user.map(str::to_string),
-            others: done.others.clone(),
-            aliases_removed: untied.clone(),
+            user: user.map(Redacted::new),
+            others: done.others.iter().map(|o| Redacted::new(o)).collect(),
+            aliases_removed: untied.iter().map(|a| Redacted::new(a)).collect(),
             cleared: done
                 .cleared
                 .iter()
@@ -131,7 +131,8 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
         report::json(&mut out, &report::Line::Logout(rep))?;
         std::io::Write::flush(&mut out)?;
     }
-    let who = user.map_or_else(|| host.clone(), |u| format!("{u}@{host}"));
+    // As typed: a token pasted into --user is not printed back.
+    let who = user.map_or_else(|| host.clone(), |u| format!("{}@{host}", Redacted::new(u)));
     if !done.known && done.cleared.is_empty() {
         output::warn(format!(
             "no login of {who} is recorded in this scope, and other scopes' accounts share git's helpers: nothing was removed"

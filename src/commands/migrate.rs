@@ -368,7 +368,7 @@ impl Summary {
         for i in &o.plan.items {
             match &i.outcome {
                 Outcome::Change { new } => {
-                    let host = crate::commands::status::host_of(new);
+                    let host = crate::core::hosts::host_of(new).unwrap_or_default();
                     *self.by_host.entry(Redacted::new(&host)).or_default() += 1;
                 }
                 Outcome::AlreadyHttps => self.already_https += 1,

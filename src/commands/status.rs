@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::StatusArgs;
 use crate::core::accounts::Account;
+use crate::core::hosts::host_of;
 use crate::core::insteadof::Rewritten;
 use crate::core::plan::{self, Item, Outcome};
 use crate::core::redact::Redacted;
@@ -65,7 +66,9 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         repos_to_change += usize::from(!changes.is_empty());
         to_change += changes.len();
         for new in changes {
-            *by_host.entry(Redacted::new(&host_of(new))).or_default() += 1;
+            *by_host
+                .entry(Redacted::new(&host_of(new).unwrap_or_default()))
+                .or_default() += 1;
         }
         if args.summary {
             return Ok(());
@@ -151,22 +154,7 @@ fn remote_account(
                 _ => None,
             })
         })?;
-    let scope = Account::scope_of(&https, accounts)?;
-    Account::of(&https, accounts).map(|a| (a, scope))
-}
-
-/// `host[:port]` of an HTTPS URL.
-pub fn host_of(url: &str) -> String {
-    ::url::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            let host = u.host_str()?.to_string();
-            Some(match u.port() {
-                Some(p) => format!("{host}:{p}"),
-                None => host,
-            })
-        })
-        .unwrap_or_default()
+    Account::with_scope(&https, accounts)
 }
 
 /// For each host URLs go to: whether git has a credential helper for it, and how to get one.

@@ -2,7 +2,7 @@
 //! host. git asks its helpers for the user name the URL carries; without one, a helper
 //! answers with whichever of the host's accounts it finds first.
 
-use crate::core::hosts::{account_of, host_of};
+use crate::core::hosts::{url_account, url_host};
 
 /// The account a URL will authenticate as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,19 +23,31 @@ impl Account {
     /// A URL that holds a password, or a token as its user name, names no account: its
     /// user name is a secret, never shown.
     pub fn of(url: &str, accounts: &[(String, String)]) -> Option<Account> {
+        Account::with_scope(url, accounts).map(|(a, _)| a)
+    }
+
+    /// The login scope a URL falls under: an organization's (`dev.azure.com/ORG`) when one is
+    /// logged in and the URL is below it, else its host.
+    pub fn scope_of(url: &str, accounts: &[(String, String)]) -> Option<String> {
+        let u = url::Url::parse(url).ok()?;
+        Some(scope(&u, accounts))
+    }
+
+    /// [`Account::of`] and [`Account::scope_of`] from one reading of the URL.
+    pub fn with_scope(url: &str, accounts: &[(String, String)]) -> Option<(Account, String)> {
         if crate::core::url::parse(url).map_or(true, |p| p.leaks_credentials()) {
             return None;
         }
-        let host = host_of(url)?;
-        let path = url::Url::parse(url).ok()?.path().to_string();
+        let u = url::Url::parse(url).ok()?;
+        let host = url_host(&u)?;
         let mut on_host: Vec<String> = accounts
             .iter()
-            .filter(|(scope, l)| applies(scope, &host, &path) && !l.is_empty())
+            .filter(|(scope, l)| applies(scope, &host, u.path()) && !l.is_empty())
             .map(|(_, l)| l.clone())
             .collect();
         on_host.sort();
         on_host.dedup();
-        Some(match account_of(url) {
+        let account = match url_account(&u) {
             Some(login) => Account::Named {
                 logged_in: on_host.contains(&login),
                 login,
@@ -45,20 +57,8 @@ impl Account {
                 1 => Account::Only(on_host.remove(0)),
                 _ => Account::Unnamed(on_host),
             },
-        })
-    }
-
-    /// The login scope a URL falls under: an organization's (`dev.azure.com/ORG`) when one is
-    /// logged in and the URL is below it, else its host.
-    pub fn scope_of(url: &str, accounts: &[(String, String)]) -> Option<String> {
-        let host = host_of(url)?;
-        let path = url::Url::parse(url).ok()?.path().to_string();
-        Some(
-            accounts
-                .iter()
-                .find(|(scope, _)| scope.contains('/') && applies(scope, &host, &path))
-                .map_or(host, |(scope, _)| scope.clone()),
-        )
+        };
+        Some((account, scope(&u, accounts)))
     }
 
     /// The login, when it is known.
@@ -97,6 +97,15 @@ impl Account {
             _ => None,
         }
     }
+}
+
+/// The recorded organization scope a URL is below, else its host.
+fn scope(u: &url::Url, accounts: &[(String, String)]) -> String {
+    let host = url_host(u).unwrap_or_default();
+    accounts
+        .iter()
+        .find(|(scope, _)| scope.contains('/') && applies(scope, &host, u.path()))
+        .map_or(host, |(scope, _)| scope.clone())
 }
 
 /// Whether a login's scope (`host`, or `host/ORG`, matched as git matches `credential.<url>`:

@@ -76,7 +76,11 @@ impl HostMap {
 
 /// The account an HTTPS base or URL names: its user name, decoded (`None`: no user name).
 pub fn account_of(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
+    url_account(&url::Url::parse(url).ok()?)
+}
+
+/// [`account_of`] for a URL already read.
+pub fn url_account(u: &url::Url) -> Option<String> {
     (!u.username().is_empty()).then(|| {
         percent_encoding::percent_decode_str(u.username())
             .decode_utf8_lossy()
@@ -86,7 +90,11 @@ pub fn account_of(url: &str) -> Option<String> {
 
 /// `host[:port]` of an HTTPS base or URL, as `--host` spells it.
 pub fn host_of(url: &str) -> Option<String> {
-    let u = url::Url::parse(url).ok()?;
+    url_host(&url::Url::parse(url).ok()?)
+}
+
+/// [`host_of`] for a URL already read.
+pub fn url_host(u: &url::Url) -> Option<String> {
     let host = u.host_str()?.to_ascii_lowercase();
     Some(match u.port() {
         Some(p) => format!("{host}:{p}"),

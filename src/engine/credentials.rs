@@ -388,7 +388,12 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let logins = Logins::new(&env.state_dir());
     let _lock = logins.lock()?;
     let scope = scope_name(&git.scope);
-    let recorded = logins.for_host(host, &scope)?;
+    let all = logins.load()?;
+    let recorded: Vec<Place> = all
+        .iter()
+        .filter(|p| p.host == host && p.scope == scope)
+        .cloned()
+        .collect();
     // One host has one helper chain: every account on it keeps its token in the same place.
     // A record without a user is a place an earlier run could not clear, not an account.
     let others: Vec<&Place> = recorded
@@ -397,9 +402,8 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         .collect();
     // The cache daemon, the store file and the keyring are shared by every config scope:
     // an account logged in from another scope (`--local`) counts too.
-    let elsewhere = logins
-        .load()?
-        .into_iter()
+    let elsewhere = all
+        .iter()
         .any(|p| p.host == host && p.scope != scope && !p.user.is_empty() && p.user != plan.user);
     if let Some(other) = others
         .iter()
@@ -634,10 +638,15 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
     let lines = git.helpers(host)?;
     let mut done = LogoutDone::default();
     // An unreadable record must not stop a logout: the other places are still cleared.
-    let all_recorded = logins.for_host(host, &scope).unwrap_or_else(|e| {
+    let all = logins.load().unwrap_or_else(|e| {
         done.record_error = Some(format!("{e:#}"));
         Vec::new()
     });
+    let all_recorded: Vec<Place> = all
+        .iter()
+        .filter(|p| p.host == host && p.scope == scope)
+        .cloned()
+        .collect();
     let mine = |p: &Place| user.is_none_or(|u| p.user == u || p.user.is_empty());
     let (recorded, others): (Vec<Place>, Vec<Place>) = all_recorded.into_iter().partition(mine);
     done.others = others.iter().map(|p| p.user.clone()).collect();
@@ -646,10 +655,9 @@ pub fn logout(env: &Env, git: &Git, host: &str, user: Option<&str>) -> Result<Lo
     done.known = user.is_none_or(|u| recorded.iter().any(|p| p.user == u));
     // Without --user, every account of this scope; but the cache, the store file and the
     // keyring are shared with other scopes, whose accounts stay.
-    let elsewhere = logins.load().is_ok_and(|all| {
-        all.iter()
-            .any(|p| p.host == host && p.scope != scope && !p.user.is_empty())
-    });
+    let elsewhere = all
+        .iter()
+        .any(|p| p.host == host && p.scope != scope && !p.user.is_empty());
     let users: Vec<Option<String>> = match user {
         Some(u) => vec![Some(u.to_string())],
         None if elsewhere => {

@@ -254,11 +254,6 @@ impl Keystore {
         Ok(gone)
     }
 
-    /// The first account stored for `https://host`.
-    pub fn get(&self, host: &str) -> Result<Option<Stored>> {
-        self.find(&Place::https(host), None)
-    }
-
     /// Stores a token for `user` at `https://host`, first (another user's stays).
     pub fn set(&self, host: &str, username: &str, token: &Secret) -> Result<()> {
         self.store(&Place::https(host), Stored::new(username, token))

@@ -39,14 +39,22 @@ fn read_config(env: &Env) -> Result<(PathBuf, Option<String>)> {
     }
 }
 
+/// config.toml read (an empty one when there is none), and its path for messages.
+fn load_config(env: &Env) -> Result<(PathBuf, FileConfig)> {
+    let (path, text) = read_config(env)?;
+    let cfg = match text {
+        Some(t) => {
+            toml::from_str(&t).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?
+        }
+        None => FileConfig::default(),
+    };
+    Ok((path, cfg))
+}
+
 /// The `[hosts]` rule config.toml gives `host` as written, if any.
 pub fn hosts_rule(env: &Env, host: &str) -> Result<Option<String>> {
-    let (path, Some(text)) = read_config(env)? else {
-        return Ok(None);
-    };
-    let cfg: FileConfig =
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    Ok(cfg
+    Ok(load_config(env)?
+        .1
         .hosts
         .into_iter()
         .find(|(h, _)| h.trim().eq_ignore_ascii_case(host))
@@ -55,12 +63,7 @@ pub fn hosts_rule(env: &Env, host: &str) -> Result<Option<String>> {
 
 /// The aliases `login --alias` tied to accounts: (alias, `https://LOGIN@HOST`), by alias.
 pub fn aliases(env: &Env) -> Result<Vec<(String, String)>> {
-    let (path, Some(text)) = read_config(env)? else {
-        return Ok(Vec::new());
-    };
-    let cfg: FileConfig =
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-    Ok(cfg.aliases.into_iter().collect())
+    Ok(load_config(env)?.1.aliases.into_iter().collect())
 }
 
 /// Ties each alias to its base in `[aliases]`, replacing an earlier tie of the alias; the
@@ -149,14 +152,7 @@ fn edit_aliases(
 
 /// The forge `config.toml` names for `host`, if any.
 pub fn configured_forge(env: &Env, host: &str) -> Result<Option<crate::core::forge::Forge>> {
-    let path = config_file(env);
-    let text = match fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
-    };
-    let cfg: FileConfig =
-        toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+    let (path, cfg) = load_config(env)?;
     cfg.forges
         .iter()
         .find(|(h, _)| h.eq_ignore_ascii_case(host))
@@ -173,28 +169,20 @@ pub fn config_file(env: &Env) -> PathBuf {
 
 pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
     let mut rules = HostRules::default();
-    let path = config_file(env);
-    match fs::read_to_string(&path) {
-        Ok(text) => {
-            let cfg: FileConfig = toml::from_str(&text)
-                .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
-            // An alias tied to an account, unless `[hosts]` or `--map` (later, so winning)
-            // says otherwise.
-            for (alias, base) in cfg.aliases {
-                rules.maps.push(
-                    HostMap::new(&alias, &base)
-                        .map_err(|e| anyhow!("{}: aliases.{alias}: {e}", path.display()))?,
-                );
-            }
-            for (host, base) in cfg.hosts {
-                rules.maps.push(
-                    HostMap::new(&host, &base)
-                        .map_err(|e| anyhow!("{}: hosts.{host}: {e}", path.display()))?,
-                );
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+    let (path, cfg) = load_config(env)?;
+    // An alias tied to an account, unless `[hosts]` or `--map` (later, so winning) says
+    // otherwise.
+    for (alias, base) in cfg.aliases {
+        rules.maps.push(
+            HostMap::new(&alias, &base)
+                .map_err(|e| anyhow!("{}: aliases.{alias}: {e}", path.display()))?,
+        );
+    }
+    for (host, base) in cfg.hosts {
+        rules.maps.push(
+            HostMap::new(&host, &base)
+                .map_err(|e| anyhow!("{}: hosts.{host}: {e}", path.display()))?,
+        );
     }
     for spec in maps {
         rules.maps.push(HostMap::parse(spec).map_err(usage)?);

@@ -493,7 +493,7 @@ pub struct LoginReport {
     /// `git credential fill` returned the stored token.
     pub proven: bool,
     /// ssh aliases tied to this account (`--alias`).
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Redacted>,
 }
 
 impl LoginReport {
@@ -525,11 +525,11 @@ pub struct LogoutReport {
     pub host: String,
     pub scope: &'static str,
     /// The one account logged out (`--user`); every account without it.
-    pub user: Option<String>,
+    pub user: Option<Redacted>,
     /// The host's accounts still logged in.
-    pub others: Vec<String>,
+    pub others: Vec<Redacted>,
     /// Aliases no longer tied to an account.
-    pub aliases_removed: Vec<String>,
+    pub aliases_removed: Vec<Redacted>,
     /// Places the host's token is no longer in.
     pub cleared: Vec<Redacted>,
     /// Places it could not be removed from, with the reason.
