@@ -338,9 +338,8 @@ pub(crate) fn alias_ties(
             "--alias: Bitbucket access tokens all go with the user name x-token-auth, so an alias cannot tell one from another",
         ));
     }
+    // Read as migrate will read it (`[aliases]` included), before anything is stored.
     let rules = settings::load_host_rules(env, &[])?;
-    // Read as migrate will read it, before anything is stored.
-    settings::aliases(env)?;
     let known = rules.ssh.aliases();
     let mut ties = Vec::new();
     for alias in aliases {
