@@ -80,15 +80,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CacheMode {
-    /// git's in-memory credential cache daemon, for --timeout seconds.
-    Memory,
-    /// git's plain-text credential store file.
-    Store,
-    /// The OS keyring, with git-https as git's credential helper.
-    Keyring,
-}
+pub use crate::core::cache::CacheMode;
 
 /// Where the token comes from, how it is checked and how git remembers it: `login` and
 /// `setup` take the same flags.
@@ -117,6 +109,21 @@ pub struct TokenArgs {
     /// With --cache store: the file to store into (git's default: ~/.git-credentials).
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
+}
+
+impl TokenArgs {
+    /// The engine's options (the engine knows no parser).
+    pub fn to_engine(&self) -> crate::engine::auth::options::TokenOptions {
+        crate::engine::auth::options::TokenOptions {
+            token_stdin: self.token_stdin,
+            api_url: self.api_url.clone(),
+            no_verify: self.no_verify,
+            forge: self.forge,
+            cache: self.cache,
+            timeout: self.timeout,
+            file: self.file.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,23 +1,23 @@
-//! `git-https logout --host HOST`: forget the host's token everywhere login may have put it —
+//! `git-https logout --host HOST`: forget the realm's token everywhere login may have put it —
 //! git's cache daemon, the store files login recorded or the helper lines name, the OS keyring —
-//! remove the helper lines login wrote, and check that git no longer gets a credential.
+//! remove the helper lines login wrote, and check that git no longer gets a credential
+//! (`engine::auth::logout`); then say what was done.
 
 use anyhow::Result;
 
 use crate::cli::LogoutArgs;
-use crate::core::net;
+use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
-use crate::engine::credentials;
+use crate::engine::auth::logout::{self, LogoutOutcome, who};
 use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Git, Scope, helper_key};
-use crate::io::logins::Logins;
-use crate::io::{repo, settings};
+use crate::io::repo;
 use crate::ui::output;
 use crate::ui::report::{self, LogoutReport};
 
 pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
-    let (host, org) = net::split_scope(&args.host).map_err(usage)?;
+    let realm = Realm::parse(&args.host).map_err(usage)?;
     let scope = if args.local {
         Scope::Local(repo::discover(&env.cwd)?.root)
     } else {
@@ -31,44 +31,13 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
         .as_deref()
         .map(str::trim)
         .filter(|u| !u.is_empty());
-    // An organization's token is kept under the organization's name: another name there
-    // would be another organization's.
-    if let (Some(o), Some(u)) = (&org, user)
-        && o != u
-    {
-        return Err(usage(format!(
-            "--host {host}/{o} has one account, kept under {o}: drop --user (or log out of {host}/{u})"
-        )));
-    }
-    // The host, and (without an organization) every organization logged in on it.
-    let mut scopes = vec![match &org {
-        Some(o) => format!("{host}/{o}"),
-        None => host.clone(),
-    }];
-    let recorded = Logins::new(&env.state_dir()).load().unwrap_or_default();
-    // An organization only where login could have made one: Azure DevOps, or a recorded login.
-    if org.is_some()
-        && crate::core::forge::detect(&host) != Some(crate::core::forge::Forge::Azure)
-        && !recorded.iter().any(|p| p.host == scopes[0])
-    {
-        return Err(usage(format!(
-            "--host {}: an organization goes with Azure DevOps only (no login for it is recorded)",
-            scopes[0]
-        )));
-    }
-    if org.is_none() {
-        let prefix = format!("{host}/");
-        for p in recorded {
-            if p.host.starts_with(&prefix) && !scopes.contains(&p.host) {
-                scopes.push(p.host);
-            }
-        }
-    }
-    // One scope failing does not keep the others logged in.
+    // One realm failing does not keep the others logged in.
     let mut code = error::OK;
     let mut first_error = None;
-    for scope in scopes {
-        match logout_one(env, &git, scope, user, args.json) {
+    for realm in logout::realms(env, &realm, user)? {
+        let one = logout::logout(env, &git, &realm, user)
+            .and_then(|out| show(&git, &realm, user, &out, args.json));
+        match one {
             Ok(c) => code = code.max(c),
             // The first is the command's error; the others are said as they come.
             Err(e) if first_error.is_none() => first_error = Some(e),
@@ -81,58 +50,53 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     }
 }
 
-/// Logs out of one credential scope (a host, or an organization on it).
-fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool) -> Result<u8> {
-    let done = credentials::logout(env, git, &host, user)?;
-    // The aliases tied to the accounts logged out no longer lead to a token.
-    // The aliases tied to the accounts logged out no longer lead to a token (kept while a
-    // token could not be removed: a retry finds them).
-    let untied = match (
-        done.failed.is_empty(),
-        settings::untie_aliases(env, &host, user),
-    ) {
-        (false, _) => Vec::new(),
-        (true, Ok(gone)) => gone,
-        (true, Err(e)) => {
-            output::warn(format!("{e:#}; the aliases tied to the account were left"));
-            Vec::new()
-        }
+/// `--json`'s line for one realm.
+fn json(git: &Git, realm: &Realm, user: Option<&str>, out: &LogoutOutcome) -> Result<()> {
+    let done = &out.done;
+    let rep = LogoutReport {
+        host: realm.to_string(),
+        scope: git.scope.describe(),
+        user: user.map(Redacted::new),
+        others: done.others.iter().map(|o| Redacted::new(o)).collect(),
+        aliases_removed: out.untied.iter().map(|a| Redacted::new(a)).collect(),
+        cleared: done
+            .cleared
+            .iter()
+            .map(|s| Redacted::new(&s.describe()))
+            .collect(),
+        failed: done
+            .failed
+            .iter()
+            .map(|(s, why)| Redacted::new(&format!("{}: {why}", s.describe())))
+            .collect(),
+        removed_lines: done
+            .removed_lines
+            .iter()
+            .flatten()
+            .map(Redacted::from)
+            .collect(),
+        foreign_lines: done.foreign_lines.iter().map(Redacted::from).collect(),
+        still_answered: done.still_answered,
     };
-    if let Some(e) = &done.record_error {
-        output::warn(format!("{e}; the other places were cleared"));
+    let mut stdout = output::stdout();
+    report::json(&mut stdout, &report::Line::Logout(rep))?;
+    std::io::Write::flush(&mut stdout)?;
+    Ok(())
+}
+
+/// Says what logging out of one realm did; the exit status.
+fn show(
+    git: &Git,
+    realm: &Realm,
+    user: Option<&str>,
+    out: &LogoutOutcome,
+    as_json: bool,
+) -> Result<u8> {
+    let done = &out.done;
+    if as_json {
+        json(git, realm, user, out)?;
     }
-    if json {
-        let rep = LogoutReport {
-            host: host.clone(),
-            scope: git.scope.describe(),
-            user: user.map(Redacted::new),
-            others: done.others.iter().map(|o| Redacted::new(o)).collect(),
-            aliases_removed: untied.iter().map(|a| Redacted::new(a)).collect(),
-            cleared: done
-                .cleared
-                .iter()
-                .map(|s| Redacted::new(&s.describe()))
-                .collect(),
-            failed: done
-                .failed
-                .iter()
-                .map(|(s, why)| Redacted::new(&format!("{}: {why}", s.describe())))
-                .collect(),
-            removed_lines: done
-                .removed_lines
-                .iter()
-                .flatten()
-                .map(Redacted::from)
-                .collect(),
-            foreign_lines: done.foreign_lines.iter().map(Redacted::from).collect(),
-            still_answered: done.still_answered,
-        };
-        let mut out = output::stdout();
-        report::json(&mut out, &report::Line::Logout(rep))?;
-        std::io::Write::flush(&mut out)?;
-    }
-    // As typed: a token pasted into --user is not printed back.
-    let who = user.map_or_else(|| host.clone(), |u| format!("{}@{host}", Redacted::new(u)));
+    let who = who(realm, user);
     if !done.known && done.cleared.is_empty() {
         output::warn(format!(
             "no login of {who} is recorded in this scope, and other scopes' accounts share git's helpers: nothing was removed"
@@ -145,37 +109,25 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
     for s in &done.cleared {
         output::note(format!("{who}: no token in {}", s.describe()));
     }
-    for a in &untied {
+    for a in &out.untied {
         output::note(format!(
             "{a} is no longer tied to an account in config.toml"
         ));
     }
     for (s, why) in &done.failed {
         output::error_line(format!(
-            "{host}: cannot remove the token from {}: {}",
+            "{realm}: cannot remove the token from {}: {}",
             s.describe(),
             Redacted::new(why)
         ));
     }
     if !done.others.is_empty() {
         output::note(format!(
-            "{host}'s other accounts stay logged in: {} (the helper lines stay for them)",
+            "{realm}'s other accounts stay logged in: {} (the helper lines stay for them)",
             done.others.join(", ")
         ));
     }
-    if done.removed_lines.is_some() {
-        output::note(format!(
-            "removed {} from the {} config",
-            helper_key(&host),
-            git.scope.describe()
-        ));
-    }
-    if !done.foreign_lines.is_empty() {
-        output::warn(format!(
-            "{} holds helper lines git-https did not write; left them in place",
-            helper_key(&host)
-        ));
-    }
+    lines(git, realm, out);
     if done.still_answered {
         output::error_line(format!(
             "git still gets a credential for {who} from helpers git-https did not set up (`git credential fill` answers); remove it there"
@@ -188,4 +140,21 @@ fn logout_one(env: &Env, git: &Git, host: String, user: Option<&str>, json: bool
         output::note(format!("logged out of {who}"));
     }
     Ok(error::OK)
+}
+
+/// The helper lines removed, or left because git-https did not write them.
+fn lines(git: &Git, realm: &Realm, out: &LogoutOutcome) {
+    if out.done.removed_lines.is_some() {
+        output::note(format!(
+            "removed {} from the {} config",
+            helper_key(realm.as_str()),
+            git.scope.describe()
+        ));
+    }
+    if !out.done.foreign_lines.is_empty() {
+        output::warn(format!(
+            "{} holds helper lines git-https did not write; left them in place",
+            helper_key(realm.as_str())
+        ));
+    }
 }

@@ -3,6 +3,7 @@
 //! environment, processes or libgit2.
 
 pub mod accounts;
+pub mod cache;
 pub mod change;
 pub mod convert;
 pub mod credential;
@@ -13,6 +14,7 @@ pub mod hosts;
 pub mod insteadof;
 pub mod net;
 pub mod plan;
+pub mod realm;
 pub mod redact;
 pub mod token;
 pub mod url;

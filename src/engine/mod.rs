@@ -3,9 +3,11 @@
 //! that writes.
 
 pub mod apply;
-pub mod credentials;
+pub mod auth;
+pub mod doctor;
 pub mod observe;
 pub mod select;
+pub mod setup;
 
 use anyhow::Result;
 

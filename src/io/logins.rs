@@ -18,8 +18,8 @@ pub struct Place {
     pub host: String,
     /// `global`, or the repository's path for `--local`.
     pub scope: String,
-    /// `memory`, `store` or `keyring`.
-    pub mode: String,
+    /// How git remembers the token there.
+    pub mode: crate::core::cache::CacheMode,
     /// The store file (`store` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
@@ -114,23 +114,24 @@ mod tests {
     fn set_replaces_one_host_and_scope() {
         let dir = tempfile::tempdir().unwrap();
         let l = Logins::new(dir.path());
-        let place = |host: &str, mode: &str| Place {
+        use crate::core::cache::CacheMode;
+        let place = |host: &str, mode: CacheMode| Place {
             host: host.into(),
             scope: "global".into(),
-            mode: mode.into(),
+            mode,
             file: None,
             user: "u".into(),
             time: "t".into(),
         };
-        l.set("a", "global", vec![place("a", "store")]).unwrap();
-        l.set("b", "global", vec![place("b", "memory")]).unwrap();
-        l.set("a", "global", vec![place("a", "keyring")]).unwrap();
+        l.set("a", "global", vec![place("a", CacheMode::Store)]).unwrap();
+        l.set("b", "global", vec![place("b", CacheMode::Memory)]).unwrap();
+        l.set("a", "global", vec![place("a", CacheMode::Keyring)]).unwrap();
         assert_eq!(
             l.for_host("a", "global").unwrap(),
-            vec![place("a", "keyring")]
+            vec![place("a", CacheMode::Keyring)]
         );
         l.set("a", "global", vec![]).unwrap();
-        assert_eq!(l.load().unwrap(), vec![place("b", "memory")]);
+        assert_eq!(l.load().unwrap(), vec![place("b", CacheMode::Memory)]);
         let mode = fs::metadata(dir.path().join("logins.json"))
             .unwrap()
             .permissions()

@@ -9,3 +9,4 @@ pub mod keystore;
 pub mod logins;
 pub mod repo;
 pub mod settings;
+pub mod store;

@@ -436,7 +436,7 @@ pub struct SetupReport {
 pub struct SetupHost {
     pub host: String,
     pub user: Redacted,
-    pub cache: &'static str,
+    pub cache: crate::core::cache::CacheMode,
     pub changed: bool,
 }
 
@@ -482,7 +482,7 @@ pub struct LoginReport {
     /// `git ls-remote URL`, or why the proof with git was skipped.
     pub proof: Option<String>,
     /// `memory`, `store` or `keyring`.
-    pub cache: Option<&'static str>,
+    pub cache: Option<crate::core::cache::CacheMode>,
     pub store_file: Option<Redacted>,
     pub keyring: Option<&'static str>,
     pub helper_key: Option<String>,

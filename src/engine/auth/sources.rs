@@ -1,0 +1,131 @@
+//! Where a token comes from, in order: standard input, the environment, the keyring or git's
+//! helpers (a token already stored), then the hidden prompt.
+
+use std::io::BufRead;
+
+use anyhow::{Context, Result};
+
+use crate::core::forge::Forge;
+use crate::core::realm::Realm;
+use crate::core::token::{self, Secret, Source};
+use crate::env::Env;
+use crate::error::{usage, with_hint};
+use crate::io::git::{Chain, Git};
+use crate::io::keystore::{self, Keystore};
+use crate::ui::output;
+use crate::ui::prompt::{self, Prompter};
+
+/// The first line of standard input, as a token (not yet cleaned).
+pub fn read_stdin_token() -> Result<Secret> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        // Typed or pasted at a terminal: hidden, and asked for, not read from an echoing line.
+        let typed = prompt::hidden("Token (input hidden)", true)
+            .context("cannot read the token from the terminal")?;
+        if typed.trim().is_empty() {
+            return Err(usage("--token-stdin: standard input held no token"));
+        }
+        return Ok(Secret::new(typed.to_string()));
+    }
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the token from standard input")?;
+    if line.trim().is_empty() {
+        return Err(usage("--token-stdin: standard input held no token"));
+    }
+    let value = line.strip_suffix('\n').unwrap_or(&line);
+    Ok(Secret::new(
+        value.strip_suffix('\r').unwrap_or(value).to_string(),
+    ))
+}
+
+/// A token cleaned of pasted whitespace, the warnings said.
+pub fn clean(raw: &str, source: Source) -> (Secret, Source) {
+    let (secret, warnings) = token::clean(raw);
+    for w in warnings {
+        output::warn(w);
+    }
+    (secret, source)
+}
+
+/// Where to look for a token, beyond standard input.
+pub struct Lookup<'a> {
+    pub env: &'a Env,
+    pub git: &'a Git<'a>,
+    pub realm: &'a Realm,
+    /// A token the keyring or git's helpers already hold may be used.
+    pub stored: bool,
+    /// The forge, for the token page the prompt links to.
+    pub forge: Option<Forge>,
+    pub prompter: Prompter,
+}
+
+/// Sources in order: stdin, the environment, the keyring or git's helpers (unless
+/// `stored` is false), the prompt.
+pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)> {
+    let host = l.realm.as_str();
+    if token_stdin {
+        return Ok(clean(read_stdin_token()?.expose(), Source::Stdin));
+    }
+    if let Some((var, value)) = l.env.token(token::env_vars(host)) {
+        return Ok(clean(value.expose(), Source::Env(var)));
+    }
+    if l.stored {
+        if let Some(found) = stored_token(l) {
+            return Ok(found);
+        }
+    }
+    if !l.prompter.can_ask() {
+        let vars = token::env_vars(host).join(" or ");
+        return Err(with_hint(
+            format!("no token for {host}, and no terminal to ask on"),
+            format!("pipe it in with --token-stdin, or set {vars}"),
+        ));
+    }
+    let (page, scopes) = l.forge.unwrap_or(Forge::GitHub).token_page(host);
+    output::note(format!(
+        "Create a token at {page} with {scopes}, then paste it here."
+    ));
+    let raw = l
+        .prompter
+        .password(&format!("Token for {host}"), false)
+        .context("cannot read the token")?;
+    Ok(clean(&raw, Source::Prompt))
+}
+
+/// A token the keyring or git's configured helpers already hold for the realm.
+fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
+    // An organization's token is kept on its host under the organization's name.
+    let place = keystore::Place::https(l.realm.host());
+    if let Ok(Some(found)) = Keystore::open(l.env.keyring_choice.as_deref())
+        .and_then(|k| k.find(&place, l.realm.org()))
+    {
+        return Some((found.token, Source::Keyring));
+    }
+    l.git
+        .fill(l.realm.as_str(), Chain::Configured)
+        .and_then(|c| c.password)
+        .map(|p| (p, Source::GitHelper))
+}
+
+/// Setup's token for one realm: the one read from standard input for every host, else the
+/// environment's, else one already stored, else (on a terminal) asked for. Without a terminal
+/// a missing token is a usage error before anything is asked.
+pub fn for_setup(stdin: Option<&Secret>, l: &Lookup<'_>) -> Result<(Secret, Source)> {
+    if let Some(t) = stdin {
+        return Ok(clean(t.expose(), Source::Stdin));
+    }
+    let host = l.realm.as_str();
+    if !l.prompter.can_ask()
+        && l.env.token(token::env_vars(host)).is_none()
+        && !(l.stored && l.git.fill(host, Chain::Configured).is_some())
+    {
+        let vars = token::env_vars(host).join(" or ");
+        return Err(usage(format!(
+            "no token for {host} and no terminal to ask on: pipe it in with --token-stdin, or set {vars}"
+        )));
+    }
+    find_token(false, l)
+}
