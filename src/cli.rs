@@ -29,12 +29,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
+pub use crate::ui::output::ColorChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {

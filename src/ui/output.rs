@@ -4,8 +4,15 @@ use std::io;
 
 use console::style;
 
-use crate::cli::ColorChoice;
 use crate::env::Env;
+
+/// `--color`: when to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// Decides colour once for both streams.
 pub fn init_colors(choice: ColorChoice, env: &Env) {

@@ -72,10 +72,10 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
     if let Some((var, value)) = l.env.token(token::env_vars(host)) {
         return Ok(clean(value.expose(), Source::Env(var)));
     }
-    if l.stored {
-        if let Some(found) = stored_token(l) {
-            return Ok(found);
-        }
+    if l.stored
+        && let Some(found) = stored_token(l)
+    {
+        return Ok(found);
     }
     if !l.prompter.can_ask() {
         let vars = token::env_vars(host).join(" or ");
