@@ -2,8 +2,10 @@
 //! through one protocol (journal, confirmation, batched apply, records) shared by every command
 //! that writes.
 
+pub mod accounts;
 pub mod apply;
 pub mod credentials;
+pub mod migrate;
 pub mod observe;
 pub mod select;
 
