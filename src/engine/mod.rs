@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod migrate;
 pub mod observe;
 pub mod select;
+pub mod undo;
 
 use anyhow::Result;
 
