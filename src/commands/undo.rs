@@ -11,8 +11,9 @@ use anyhow::Result;
 use crate::cli::UndoArgs;
 use crate::core::change::Edit;
 use crate::core::redact::Redacted;
+use crate::engine::apply::FileOutcome;
 use crate::engine::undo::{self, ConfigFiles, Inverted, Step, Which};
-use crate::engine::{self, Confirm, Finished, Spool, Tally};
+use crate::engine::{self, Spool, Tally};
 use crate::env::Env;
 use crate::error;
 use crate::io::journal::{Journal, Run};
@@ -62,7 +63,11 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         out.flush()?;
         return Ok(error::OK);
     }
-    let Some(tally) = apply(&args, env, spool, &run, &workers, &mut out)? else {
+    let progress = Progress::new(env.stderr_tty && !args.json && spool.files > 1);
+    let restored = undo::restore(env, spool, &run, args.yes, &workers, &progress, |o| {
+        show_outcome(&mut out, o, args.json)
+    })?;
+    let Some(tally) = restored else {
         output::note("nothing changed");
         return Ok(error::FAILURE);
     };
@@ -116,44 +121,22 @@ fn plan(
     Ok((spool, inverted))
 }
 
-/// Asks (or takes `--yes`) and restores, a JSON line per value; `None` when not confirmed.
-fn apply(
-    args: &UndoArgs,
-    env: &Env,
-    spool: Spool,
-    run: &Run,
-    workers: &engine::Workers,
-    out: &mut impl Write,
-) -> Result<Option<Tally>> {
-    let urls = output::count(spool.edits, "URL", "URLs");
-    let confirm = Confirm {
-        env,
-        yes: args.yes,
-        question: format!("Restore {urls} from run {}?", run.id),
-        verb: "undo",
-        hint: "pass --yes to undo, or --dry-run to see what it would restore",
-        progress: "restoring",
+/// One file restored: a JSON line per value (nothing on a terminal, which gets the total).
+fn show_outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> Result<()> {
+    if !json {
+        return Ok(());
+    }
+    let error = o.error();
+    let status = if error.is_none() {
+        "restored"
+    } else {
+        "failed"
     };
-    let progress = Progress::new(env.stderr_tty && !args.json && spool.files > 1);
-    let finished = spool.apply(&confirm, &[], workers, &progress, |o| {
-        if args.json {
-            let error = o.error();
-            let status = if error.is_none() {
-                "restored"
-            } else {
-                "failed"
-            };
-            for e in o.edits {
-                let line = restore_line(status, o.repo, o.path, e, error.as_deref());
-                report::json(out, &Line::Restore(line))?;
-            }
-        }
-        Ok(())
-    })?;
-    Ok(match finished {
-        Finished::Applied(tally) => Some(tally),
-        Finished::Declined => None,
-    })
+    for e in o.edits {
+        let line = restore_line(status, o.repo, o.path, e, error.as_deref());
+        report::json(out, &Line::Restore(line))?;
+    }
+    Ok(())
 }
 
 /// The end of an undo applied: the JSON summary, or what was restored and what was not.

@@ -1,11 +1,13 @@
 //! Undo's journal work: which run to undo, the edits that turn its changes back (refusing
-//! what a journal may not change), and the records that mark it undone.
+//! what a journal may not change), their confirmed restore, and the records that mark the run
+//! undone.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::Tally;
+use super::apply::FileOutcome;
+use super::{Confirm, Finished, Spool, Tally, Workers};
 use crate::core::change::{FileEdits, FileKind};
 use crate::core::redact::Redacted;
 use crate::env::Env;
@@ -13,6 +15,7 @@ use crate::io::git::{Git, Scope};
 use crate::io::journal::{ChangeRecord, Journal, Record, Run, StoredPath, now};
 use crate::io::repo;
 use crate::ui::output;
+use crate::ui::progress::Progress;
 
 /// Which run to undo.
 pub enum Which<'a> {
@@ -204,6 +207,34 @@ fn refusal(
             Redacted::new(&c.key)
         )
     }))
+}
+
+/// Asks (or takes `yes`), then restores what `spool` holds of `run`, handing each file's
+/// outcome to `on_outcome`; `None` when not confirmed.
+pub fn restore(
+    env: &Env,
+    spool: Spool,
+    run: &Run,
+    yes: bool,
+    workers: &Workers,
+    progress: &Progress,
+    on_outcome: impl FnMut(&FileOutcome<'_>) -> Result<()>,
+) -> Result<Option<Tally>> {
+    let urls = output::count(spool.edits, "URL", "URLs");
+    let confirm = Confirm {
+        env,
+        yes,
+        question: format!("Restore {urls} from run {}?", run.id),
+        verb: "undo",
+        hint: "pass --yes to undo, or --dry-run to see what it would restore",
+        progress: "restoring",
+    };
+    Ok(
+        match spool.apply(&confirm, &[], workers, progress, on_outcome)? {
+            Finished::Applied(tally) => Some(tally),
+            Finished::Declined => None,
+        },
+    )
 }
 
 /// Marks on the undone run what came back, so `--last` and `runs` see it: the whole run when
