@@ -1,6 +1,7 @@
 //! The engine: select repositories, read and plan them in parallel batches, and apply changes
 //! through one protocol (journal, confirmation, batched apply, records) shared by every command
-//! that writes.
+//! that writes. `migrate` and `undo` are those commands' work, `credentials` login's and
+//! logout's, `accounts` the logins and credential helpers reports show.
 
 pub mod accounts;
 pub mod apply;
