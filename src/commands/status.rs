@@ -1,6 +1,7 @@
 //! `git-https status [PATH] [--recursive DIR…]`: each remote's raw URLs, planned HTTPS URL and
 //! the URL git really uses after `insteadOf` rules. Read-only.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::{Result, bail};
@@ -11,6 +12,7 @@ use crate::core::hosts::host_of;
 use crate::core::insteadof::Rewritten;
 use crate::core::plan::{self, Item, Outcome};
 use crate::core::redact::Redacted;
+use crate::engine::accounts::{helper_notes, logged_in};
 use crate::engine::{self, Ctx, Observed};
 use crate::env::Env;
 use crate::error;
@@ -44,8 +46,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     for f in &failures {
         show_failure(&mut out, f, args.json)?;
     }
-    let (mut repos, mut repos_to_change, mut to_change) = (0, 0, 0);
-    let mut by_host: std::collections::BTreeMap<Redacted, usize> = Default::default();
+    let mut counts = Counts::default();
     engine::for_each_planned(selected.repos, &ctx, &workers, recursive, |result| {
         let o = match result {
             Ok(o) => o,
@@ -55,21 +56,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
                 return Ok(());
             }
         };
-        repos += 1;
-        // What a plain `migrate` would change: remote URLs (submodules are shown, not counted).
-        let changes: Vec<&str> = o
-            .plan
-            .changes()
-            .filter(|(slot, _)| slot.is_remote())
-            .map(|(_, new)| new)
-            .collect();
-        repos_to_change += usize::from(!changes.is_empty());
-        to_change += changes.len();
-        for new in changes {
-            *by_host
-                .entry(Redacted::new(&host_of(new).unwrap_or_default()))
-                .or_default() += 1;
-        }
+        counts.add(&o);
         if args.summary {
             return Ok(());
         }
@@ -85,37 +72,11 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         bail!("{}", Redacted::new(&f.line()));
     }
     if recursive {
-        if args.json {
-            report::json(
-                &mut out,
-                &Line::Summary(report::Summary::Status(report::StatusSummary {
-                    repos,
-                    repos_to_migrate: repos_to_change,
-                    urls_to_migrate: to_change,
-                    by_host: by_host.clone(),
-                    failed: failures.len(),
-                })),
-            )?;
-        } else {
-            out.flush()?;
-            let hosts: Vec<String> = by_host.iter().map(|(h, n)| format!("{h}: {n}")).collect();
-            let hosts = if hosts.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", hosts.join(", "))
-            };
-            output::note(format!(
-                "{} found; {} to migrate ({}{hosts}); {} could not be read",
-                output::count(repos, "repository", "repositories"),
-                output::count(repos_to_change, "repository", "repositories"),
-                output::count(to_change, "URL", "URLs"),
-                output::count(failures.len(), "repository", "repositories"),
-            ));
-        }
+        counts.show(&mut out, failures.len(), args.json)?;
     }
     out.flush()?;
     if !args.json {
-        helper_notes(env, by_host.keys())?;
+        helper_notes(env, counts.by_host.keys())?;
     }
     Ok(if failures.is_empty() {
         error::OK
@@ -124,14 +85,68 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     })
 }
 
-/// (host, login) of every account logged in (the login record; unreadable: none, said once).
-pub fn logged_in(env: &Env) -> Vec<(String, String)> {
-    match crate::io::logins::Logins::new(&env.state_dir()).load() {
-        Ok(places) => places.into_iter().map(|p| (p.host, p.user)).collect(),
-        Err(e) => {
-            output::warn(format!("{e:#}; accounts are not shown"));
-            Vec::new()
+/// What a plain `migrate` would change in the repositories read: remote URLs (submodules are
+/// shown, not counted).
+#[derive(Default)]
+struct Counts {
+    repos: usize,
+    repos_to_change: usize,
+    to_change: usize,
+    by_host: BTreeMap<Redacted, usize>,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Observed) {
+        self.repos += 1;
+        let changes: Vec<&str> = o
+            .plan
+            .changes()
+            .filter(|(slot, _)| slot.is_remote())
+            .map(|(_, new)| new)
+            .collect();
+        self.repos_to_change += usize::from(!changes.is_empty());
+        self.to_change += changes.len();
+        for new in changes {
+            *self
+                .by_host
+                .entry(Redacted::new(&host_of(new).unwrap_or_default()))
+                .or_default() += 1;
         }
+    }
+
+    /// The summary of a recursive status: a JSON line, or a note after the repositories.
+    fn show(&self, out: &mut impl Write, failed: usize, json: bool) -> std::io::Result<()> {
+        if json {
+            return report::json(
+                out,
+                &Line::Summary(report::Summary::Status(report::StatusSummary {
+                    repos: self.repos,
+                    repos_to_migrate: self.repos_to_change,
+                    urls_to_migrate: self.to_change,
+                    by_host: self.by_host.clone(),
+                    failed,
+                })),
+            );
+        }
+        out.flush()?;
+        let hosts: Vec<String> = self
+            .by_host
+            .iter()
+            .map(|(h, n)| format!("{h}: {n}"))
+            .collect();
+        let hosts = if hosts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", hosts.join(", "))
+        };
+        output::note(format!(
+            "{} found; {} to migrate ({}{hosts}); {} could not be read",
+            output::count(self.repos, "repository", "repositories"),
+            output::count(self.repos_to_change, "repository", "repositories"),
+            output::count(self.to_change, "URL", "URLs"),
+            output::count(failed, "repository", "repositories"),
+        ));
+        Ok(())
     }
 }
 
@@ -155,23 +170,6 @@ fn remote_account(
             })
         })?;
     Account::with_scope(&https, accounts)
-}
-
-/// For each host URLs go to: whether git has a credential helper for it, and how to get one.
-pub fn helper_notes<'a>(env: &Env, hosts: impl Iterator<Item = &'a Redacted>) -> Result<()> {
-    let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
-    for host in hosts {
-        match git.helper_for(host.as_str()) {
-            Some(h) => output::note(format!(
-                "{host}: git's credential helper is {}",
-                Redacted::new(&h)
-            )),
-            None => output::note(format!(
-                "{host}: git has no credential helper for it; next: git-https login --host {host}"
-            )),
-        }
-    }
-    Ok(())
 }
 
 fn show_failure(

@@ -1,13 +1,18 @@
 //! The engine: select repositories, read and plan them in parallel batches, and apply changes
 //! through one protocol (journal, confirmation, batched apply, records) shared by every command
-//! that writes.
+//! that writes. `migrate` and `undo` are those commands' work (setup runs `migrate` too),
+//! `auth` the tokens' (login, logout, their transaction), `setup` and `doctor` theirs, and
+//! `accounts` the logins and credential helpers reports show.
 
+pub mod accounts;
 pub mod apply;
 pub mod auth;
 pub mod doctor;
+pub mod migrate;
 pub mod observe;
 pub mod select;
 pub mod setup;
+pub mod undo;
 
 use anyhow::Result;
 
