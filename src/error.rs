@@ -1,4 +1,4 @@
-//! Error kinds and exit codes: 0 ok, 1 error or partial failure, 2 usage.
+//! Error kinds and exit codes: 0 ok, 1 error or partial failure, 2 usage, 130 interrupted.
 
 use std::fmt;
 
@@ -43,6 +43,9 @@ pub fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow:
 pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
+/// Ctrl-C or SIGTERM: stopped; what was done is kept (and undoable), the rest was not begun.
+/// 128 + SIGINT, as shells report a process killed by Ctrl-C.
+pub const INTERRUPTED: u8 = 130;
 
 /// The exit code an error maps to.
 pub fn exit_code(e: &anyhow::Error) -> u8 {

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod credentials;
+pub mod interrupt;
 pub mod observe;
 pub mod select;
 
