@@ -64,6 +64,12 @@ pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     sys::open_read_nofollow(path)
 }
 
+/// Makes `link` a symlink to the file `original` (tests build symlinked configs with it).
+#[cfg(test)]
+pub fn symlink_file(original: &Path, link: &Path) -> io::Result<()> {
+    sys::symlink_file(original, link)
+}
+
 // ---- Ownership ----
 
 /// The user and group ids owning a file; `None` where the OS has no unix owners.
@@ -155,7 +161,7 @@ mod tests {
         set_file_mode(&f, 0o604).unwrap();
         assert_eq!(file_mode(&f.metadata().unwrap()), Some(0o604));
         let link = dir.path().join("l");
-        std::os::unix::fs::symlink(&file, &link).unwrap();
+        symlink_file(&file, &link).unwrap();
         assert!(open_read_nofollow(&link).unwrap().is_none());
         assert!(open_read_nofollow(&file).unwrap().is_some());
         assert!(open_read_nofollow(&dir.path().join("none")).is_err());

@@ -46,6 +46,11 @@ pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     }
 }
 
+#[cfg(test)]
+pub fn symlink_file(original: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(original, link)
+}
+
 pub fn owner(meta: &Metadata) -> Option<(u32, u32)> {
     Some((meta.uid(), meta.gid()))
 }

@@ -44,6 +44,12 @@ pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     OpenOptions::new().read(true).open(path).map(Some)
 }
 
+/// Needs Developer Mode or the symlink privilege, as Windows symlinks do.
+#[cfg(test)]
+pub fn symlink_file(original: &Path, link: &Path) -> io::Result<()> {
+    std::os::windows::fs::symlink_file(original, link)
+}
+
 /// No unix owners (a file's owner is a SID).
 pub fn owner(_meta: &Metadata) -> Option<(u32, u32)> {
     None
