@@ -1,4 +1,4 @@
-//! Error kinds and exit codes: 0 ok, 1 error or partial failure, 2 usage.
+//! Error kinds and exit codes: 0 ok, 1 error or partial failure, 2 usage, 130 interrupted.
 
 use std::fmt;
 
@@ -43,6 +43,26 @@ pub fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> anyhow:
 pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 pub const USAGE: u8 = 2;
+/// Ctrl-C or SIGTERM: stopped; what was done is kept (and undoable), the rest was not begun.
+/// 128 + SIGINT, as shells report a process killed by Ctrl-C.
+pub const INTERRUPTED: u8 = 130;
+
+/// Every exit status with what it means: the man pages' EXIT STATUS section.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (OK, "Done (or nothing to do)."),
+    (
+        FAILURE,
+        "An error, or a partial failure: some repositories or places could not be changed (the others were), a check failed, or git still answers with a token after logout.",
+    ),
+    (
+        USAGE,
+        "A usage error: a bad flag or value, or an answer missing where there is no terminal to ask on. Nothing was changed.",
+    ),
+    (
+        INTERRUPTED,
+        "Interrupted by Ctrl-C or SIGTERM: what was done is kept and can be undone; the rest was not begun.",
+    ),
+];
 
 /// The exit code an error maps to.
 pub fn exit_code(e: &anyhow::Error) -> u8 {

@@ -151,10 +151,14 @@ fn accounts(realm: &Realm, out: &LoginOutcome) {
             Some(HelperLine::Cache { timeout }) => Some(timeout),
             _ => None,
         });
-    let new_timeout = out.done.lines.iter().find_map(|l| match HelperLine::parse(l) {
-        Some(HelperLine::Cache { timeout }) => Some(timeout),
-        _ => None,
-    });
+    let new_timeout = out
+        .done
+        .lines
+        .iter()
+        .find_map(|l| match HelperLine::parse(l) {
+            Some(HelperLine::Cache { timeout }) => Some(timeout),
+            _ => None,
+        });
     if let (true, Some(old), Some(timeout)) = (accounts.len() > 1, old_timeout, new_timeout)
         && old != timeout
     {

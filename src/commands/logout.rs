@@ -25,7 +25,7 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     };
     let git = Git::new(env, scope)?;
     // Ctrl-C lets every place be cleared rather than leave half of them.
-    let _interrupted = crate::engine::apply::defer_signals();
+    let _interrupted = crate::engine::interrupt::defer_signals();
     let user = args
         .user
         .as_deref()

@@ -27,6 +27,17 @@ pub fn run(args: ManArgs) -> Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     clap_mangen::Man::new(page).render(&mut out)?;
+    exit_status(&mut out)?;
     out.flush()?;
     Ok(error::OK)
+}
+
+/// The EXIT STATUS section, from `error::EXIT_CODES`.
+fn exit_status(out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, ".SH \"EXIT STATUS\"")?;
+    for (code, meaning) in error::EXIT_CODES {
+        // A line starting with `.` or `'` would be read as a request.
+        writeln!(out, ".TP\n{code}\n\\&{meaning}")?;
+    }
+    Ok(())
 }

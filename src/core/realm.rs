@@ -103,7 +103,10 @@ mod tests {
     #[test]
     fn parses_host_port_and_organization_once() {
         let r = Realm::parse("https://GHE.corp:8443/").unwrap();
-        assert_eq!((r.host(), r.name(), r.org()), ("ghe.corp:8443", "ghe.corp", None));
+        assert_eq!(
+            (r.host(), r.name(), r.org()),
+            ("ghe.corp:8443", "ghe.corp", None)
+        );
         let r = Realm::parse("dev.azure.com/contoso").unwrap();
         assert_eq!(
             (r.host(), r.org(), r.as_str()),

@@ -9,12 +9,11 @@
 //! 5. a `result` record per file, an `end` record with the counts, the tally for the report.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
 
+use super::interrupt::{after_confirmation, stop_on_signals, stopped, watch_confirmation};
 use super::{BATCH, Workers};
 #[allow(unused_imports)]
 use crate::core::change::Op;
@@ -92,7 +91,7 @@ impl Spool {
             return Ok(Finished::Declined);
         };
         let answer = confirm.yes || prompt::confirm(confirm.env, &confirm.question)?;
-        PHASE.store(DEFER, Ordering::SeqCst);
+        after_confirmation();
         if !answer {
             if !confirm.env.interactive() {
                 return Err(with_hint(
@@ -256,91 +255,6 @@ impl FileOutcome<'_> {
     }
 }
 
-/// Set by Ctrl-C or SIGTERM during apply: files not yet started are left alone.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-/// What Ctrl-C and SIGTERM do: raise [`STOP`] (the default), or, at the confirmation
-/// question, delete the unconfirmed plan, show the cursor and exit.
-static PHASE: AtomicU8 = AtomicU8::new(DEFER);
-const DEFER: u8 = 0;
-const CONFIRMING: u8 = 1;
-const ASKING: u8 = 2;
-static SPOOL: Mutex<Option<PathBuf>> = Mutex::new(None);
-/// What an interrupted question leaves, said on the way out.
-static LEFT: Mutex<&'static str> = Mutex::new("nothing changed");
-/// The terminal's settings before the questions: a hidden-input prompt turns echo off, and
-/// an exit from the handler would leave it off.
-static TERMIOS: Mutex<Option<(u8, rustix::termios::Termios)>> = Mutex::new(None);
-
-fn install_handler() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if PHASE.load(Ordering::SeqCst) == ASKING {
-                let left = *LEFT.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((fd, t)) = &*TERMIOS.lock().unwrap_or_else(|e| e.into_inner()) {
-                    let now = rustix::termios::OptionalActions::Now;
-                    let _ = match fd {
-                        0 => rustix::termios::tcsetattr(std::io::stdin(), now, t),
-                        _ => rustix::termios::tcsetattr(std::io::stderr(), now, t),
-                    };
-                }
-                let term = console::Term::stderr();
-                let _ = term.show_cursor();
-                let _ = term.write_line(&format!("\ninterrupted: {left}"));
-                std::process::exit(130);
-            }
-            if PHASE.load(Ordering::SeqCst) == CONFIRMING {
-                if let Some(p) = SPOOL.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    let _ = std::fs::remove_file(p);
-                }
-                let term = console::Term::stderr();
-                let _ = term.show_cursor();
-                let _ = term.write_line("\ninterrupted: nothing changed");
-                std::process::exit(130);
-            }
-            STOP.store(true, Ordering::SeqCst);
-        });
-    });
-}
-
-fn watch_confirmation(spool: &Path) {
-    *SPOOL.lock().unwrap_or_else(|e| e.into_inner()) = Some(spool.to_path_buf());
-    PHASE.store(CONFIRMING, Ordering::SeqCst);
-    install_handler();
-}
-
-/// While questions are asked: Ctrl-C and SIGTERM bring the cursor back (a menu hides it),
-/// say what is `left` as it is, and exit 130.
-pub fn asking(left: &'static str) {
-    *LEFT.lock().unwrap_or_else(|e| e.into_inner()) = left;
-    let mut saved = TERMIOS.lock().unwrap_or_else(|e| e.into_inner());
-    if saved.is_none() {
-        *saved = rustix::termios::tcgetattr(std::io::stdin())
-            .map(|t| (0, t))
-            .or_else(|_| rustix::termios::tcgetattr(std::io::stderr()).map(|t| (2, t)))
-            .ok();
-    }
-    drop(saved);
-    PHASE.store(ASKING, Ordering::SeqCst);
-    install_handler();
-}
-
-/// From here on, Ctrl-C and SIGTERM finish the files being written and skip the rest, so no
-/// lock file is left behind and the journal records what happened (SIGKILL cannot be caught:
-/// each file is still old or new, but a lock may remain).
-fn stop_on_signals() {
-    PHASE.store(DEFER, Ordering::SeqCst);
-    install_handler();
-}
-
-/// From here on Ctrl-C and SIGTERM only raise the returned flag: the caller finishes what it
-/// started (a login's store-prove-or-roll-back) and may then report it.
-pub fn defer_signals() -> &'static AtomicBool {
-    stop_on_signals();
-    &STOP
-}
-
 /// Applies every file's edits in parallel, each file in one atomic write. `tick(failed)`
 /// after each file reached (a file skipped after an interrupt is not a failure).
 fn apply_all<'a>(
@@ -352,7 +266,7 @@ fn apply_all<'a>(
         files
             .par_iter()
             .map(|f| {
-                let result = if STOP.load(Ordering::SeqCst) {
+                let result = if stopped() {
                     Err(ApplyError::Interrupted)
                 } else {
                     let r = repo::apply(&f.path, &f.edits);

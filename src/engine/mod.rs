@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod apply;
 pub mod auth;
 pub mod doctor;
+pub mod interrupt;
 pub mod migrate;
 pub mod observe;
 pub mod select;

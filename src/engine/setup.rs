@@ -65,7 +65,7 @@ struct Answers {
 /// Sets the machine up: see the module docs.
 pub fn run(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<SetupOutcome> {
     if prompter.can_ask() {
-        crate::engine::apply::asking("nothing changed");
+        crate::engine::interrupt::asking("nothing changed");
     }
     req.opts.check()?;
     let git = Git::new(env, Scope::Global)?;
@@ -91,7 +91,7 @@ pub fn run(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<SetupOut
         ([realm], [user]) => aliases::ties(env, realm.host(), user, &req.aliases)?,
         _ => Vec::new(),
     };
-    let interrupted = crate::engine::apply::defer_signals();
+    let interrupted = crate::engine::interrupt::defer_signals();
     for ((realm, (token, _)), user) in a.realms.iter().zip(&a.tokens).zip(users) {
         let changed = set_up(env, &git, realm, &user, token, &helper)?;
         report.changed |= changed;
@@ -221,7 +221,14 @@ fn identify(
     let Some(forge) = forge.filter(|_| !opts.no_verify) else {
         return Ok(user_for(realm, forge, None));
     };
-    let info = verify::verify(forge, opts.api_url.as_deref(), env, git, realm.host(), token)?;
+    let info = verify::verify(
+        forge,
+        opts.api_url.as_deref(),
+        env,
+        git,
+        realm.host(),
+        token,
+    )?;
     let user = user_for(realm, Some(forge), Some(&info));
     verify::prove_with_git(env, git, realm, &user, token)?;
     Ok(user)
@@ -302,7 +309,7 @@ fn migrate(
     };
     if prompter.can_ask() && !req.yes {
         crate::engine::migrate::run(&opts(true), env, &mut Migrated::default())?;
-        crate::engine::apply::asking("the hosts above are set up; checkouts left as they are");
+        crate::engine::interrupt::asking("the hosts above are set up; checkouts left as they are");
         if !prompter
             .confirm("Migrate these checkouts?", true)
             .context("cannot read the answer")?
@@ -365,7 +372,10 @@ fn ask_hosts(prompter: Prompter) -> Result<Vec<Realm>> {
                 |h| net::normalize_host(h).map(|_| ()),
             )
             .context("cannot read the host")?;
-        realms.push(Realm::new(&net::normalize_host(&host).map_err(usage)?, None));
+        realms.push(Realm::new(
+            &net::normalize_host(&host).map_err(usage)?,
+            None,
+        ));
         let more = prompter
             .confirm("Set up another host?", false)
             .context("cannot read the answer")?;

@@ -168,7 +168,7 @@ impl<'a> Git<'a> {
         cmd.arg(action);
         // Its own process group: a Ctrl-C at the terminal reaches git-https, which finishes
         // or rolls back the transaction, not this helper half-way through it.
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        crate::io::platform::own_process_group(&mut cmd);
         talk(
             cmd,
             cred,
@@ -180,7 +180,7 @@ impl<'a> Git<'a> {
         let mut cmd = self.cmd();
         cmd.arg("config").args(args);
         // A Ctrl-C at the terminal is git-https's to handle: a config write is not cut short.
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        crate::io::platform::own_process_group(&mut cmd);
         cmd.output().context("cannot run git config")
     }
 

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufWriter, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -19,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::change::{Edit, FileEdits, FileKind};
 use crate::core::redact::redact;
+use crate::io::platform;
 
 pub const VERSION: u32 = 1;
 
@@ -37,11 +37,10 @@ enum PathRepr {
 
 impl Serialize for StoredPath {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use std::os::unix::ffi::OsStrExt;
         match self.0.to_str() {
             Some(t) => PathRepr::Text(t.to_string()),
             None => PathRepr::Bytes {
-                bytes: self.0.as_os_str().as_bytes().to_vec(),
+                bytes: platform::os_str_bytes(self.0.as_os_str()).into_owned(),
             },
         }
         .serialize(s)
@@ -50,10 +49,12 @@ impl Serialize for StoredPath {
 
 impl<'de> Deserialize<'de> for StoredPath {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<StoredPath, D::Error> {
-        use std::os::unix::ffi::OsStringExt;
         Ok(StoredPath(match PathRepr::deserialize(d)? {
             PathRepr::Text(t) => PathBuf::from(t),
-            PathRepr::Bytes { bytes } => PathBuf::from(std::ffi::OsString::from_vec(bytes)),
+            PathRepr::Bytes { bytes } => PathBuf::from(
+                platform::os_string_from_bytes(bytes)
+                    .ok_or_else(|| serde::de::Error::custom("not a path's bytes"))?,
+            ),
         }))
     }
 }
@@ -319,10 +320,7 @@ impl Journal {
             .with_context(|| format!("cannot create journal dir {}", self.dir.display()))?;
         let id = new_run_id();
         let path = self.path(&id);
-        let f = fs::OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .mode(0o600)
+        let f = platform::create_mode(fs::OpenOptions::new().create_new(true).append(true), 0o600)
             .open(&path)
             .with_context(|| format!("cannot create journal {}", path.display()))?;
         let mut w = RunWriter {

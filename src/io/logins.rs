@@ -5,12 +5,12 @@
 //! One JSON file, `$XDG_STATE_HOME/git-https/logins.json`, mode 0600, replaced atomically.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+
+use super::platform;
 
 /// One place a token was stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,13 +44,15 @@ impl Logins {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let path = self.path.with_extension("lock");
-        let f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+        let f = platform::create_mode(
+            fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false),
+            0o600,
+        )
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
         f.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         Ok(f)
@@ -90,17 +92,7 @@ impl Logins {
     fn save(&self, all: &[Place]) -> Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let tmp = self.path.with_extension("json.tmp");
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.write_all(&serde_json::to_vec_pretty(all)?)?;
-        f.sync_data()?;
-        fs::rename(&tmp, &self.path)
+        crate::io::atomic::replace(&self.path, &serde_json::to_vec_pretty(all)?, Some(0o600))
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
 }
@@ -108,7 +100,6 @@ impl Logins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn set_replaces_one_host_and_scope() {
@@ -123,19 +114,22 @@ mod tests {
             user: "u".into(),
             time: "t".into(),
         };
-        l.set("a", "global", vec![place("a", CacheMode::Store)]).unwrap();
-        l.set("b", "global", vec![place("b", CacheMode::Memory)]).unwrap();
-        l.set("a", "global", vec![place("a", CacheMode::Keyring)]).unwrap();
+        l.set("a", "global", vec![place("a", CacheMode::Store)])
+            .unwrap();
+        l.set("b", "global", vec![place("b", CacheMode::Memory)])
+            .unwrap();
+        l.set("a", "global", vec![place("a", CacheMode::Keyring)])
+            .unwrap();
         assert_eq!(
             l.for_host("a", "global").unwrap(),
             vec![place("a", CacheMode::Keyring)]
         );
         l.set("a", "global", vec![]).unwrap();
         assert_eq!(l.load().unwrap(), vec![place("b", CacheMode::Memory)]);
-        let mode = fs::metadata(dir.path().join("logins.json"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        #[cfg(unix)]
+        assert_eq!(
+            platform::file_mode(&fs::metadata(dir.path().join("logins.json")).unwrap()),
+            Some(0o600)
+        );
     }
 }

@@ -2,11 +2,13 @@
 //! keyring, the forge API and the git command line.
 
 pub mod api;
+pub mod atomic;
 pub mod discover;
 pub mod git;
 pub mod journal;
 pub mod keystore;
 pub mod logins;
+pub mod platform;
 pub mod repo;
 pub mod settings;
 pub mod store;

@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -13,6 +12,7 @@ use crate::core::gitconfig::{self, Entry};
 use crate::core::insteadof::Rule;
 use crate::core::plan::Slot;
 use crate::env::Env;
+use crate::io::platform;
 
 /// Where a repository's pieces are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,7 +228,7 @@ pub struct Ownership {
 
 impl Ownership {
     pub fn load(env: &Env) -> Result<Ownership> {
-        let me = euid();
+        let me = platform::euid();
         let uid = match (me, env.sudo_uid) {
             (Some(0), Some(sudo)) => Some(sudo),
             (me, _) => me,
@@ -260,7 +260,7 @@ impl Ownership {
     /// Why git would refuse this repository, if it would.
     pub fn refusal(&self, repo: &Repo) -> Option<String> {
         let uid = self.uid?;
-        let owner = fs::metadata(&repo.root).ok()?.uid();
+        let (owner, _) = platform::owner(&fs::metadata(&repo.root).ok()?)?;
         if owner == uid || self.is_safe(&repo.root) {
             return None;
         }
@@ -370,11 +370,8 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     match lock_and_write(path, edits, None) {
         Err(ApplyError::Symlink) => {
             let real = fs::canonicalize(path).map_err(|_| vanished())?;
-            let mode = fs::metadata(&real)
-                .map_err(|_| vanished())?
-                .permissions()
-                .mode();
-            match lock_and_write(&real, edits, Some(mode)) {
+            let mode = platform::file_mode(&fs::metadata(&real).map_err(|_| vanished())?);
+            match lock_and_write(&real, edits, mode) {
                 Err(ApplyError::Symlink) => Err(anyhow!(
                     "{}: the config's target changed while it was written",
                     path.display()
@@ -397,11 +394,11 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         ))
     };
     let lock_path = lock_path(path);
-    let lock = match fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode.map_or(0o666, |m| m & 0o777))
-        .open(&lock_path)
+    let lock = match platform::create_mode(
+        fs::OpenOptions::new().write(true).create_new(true),
+        mode.map_or(0o666, |m| m & 0o777),
+    )
+    .open(&lock_path)
     {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -415,7 +412,7 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         }
     };
     // The mode the lock was given: the umask takes its bits away.
-    let lock_mode = process_umask().map(|u| mode.map_or(0o666, |m| m & 0o777) & !u);
+    let lock_mode = platform::umask().map(|u| mode.map_or(0o666, |m| m & 0o777) & !u);
     let result = write_locked(path, &lock_path, lock, lock_mode, edits);
     if !matches!(
         result,
@@ -424,33 +421,6 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         let _ = fs::remove_file(&lock_path);
     }
     result
-}
-
-/// The process umask and effective user id, from `/proc/self/status` (read once; `None`
-/// where that is not there).
-fn process_status() -> (Option<u32>, Option<u32>) {
-    static STATUS: std::sync::OnceLock<(Option<u32>, Option<u32>)> = std::sync::OnceLock::new();
-    *STATUS.get_or_init(|| {
-        let Ok(status) = fs::read_to_string("/proc/self/status") else {
-            return (None, None);
-        };
-        let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name));
-        let umask = field("Umask:").and_then(|v| u32::from_str_radix(v.trim(), 8).ok());
-        // `Uid:` lists real, effective, saved and filesystem ids.
-        let euid = field("Uid:")
-            .and_then(|v| v.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok());
-        (umask, euid)
-    })
-}
-
-fn process_umask() -> Option<u32> {
-    process_status().0
-}
-
-/// The effective user id of this process.
-pub fn euid() -> Option<u32> {
-    process_status().1
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -469,24 +439,19 @@ fn write_locked(
     // Read under the lock, as git does, so no writer slips in between read and rename.
     let cannot_read =
         |e: std::io::Error| ApplyError::Other(anyhow!("{}: cannot read: {e}", path.display()));
-    let mut file = match fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
-            return Err(ApplyError::Symlink);
-        }
+    let mut file = match platform::open_read_nofollow(path) {
+        Ok(Some(f)) => f,
+        Ok(None) => return Err(ApplyError::Symlink),
         Err(e) => return Err(cannot_read(e)),
     };
     let meta = file.metadata().map_err(cannot_read)?;
-    let mode = meta.permissions().mode() & 0o7777;
-    // A root user can write anything: honour the mode as the owner's intent.
-    if mode & 0o222 == 0 {
+    let mode = platform::file_mode(&meta);
+    // A root user can write anything: honour the mode as the owner's intent. Without unix
+    // modes, the read-only attribute says it (reported as mode 0444).
+    if mode.map_or(meta.permissions().readonly(), |m| m & 0o222 == 0) {
         return Err(ApplyError::ReadOnly {
             path: path.display().to_string(),
-            mode,
+            mode: mode.unwrap_or(0o444),
         });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
@@ -571,16 +536,20 @@ fn write_locked(
     // git gives the new file the old one's mode, set before a byte is written so the new
     // content is never more readable than the old; the lock already has it when created
     // so (the common case), which saves a syscall per repository in a bulk run.
-    if lock_mode != Some(mode) {
-        lock.set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(io)?;
+    if let Some(mode) = mode
+        && lock_mode != Some(mode)
+    {
+        platform::set_file_mode(&lock, mode).map_err(io)?;
     }
     lock.write_all(&out).map_err(io)?;
     // Written by root for another user (safe.directory allowing it): the file stays its
     // owner's. Another user writing a shared (group-writable) repository's config makes it
     // theirs, as git does.
-    if euid() == Some(0) && meta.uid() != 0 {
-        std::os::unix::fs::fchown(&lock, Some(meta.uid()), Some(meta.gid())).map_err(io)?;
+    if let Some((uid, gid)) = platform::owner(&meta)
+        && platform::euid() == Some(0)
+        && uid != 0
+    {
+        platform::chown_file(&lock, uid, gid).map_err(io)?;
     }
     drop(lock);
     fs::rename(lock_path, path).map_err(|e| {

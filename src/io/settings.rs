@@ -135,18 +135,10 @@ fn edit_aliases(
     if table.is_empty() {
         doc.remove("aliases");
     }
-    // Through a symlink (a dotfiles checkout), the file it names is replaced, not the link.
-    let path = fs::canonicalize(&path).unwrap_or(path);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    if let Ok(meta) = fs::metadata(&path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
-    }
-    std::io::Write::write_all(&mut tmp, doc.to_string().as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&path)
-        .map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    // Through a symlink (a dotfiles checkout), the file it names is replaced, not the link;
+    // it keeps its mode (a new one is its owner's only).
+    crate::io::atomic::replace(&path, doc.to_string().as_bytes(), None)
+        .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(touched)
 }
 

@@ -125,7 +125,7 @@ fn verify_token(
 pub fn login(env: &Env, git: &Git, req: &LoginRequest, prompter: Prompter) -> Result<LoginOutcome> {
     let realm = &req.realm;
     if prompter.can_ask() {
-        crate::engine::apply::asking("nothing changed");
+        crate::engine::interrupt::asking("nothing changed");
     }
     req.opts.check()?;
     if !req.aliases.is_empty() && req.opts.no_verify {
@@ -175,7 +175,7 @@ pub fn login(env: &Env, git: &Git, req: &LoginRequest, prompter: Prompter) -> Re
     // From here Ctrl-C or SIGTERM lets the transaction finish (stored and proven, or rolled
     // back) instead of cutting it in half; git's config and helper children run in their own
     // process group, so the terminal's signal does not reach them either.
-    let interrupted = crate::engine::apply::defer_signals();
+    let interrupted = crate::engine::interrupt::defer_signals();
     let plan = LoginPlan {
         realm,
         user: &user,

@@ -99,8 +99,8 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
 fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
     // An organization's token is kept on its host under the organization's name.
     let place = keystore::Place::https(l.realm.host());
-    if let Ok(Some(found)) = Keystore::open(l.env.keyring_choice.as_deref())
-        .and_then(|k| k.find(&place, l.realm.org()))
+    if let Ok(Some(found)) =
+        Keystore::open(l.env.keyring_choice.as_deref()).and_then(|k| k.find(&place, l.realm.org()))
     {
         return Some((found.token, Source::Keyring));
     }

@@ -164,7 +164,15 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     logins.set(realm.as_str(), &records.scope, pending)?;
 
     let mut touched = Touched::default();
-    let attempt = attempt(git, store.as_ref(), plan, &lines, &cred, alone, &mut touched);
+    let attempt = attempt(
+        git,
+        store.as_ref(),
+        plan,
+        &lines,
+        &cred,
+        alone,
+        &mut touched,
+    );
     if let Err(e) = attempt {
         let undo = Rollback {
             git,
@@ -190,7 +198,10 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     let mut places: Vec<Place> = others.into_iter().cloned().collect();
     places.push(place(realm, &records.scope, &storage, plan.user));
     // A place not cleared holds an earlier token, not this account's: kept without a user.
-    places.extend(left.iter().map(|(s, _)| place(realm, &records.scope, s, "")));
+    places.extend(
+        left.iter()
+            .map(|(s, _)| place(realm, &records.scope, s, "")),
+    );
     let mut accounts: Vec<String> = places
         .iter()
         .map(|p| p.user.clone())

@@ -126,8 +126,8 @@ pub fn prove_with_git(
     };
     let shown = Redacted::new(&url);
     let effective = git.effective_url(&url)?;
-    let same_host = remote_url::parse(&effective)
-        .is_ok_and(|p| p.kind == Kind::Https && host_port(&p) == host);
+    let same_host =
+        remote_url::parse(&effective).is_ok_and(|p| p.kind == Kind::Https && host_port(&p) == host);
     if !same_host {
         return skipped(format!(
             "an insteadOf rule sends {shown} to {}; the token is not tried there",

@@ -2,7 +2,6 @@
 //! made and kept owner-only (0600), and put back whole, atomically, on a rollback.
 
 use std::fs;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -11,6 +10,7 @@ use crate::core::credential::Credential;
 use crate::core::helper::HelperLine;
 use crate::core::realm::Realm;
 use crate::io::git::Git;
+use crate::io::{atomic, platform};
 
 use super::{Before, Storage, TokenStore};
 
@@ -53,9 +53,10 @@ impl TokenStore for FileStore<'_> {
     fn snapshot(&self, _realm: &Realm, _user: Option<&str>) -> Result<Before> {
         let f = &self.file;
         Ok(Before::File(match fs::read(f) {
+            // Where the OS has no modes, the file is put back owner-only.
             Ok(bytes) => Some((
                 zeroize::Zeroizing::new(bytes),
-                fs::metadata(f)?.permissions().mode() & 0o7777,
+                platform::file_mode(&fs::metadata(f)?).unwrap_or(0o600),
             )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(anyhow!("cannot read {}: {e}", f.display())),
@@ -71,20 +72,9 @@ impl TokenStore for FileStore<'_> {
                 }
                 _ => Ok(()),
             },
-            Before::File(Some((bytes, mode))) => {
-                // Written beside it and renamed over it: the file is old or new, never half
-                // (through a symlink, the file it names).
-                let f = &fs::canonicalize(f).unwrap_or_else(|_| f.clone());
-                let dir = f.parent().unwrap_or(Path::new("."));
-                let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-                tmp.as_file()
-                    .set_permissions(fs::Permissions::from_mode(*mode))?;
-                std::io::Write::write_all(&mut tmp, bytes)?;
-                tmp.as_file().sync_all()?;
-                tmp.persist(f)
-                    .map_err(|e| anyhow!("cannot put back {}: {}", f.display(), e.error))?;
-                Ok(())
-            }
+            // The file is old or new, never half (through a symlink, the file it names).
+            Before::File(Some((bytes, mode))) => atomic::replace(f, bytes, Some(*mode))
+                .map_err(|e| anyhow!("cannot put back {}: {e}", f.display())),
             _ => Ok(()),
         }
     }
@@ -105,7 +95,7 @@ pub fn prepare(file: &Path) -> Result<bool> {
         Ok(m) => {
             let what = if m.is_dir() {
                 "a directory"
-            } else if m.file_type().is_fifo() || m.file_type().is_socket() {
+            } else if platform::is_fifo_or_socket(&m.file_type()) {
                 "a pipe or socket"
             } else {
                 "not a regular file"
@@ -116,11 +106,7 @@ pub fn prepare(file: &Path) -> Result<bool> {
             )
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(file)
+            platform::create_new_private(file)
                 .with_context(|| format!("cannot create {}", file.display()))?;
             Ok(true)
         }
@@ -128,22 +114,26 @@ pub fn prepare(file: &Path) -> Result<bool> {
     }
 }
 
-/// The file's permission bits, if it can be read.
+/// The file's permission bits (rwx for owner, group, others), if it can be read and the OS
+/// has them.
 pub fn mode(file: &Path) -> Option<u32> {
     fs::metadata(file)
         .ok()
-        .map(|m| m.permissions().mode() & 0o777)
+        .and_then(|m| platform::file_mode(&m))
+        .map(|m| m & 0o777)
 }
 
-/// Makes the store file 0600; returns its looser mode when it had one.
+/// Makes the store file 0600; returns its looser mode when it had one. Where the OS has no
+/// unix modes there is nothing to tighten here.
 pub fn secure(file: &Path) -> Result<Option<u32>> {
     let meta = fs::metadata(file)
         .with_context(|| format!("git credential-store did not write {}", file.display()))?;
-    let mode = meta.permissions().mode() & 0o777;
+    let Some(mode) = platform::file_mode(&meta).map(|m| m & 0o777) else {
+        return Ok(None);
+    };
     if mode == 0o600 {
         return Ok(None);
     }
-    fs::set_permissions(file, fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("cannot chmod {}", file.display()))?;
+    platform::set_mode(file, 0o600).with_context(|| format!("cannot chmod {}", file.display()))?;
     Ok(Some(mode))
 }

@@ -1,0 +1,129 @@
+//! The unix implementation of the platform API (Linux, macOS, the BSDs).
+
+use std::borrow::Cow;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, FileType, Metadata, OpenOptions};
+use std::io;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+use rustix::termios::{OptionalActions, Termios, tcgetattr, tcsetattr};
+
+pub fn file_mode(meta: &Metadata) -> Option<u32> {
+    // `mode()` carries the file type bits too; callers want the permissions.
+    Some(meta.permissions().mode() & 0o7777)
+}
+
+pub fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
+pub fn set_file_mode(file: &File, mode: u32) -> io::Result<()> {
+    file.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+pub fn create_mode(opts: &mut OpenOptions, mode: u32) -> &mut OpenOptions {
+    opts.mode(mode)
+}
+
+pub fn is_fifo_or_socket(t: &FileType) -> bool {
+    t.is_fifo() || t.is_socket()
+}
+
+pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
+    match OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+    {
+        Ok(f) => Ok(Some(f)),
+        // O_NOFOLLOW on a symlink fails with ELOOP.
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+pub fn symlink_file(original: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(original, link)
+}
+
+pub fn owner(meta: &Metadata) -> Option<(u32, u32)> {
+    Some((meta.uid(), meta.gid()))
+}
+
+pub fn chown_file(file: &File, uid: u32, gid: u32) -> io::Result<()> {
+    std::os::unix::fs::fchown(file, Some(uid), Some(gid))
+}
+
+/// The process umask and effective user id, from `/proc/self/status` (read once; `None`
+/// where that is not there). The umask is read, not set-and-restored: that would race with
+/// threads creating files.
+fn process_status() -> (Option<u32>, Option<u32>) {
+    static STATUS: std::sync::OnceLock<(Option<u32>, Option<u32>)> = std::sync::OnceLock::new();
+    *STATUS.get_or_init(|| {
+        let Ok(status) = fs::read_to_string("/proc/self/status") else {
+            return (None, None);
+        };
+        let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name));
+        let umask = field("Umask:").and_then(|v| u32::from_str_radix(v.trim(), 8).ok());
+        // `Uid:` lists real, effective, saved and filesystem ids.
+        let euid = field("Uid:")
+            .and_then(|v| v.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok());
+        (umask, euid)
+    })
+}
+
+pub fn euid() -> Option<u32> {
+    process_status().1
+}
+
+pub fn umask() -> Option<u32> {
+    process_status().0
+}
+
+pub fn own_process_group(cmd: &mut Command) -> &mut Command {
+    cmd.process_group(0)
+}
+
+/// Which stream the settings were read from, so they go back to the same terminal.
+pub struct TermState {
+    stdin: bool,
+    termios: Termios,
+}
+
+pub fn save_terminal() -> Option<TermState> {
+    tcgetattr(io::stdin())
+        .map(|termios| TermState {
+            stdin: true,
+            termios,
+        })
+        .or_else(|_| {
+            tcgetattr(io::stderr()).map(|termios| TermState {
+                stdin: false,
+                termios,
+            })
+        })
+        .ok()
+}
+
+pub fn restore_terminal(s: &TermState) {
+    let now = OptionalActions::Now;
+    let _ = if s.stdin {
+        tcsetattr(io::stdin(), now, &s.termios)
+    } else {
+        tcsetattr(io::stderr(), now, &s.termios)
+    };
+}
+
+pub fn os_str_bytes(s: &OsStr) -> Cow<'_, [u8]> {
+    Cow::Borrowed(s.as_bytes())
+}
+
+pub fn os_string_from_bytes(bytes: Vec<u8>) -> Option<OsString> {
+    Some(OsString::from_vec(bytes))
+}
