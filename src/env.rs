@@ -72,6 +72,9 @@ pub struct Env {
     /// `SUDO_UID`: whose repositories a root run through sudo may change (git's rule).
     pub sudo_uid: Option<u32>,
     pub child: ChildVars,
+    /// The output handle (verbosity from `-q`/`-v`): not the environment, but it travels with
+    /// it, since every layer that says something is handed the `Env`.
+    pub out: crate::ui::output::Output,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -149,7 +152,13 @@ impl Env {
                     })
                     .collect(),
             ),
+            out: crate::ui::output::Output::default(),
         }
+    }
+
+    /// The same environment, saying things through `out`.
+    pub fn with_output(self, out: crate::ui::output::Output) -> Env {
+        Env { out, ..self }
     }
 
     /// The environment for a child process (see [`ChildVars`]).

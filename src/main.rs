@@ -4,17 +4,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use git_https::{cli::Cli, env::Env, error, ui::output};
+use output::{Output, Verbosity};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let env = Env::from_process();
+    let env =
+        Env::from_process().with_output(Output::new(Verbosity::from_flags(cli.quiet, cli.verbose)));
     match git_https::run(cli, &env) {
         Ok(code) => ExitCode::from(code),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             output::error_line(&e);
             for cause in e.chain().skip(1) {
-                output::note(format!("  caused by: {cause}"));
+                env.out.note(format!("  caused by: {cause}"));
             }
             if let Some(h) = e.downcast_ref::<error::Hint>() {
                 output::hint(&h.hint);

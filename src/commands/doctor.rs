@@ -36,7 +36,7 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
     }
     out.flush()?;
     if !args.json {
-        output::note(format!(
+        env.out.note(format!(
             "{}, {}, {}",
             output::count(total, "check", "checks"),
             output::count(warned, "warning", "warnings"),

@@ -43,7 +43,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         report::json(&mut stdout, &report::Line::Login(rep))?;
         std::io::Write::flush(&mut stdout)?;
     }
-    stored(&req.realm, &out);
+    stored(env, &req.realm, &out);
     helpers(env, &req.realm, &git, &out);
     accounts(&req.realm, &out);
     Ok(error::OK)
@@ -69,16 +69,16 @@ fn written(rep: &mut LoginReport, out: &LoginOutcome, key: &str) {
 }
 
 /// Where the token is now, and where an earlier one was removed from.
-fn stored(realm: &Realm, out: &LoginOutcome) {
+fn stored(env: &Env, realm: &Realm, out: &LoginOutcome) {
     let done = &out.done;
     if let Some(mode) = done.loosened_mode {
-        output::note(format!(
+        env.out.note(format!(
             "{} was mode {mode:04o}; now 0600",
             done.storage.describe()
         ));
     }
     match &done.storage {
-        Storage::Memory => output::note(format!(
+        Storage::Memory => env.out.note(format!(
             "git's credential cache holds the token for {} seconds",
             out.timeout
         )),
@@ -86,10 +86,10 @@ fn stored(realm: &Realm, out: &LoginOutcome) {
             "the token is stored in plain text in {}",
             f.display()
         )),
-        Storage::Keyring => keyring_note(done.keystore.as_ref()),
+        Storage::Keyring => keyring_note(env, done.keystore.as_ref()),
     }
     for s in &done.removed {
-        output::note(format!(
+        env.out.note(format!(
             "removed the earlier token for {realm} from {}",
             s.describe()
         ));
@@ -105,7 +105,7 @@ fn stored(realm: &Realm, out: &LoginOutcome) {
 /// The helper lines written, the helpers they shadow, the aliases tied, and the login.
 fn helpers(env: &Env, realm: &Realm, git: &Git, out: &LoginOutcome) {
     let done = &out.done;
-    output::note(format!(
+    env.out.note(format!(
         "wrote {} = {} in the {} config",
         helper_key(realm.as_str()),
         done.lines
@@ -116,7 +116,7 @@ fn helpers(env: &Env, realm: &Realm, git: &Git, out: &LoginOutcome) {
         git.scope.describe()
     ));
     if !out.shadowed.is_empty() {
-        output::note(format!(
+        env.out.note(format!(
             "for {}, this replaces the helpers set for every host: {}",
             realm.host(),
             out.shadowed
@@ -128,12 +128,12 @@ fn helpers(env: &Env, realm: &Realm, git: &Git, out: &LoginOutcome) {
     }
     let user = &out.user;
     for (alias, base) in &out.ties {
-        output::note(format!(
+        env.out.note(format!(
             "tied {alias} to {user}: migrate rewrites git@{alias}:OWNER/REPO to {base}/OWNER/REPO ({})",
             settings::config_file(env).display()
         ));
     }
-    output::note(format!(
+    env.out.note(format!(
         "logged in to {realm} as {user}: git credential fill returns the token from {}",
         done.storage.describe()
     ));

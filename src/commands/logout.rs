@@ -36,7 +36,7 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     let mut first_error = None;
     for realm in logout::realms(env, &realm, user)? {
         let one = logout::logout(env, &git, &realm, user)
-            .and_then(|out| show(&git, &realm, user, &out, args.json));
+            .and_then(|out| show(env, &git, &realm, user, &out, args.json));
         match one {
             Ok(c) => code = code.max(c),
             // The first is the command's error; the others are said as they come.
@@ -86,6 +86,7 @@ fn json(git: &Git, realm: &Realm, user: Option<&str>, out: &LogoutOutcome) -> Re
 
 /// Says what logging out of one realm did; the exit status.
 fn show(
+    env: &Env,
     git: &Git,
     realm: &Realm,
     user: Option<&str>,
@@ -107,10 +108,10 @@ fn show(
         ));
     }
     for s in &done.cleared {
-        output::note(format!("{who}: no token in {}", s.describe()));
+        env.out.note(format!("{who}: no token in {}", s.describe()));
     }
     for a in &out.untied {
-        output::note(format!(
+        env.out.note(format!(
             "{a} is no longer tied to an account in config.toml"
         ));
     }
@@ -122,12 +123,12 @@ fn show(
         ));
     }
     if !done.others.is_empty() {
-        output::note(format!(
+        env.out.note(format!(
             "{realm}'s other accounts stay logged in: {} (the helper lines stay for them)",
             done.others.join(", ")
         ));
     }
-    lines(git, realm, out);
+    lines(env, git, realm, out);
     if done.still_answered {
         output::error_line(format!(
             "git still gets a credential for {who} from helpers git-https did not set up (`git credential fill` answers); remove it there"
@@ -137,15 +138,15 @@ fn show(
         return Ok(error::FAILURE);
     }
     if done.known {
-        output::note(format!("logged out of {who}"));
+        env.out.note(format!("logged out of {who}"));
     }
     Ok(error::OK)
 }
 
 /// The helper lines removed, or left because git-https did not write them.
-fn lines(git: &Git, realm: &Realm, out: &LogoutOutcome) {
+fn lines(env: &Env, git: &Git, realm: &Realm, out: &LogoutOutcome) {
     if out.done.removed_lines.is_some() {
-        output::note(format!(
+        env.out.note(format!(
             "removed {} from the {} config",
             helper_key(realm.as_str()),
             git.scope.describe()

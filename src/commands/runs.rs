@@ -58,7 +58,8 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
     }
     let mut out = output::stdout();
     if !args.json && runs.is_empty() {
-        output::note(format!("no runs in {}", journal.dir().display()));
+        env.out
+            .note(format!("no runs in {}", journal.dir().display()));
     } else if !args.json {
         writeln!(out, "{}", output::heading(RunLine::HEADER))?;
     }

@@ -35,11 +35,11 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
     if out.code == error::INTERRUPTED {
         return Ok(out.code);
     }
-    finish(args.json, out.report, out.code)
+    finish(env, args.json, out.report, out.code)
 }
 
 /// The closing summary: what changed and how to take it back; `--json`'s one line.
-fn finish(json: bool, rep: SetupReport, code: u8) -> Result<u8> {
+fn finish(env: &Env, json: bool, rep: SetupReport, code: u8) -> Result<u8> {
     if json {
         let mut out = output::stdout();
         report::json(&mut out, &Line::Setup(rep))?;
@@ -47,16 +47,16 @@ fn finish(json: bool, rep: SetupReport, code: u8) -> Result<u8> {
         return Ok(code);
     }
     if !rep.changed {
-        output::note("already set up: nothing changed");
+        env.out.note("already set up: nothing changed");
     }
     for h in &rep.hosts {
-        output::note(format!(
+        env.out.note(format!(
             "  {}: {} ({}); undo with: git-https logout --host {}",
             h.host, h.user, h.cache, h.host
         ));
     }
     if let Some(run) = &rep.run {
-        output::note(format!(
+        env.out.note(format!(
             "  checkouts: {} migrated, {} removed; undo with: git-https undo --run {run}",
             output::count(rep.migrated_urls, "URL", "URLs"),
             output::count(rep.rules_removed, "insteadOf rule", "insteadOf rules")

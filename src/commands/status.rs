@@ -72,7 +72,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         bail!("{}", Redacted::new(&f.line()));
     }
     if recursive {
-        counts.show(&mut out, failures.len(), args.json)?;
+        counts.show(env, &mut out, failures.len(), args.json)?;
     }
     out.flush()?;
     if !args.json {
@@ -115,7 +115,13 @@ impl Counts {
     }
 
     /// The summary of a recursive status: a JSON line, or a note after the repositories.
-    fn show(&self, out: &mut impl Write, failed: usize, json: bool) -> std::io::Result<()> {
+    fn show(
+        &self,
+        env: &Env,
+        out: &mut impl Write,
+        failed: usize,
+        json: bool,
+    ) -> std::io::Result<()> {
         if json {
             return report::json(
                 out,
@@ -139,7 +145,7 @@ impl Counts {
         } else {
             format!("; {}", hosts.join(", "))
         };
-        output::note(format!(
+        env.out.note(format!(
             "{} found; {} to migrate ({}{hosts}); {} could not be read",
             output::count(self.repos, "repository", "repositories"),
             output::count(self.repos_to_change, "repository", "repositories"),

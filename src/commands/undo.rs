@@ -31,18 +31,19 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
     };
     let picked = undo::pick_run(&which, env, &journal)?;
     let Some(run) = picked.run else {
-        output::note("nothing to undo");
+        env.out.note("nothing to undo");
         return Ok(error::OK);
     };
     if !undo::undoable(&run)? {
-        output::note(format!("run {} changed nothing: nothing to undo", run.id));
+        env.out
+            .note(format!("run {} changed nothing: nothing to undo", run.id));
         return Ok(error::OK);
     }
     let mut out = output::stdout();
     let (spool, inverted) = plan(&args, env, &run, picked.only_repo.as_deref(), &mut out)?;
     let refused_exit = exit(inverted.refused.is_empty());
     if spool.files == 0 {
-        output::note(if run.fully_undone() || inverted.lost == 0 {
+        env.out.note(if run.fully_undone() || inverted.lost == 0 {
             format!("run {} is already undone", run.id)
         } else {
             "nothing that can be restored".to_string()
@@ -54,7 +55,7 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         if args.json {
             report::json(&mut out, &summary(None, &run.id, true, n, 0, 0, 0))?;
         } else {
-            output::note(format!(
+            env.out.note(format!(
                 "dry run: would restore {} from run {}",
                 output::count(n, "URL", "URLs"),
                 run.id
@@ -68,11 +69,11 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         show_outcome(&mut out, o, args.json)
     })?;
     let Some(tally) = restored else {
-        output::note("nothing changed");
+        env.out.note("nothing changed");
         return Ok(error::FAILURE);
     };
     undo::record_undone(&journal, &run, &tally, picked.only_repo.is_none())?;
-    show_restored(&args, &run, &tally, n, &mut out)?;
+    show_restored(env, &args, &run, &tally, n, &mut out)?;
     Ok(exit(tally.clean() && inverted.refused.is_empty()))
 }
 
@@ -141,6 +142,7 @@ fn show_outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> Result
 
 /// The end of an undo applied: the JSON summary, or what was restored and what was not.
 fn show_restored(
+    env: &Env,
     args: &UndoArgs,
     run: &Run,
     tally: &Tally,
@@ -183,7 +185,7 @@ fn show_restored(
     } else {
         String::new()
     };
-    output::note(format!(
+    env.out.note(format!(
         "restored {}{rules} from run {}{already} (undo run {})",
         output::count(tally.written, "value", "values"),
         run.id,

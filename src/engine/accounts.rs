@@ -22,11 +22,11 @@ pub fn helper_notes<'a>(env: &Env, hosts: impl Iterator<Item = &'a Redacted>) ->
     let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
     for host in hosts {
         match git.helper_for(host.as_str()) {
-            Some(h) => output::note(format!(
+            Some(h) => env.out.note(format!(
                 "{host}: git's credential helper is {}",
                 Redacted::new(&h)
             )),
-            None => output::note(format!(
+            None => env.out.note(format!(
                 "{host}: git has no credential helper for it; next: git-https login --host {host}"
             )),
         }

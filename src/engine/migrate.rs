@@ -78,7 +78,7 @@ pub fn run(opts: &MigrateOptions, env: &Env, done: &mut Migrated) -> Result<u8> 
         summary,
         failures,
     } = plan_all(opts, &ctx, &workers, &progress, &mut out)?;
-    show::rules(&mut out, &summary, opts)?;
+    show::rules(env.out, &mut out, &summary, opts)?;
     let planned = summary.planned();
     let rules_left = if opts.fix_insteadof {
         0
@@ -87,7 +87,7 @@ pub fn run(opts: &MigrateOptions, env: &Env, done: &mut Migrated) -> Result<u8> 
     };
     let fixing_rules = opts.fix_insteadof && !summary.undoing_rules.is_empty();
     if (planned == 0 && !fixing_rules) || opts.dry_run {
-        show::unapplied(&mut out, &summary, &failures, opts)?;
+        show::unapplied(env.out, &mut out, &summary, &failures, opts)?;
         // Remotes migrated before and still turned back by a rule: as much a failure as on
         // the run that migrated them.
         if !opts.dry_run && rules_left > 0 {
@@ -108,13 +108,13 @@ pub fn run(opts: &MigrateOptions, env: &Env, done: &mut Migrated) -> Result<u8> 
         show::outcome(&mut out, o, opts.json)
     })?;
     let Finished::Applied(tally) = finished else {
-        output::note("nothing changed");
+        env.out.note("nothing changed");
         return Ok(error::FAILURE);
     };
     done.run = Some(tally.run.clone());
     done.written = tally.written;
     done.rules = tally.rules_written;
-    show::applied(&mut out, &summary, &tally, &failures, opts)?;
+    show::applied(env.out, &mut out, &summary, &tally, &failures, opts)?;
     if !opts.json {
         super::accounts::helper_notes(env, summary.by_host.keys())?;
     }

@@ -81,7 +81,7 @@ pub fn run(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<SetupOut
     // Every host's token is verified before any is stored: one rejected stops the run whole.
     let mut users = Vec::new();
     for (realm, (token, source)) in a.realms.iter().zip(&a.tokens) {
-        output::note(format!(
+        env.out.note(format!(
             "{realm}: using the token from {source} ({})",
             token.kind().describe()
         ));
@@ -244,7 +244,7 @@ fn set_up(
     helper: &HelperLine,
 ) -> Result<bool> {
     if already_set_up(env, git, realm, user, token, helper) {
-        output::note(format!(
+        env.out.note(format!(
             "{realm}: already set up for {user}; nothing changed"
         ));
         return Ok(false);
@@ -257,9 +257,9 @@ fn set_up(
     };
     let done = transaction::login(env, git, &plan)?;
     if let Storage::Keyring = done.storage {
-        keyring_note(done.keystore.as_ref());
+        keyring_note(env, done.keystore.as_ref());
     }
-    output::note(format!(
+    env.out.note(format!(
         "{realm}: logged in as {user}; git remembers the token in {} ({} in the global config)",
         done.storage.describe(),
         helper_key(realm.as_str())
@@ -279,7 +279,7 @@ fn tie(env: &Env, ties: &[Tie]) -> Result<bool> {
         settings::tie_aliases(env, ties)?;
     }
     for (alias, base) in ties {
-        output::note(format!(
+        env.out.note(format!(
             "{alias} is tied to {}: its remotes migrate to {base}/OWNER/REPO",
             Redacted::new(base)
         ));
@@ -314,7 +314,7 @@ fn migrate(
             .confirm("Migrate these checkouts?", true)
             .context("cannot read the answer")?
         {
-            output::note("checkouts left as they are");
+            env.out.note("checkouts left as they are");
             return Ok(error::OK);
         }
     }

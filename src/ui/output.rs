@@ -42,38 +42,55 @@ pub fn hint(msg: impl std::fmt::Display) {
 }
 
 /// How much goes to stderr: `-q` only warnings and errors, `-v` also diagnostics.
-static VERBOSITY: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(NORMAL);
-const QUIET: u8 = 0;
-const NORMAL: u8 = 1;
-const VERBOSE: u8 = 2;
-
-/// Set once from `-q` / `-v` (the last one given wins; `-q` beats `-v` when both are there).
-pub fn init_verbosity(quiet: bool, verbose: u8) {
-    let level = if quiet {
-        QUIET
-    } else if verbose > 0 {
-        VERBOSE
-    } else {
-        NORMAL
-    };
-    VERBOSITY.store(level, std::sync::atomic::Ordering::Relaxed);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Verbosity {
+    Quiet,
+    #[default]
+    Normal,
+    Verbose,
 }
 
-fn level() -> u8 {
-    VERBOSITY.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// A status line on stderr (silent with `-q`).
-pub fn note(msg: impl std::fmt::Display) {
-    if level() >= NORMAL {
-        eprintln!("{msg}");
+impl Verbosity {
+    /// From `-q` / `-v` (`-q` beats `-v` when both are there).
+    pub fn from_flags(quiet: bool, verbose: u8) -> Verbosity {
+        if quiet {
+            Verbosity::Quiet
+        } else if verbose > 0 {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
     }
 }
 
-/// A diagnostic on stderr, only with `-v`.
-pub fn diag(msg: impl std::fmt::Display) {
-    if level() >= VERBOSE {
-        eprintln!("{} {msg}", style("debug:").for_stderr().dim());
+/// The output handle every layer writes status lines through: it carries the verbosity, made
+/// once from the command line (it travels in `Env` as `env.out`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output {
+    verbosity: Verbosity,
+}
+
+impl Output {
+    pub fn new(verbosity: Verbosity) -> Output {
+        Output { verbosity }
+    }
+
+    pub fn verbosity(self) -> Verbosity {
+        self.verbosity
+    }
+
+    /// A status line on stderr (silent with `-q`).
+    pub fn note(self, msg: impl std::fmt::Display) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// A diagnostic on stderr, only with `-v`.
+    pub fn diag(self, msg: impl std::fmt::Display) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{} {msg}", style("debug:").for_stderr().dim());
+        }
     }
 }
 

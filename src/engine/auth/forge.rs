@@ -10,7 +10,6 @@ use crate::error::{usage, with_hint};
 use crate::io::api;
 use crate::io::git::Git;
 use crate::io::settings;
-use crate::ui::output;
 use crate::ui::prompt::Prompter;
 
 use super::network::network;
@@ -34,7 +33,8 @@ pub fn resolve(
     api::check_transport(&format!("https://{host}/"), &net)?;
     match api::probe(host, &net) {
         Ok(Some(f)) => {
-            output::note(format!("{host} runs {f} (from its public API)"));
+            env.out
+                .note(format!("{host} runs {f} (from its public API)"));
             return Ok(f);
         }
         Ok(None) => {}

@@ -149,7 +149,7 @@ pub fn login(env: &Env, git: &Git, req: &LoginRequest, prompter: Prompter) -> Re
         prompter,
     };
     let (mut token, source) = find_token(req.opts.token_stdin, &lookup)?;
-    output::note(format!(
+    env.out.note(format!(
         "using the token from {source} ({})",
         token.kind().describe()
     ));

@@ -15,13 +15,15 @@ pub mod sources;
 pub mod transaction;
 pub mod verify;
 
+use crate::env::Env;
 use crate::io::keystore::{Backend, Keystore};
 use crate::ui::output;
 
 /// Says which keyring holds the token, and warns when it is the kernel keyring.
-pub fn keyring_note(store: Option<&Keystore>) {
+pub fn keyring_note(env: &Env, store: Option<&Keystore>) {
     let Some(k) = store else { return };
-    output::note(format!("the token is in {}", k.backend.describe()));
+    env.out
+        .note(format!("the token is in {}", k.backend.describe()));
     if k.backend == Backend::Keyutils {
         output::warn("the kernel keyring forgets the token at reboot (log in again then)");
         if let Some(why) = &k.fallback {

@@ -85,7 +85,7 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
         ));
     }
     let (page, scopes) = l.forge.unwrap_or(Forge::GitHub).token_page(host);
-    output::note(format!(
+    l.env.out.note(format!(
         "Create a token at {page} with {scopes}, then paste it here."
     ));
     let raw = l

@@ -34,7 +34,7 @@ pub fn verify(
         |u| u.trim_end_matches('/').to_string(),
     );
     let net = network(env, git, &format!("{api_base}/user"))?;
-    output::diag(format!(
+    env.out.diag(format!(
         "checking the token at {api_base}/user with {}",
         net.describe()
     ));
@@ -59,13 +59,13 @@ pub fn verify(
                 "this token lacks the `{scopes}` scope: git can only read with it ({page})"
             ))
         }
-        Some(scopes) => output::note(format!("token scopes: {}", scopes.join(", "))),
-        None => output::note(
+        Some(scopes) => env.out.note(format!("token scopes: {}", scopes.join(", "))),
+        None => env.out.note(
             "no scopes header: a fine-grained token (give it Contents read/write on the repositories you push to)",
         ),
     }
     if let Some(exp) = &info.expires {
-        output::note(format!("the token expires {exp}"));
+        env.out.note(format!("the token expires {exp}"));
     }
     Ok(info)
 }
@@ -117,7 +117,7 @@ pub fn prove_with_git(
 ) -> Result<String> {
     let host = realm.host();
     let skipped = |why: String| {
-        output::note(format!("not proven with git: {why}"));
+        env.out.note(format!("not proven with git: {why}"));
         Ok(format!("skipped: {why}"))
     };
     let url = match remote_in_realm(env, realm, login) {
@@ -157,6 +157,7 @@ pub fn prove_with_git(
             Redacted::new(&why)
         );
     }
-    output::note(format!("git ls-remote {shown} works with the token"));
+    env.out
+        .note(format!("git ls-remote {shown} works with the token"));
     Ok(format!("git ls-remote {shown}"))
 }

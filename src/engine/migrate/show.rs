@@ -12,7 +12,7 @@ use crate::engine::Observed;
 use crate::engine::Tally;
 use crate::engine::apply::FileOutcome;
 use crate::io::discover::Failure;
-use crate::ui::output;
+use crate::ui::output::{self, Output};
 use crate::ui::report::{self, Line};
 
 /// A repository that could not be read: a JSON line now; on a terminal its error line comes
@@ -39,9 +39,14 @@ pub(super) fn still_ssh(n: usize) {
 }
 
 /// The rules that turn migrated URLs back: JSON lines, or the plan's summary on a terminal.
-pub(super) fn rules(out: &mut impl Write, s: &Summary, opts: &MigrateOptions) -> Result<()> {
+pub(super) fn rules(
+    say: Output,
+    out: &mut impl Write,
+    s: &Summary,
+    opts: &MigrateOptions,
+) -> Result<()> {
     if !opts.json {
-        s.print_plan(opts.selection.recursive, opts.fix_insteadof);
+        s.print_plan(say, opts.selection.recursive, opts.fix_insteadof);
         return Ok(());
     }
     for (rule, n) in &s.undoing_rules {
@@ -60,6 +65,7 @@ pub(super) fn rules(out: &mut impl Write, s: &Summary, opts: &MigrateOptions) ->
 
 /// The end of a migration that applies nothing: a dry run, or nothing to change.
 pub(super) fn unapplied(
+    say: Output,
     out: &mut impl Write,
     s: &Summary,
     failures: &[Failure],
@@ -70,9 +76,9 @@ pub(super) fn unapplied(
     } else {
         failure_lines(failures);
         if s.planned() == 0 {
-            output::note("nothing to change");
+            say.note("nothing to change");
         } else {
-            output::note("dry run: nothing changed");
+            say.note("dry run: nothing changed");
         }
     }
     out.flush()?;
@@ -105,6 +111,7 @@ pub(super) fn outcome(out: &mut impl Write, o: &FileOutcome<'_>, json: bool) -> 
 /// The end of a migration applied: the JSON summary, or the table of outcomes, the failures
 /// and how to undo it.
 pub(super) fn applied(
+    say: Output,
     out: &mut impl Write,
     s: &Summary,
     tally: &Tally,
@@ -116,9 +123,9 @@ pub(super) fn applied(
     }
     out.flush()?;
     if !opts.json {
-        print_tally(tally, s.repos_unchanged);
+        print_tally(say, tally, s.repos_unchanged);
         failure_lines(failures);
-        output::note(format!(
+        say.note(format!(
             "run {} (undo it with: git-https undo --run {})",
             tally.run, tally.run
         ));
@@ -127,10 +134,10 @@ pub(super) fn applied(
 }
 
 /// The final table by outcome, then one line per failure.
-fn print_tally(t: &Tally, unchanged: usize) {
-    output::note(format!("{:<14} {:>7}", "outcome", "repos"));
+fn print_tally(say: Output, t: &Tally, unchanged: usize) {
+    say.note(format!("{:<14} {:>7}", "outcome", "repos"));
     let row = |name: &str, n: String, extra: String| {
-        output::note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)))
+        say.note(format!("{name:<14} {n:>7}  {}", output::dim(&extra)))
     };
     if t.repos_written > 0 {
         row(
@@ -182,7 +189,7 @@ fn print_tally(t: &Tally, unchanged: usize) {
 }
 
 impl Summary {
-    fn print_plan(&self, recursive: bool, fixing: bool) {
+    fn print_plan(&self, say: Output, recursive: bool, fixing: bool) {
         let hosts: Vec<String> = self
             .by_host
             .iter()
@@ -210,17 +217,17 @@ impl Summary {
                 output::count(self.failed, "repository", "repositories")
             ));
         }
-        output::note(line);
+        say.note(line);
         if recursive {
             for (reason, n) in &self.skipped {
-                output::note(format!("  left alone ×{n}: {reason}"));
+                say.note(format!("  left alone ×{n}: {reason}"));
             }
         }
         // Once per rule, with the file it is really in.
         for (rule, n) in &self.undoing_rules {
             let what = output::count(*n, "migrated URL", "migrated URLs");
             if fixing {
-                output::note(format!(
+                say.note(format!(
                     "{} turns {what} back into SSH: it will be removed",
                     Redacted::new(&rule.describe())
                 ));
@@ -238,7 +245,7 @@ impl Summary {
             ));
         }
         if self.listed > 0 {
-            output::note(format!(
+            say.note(format!(
                 "{} in .gitmodules still use SSH; --gitmodules rewrites the tracked file",
                 self.listed
             ));
