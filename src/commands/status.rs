@@ -7,10 +7,11 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use crate::cli::StatusArgs;
-use crate::core::accounts::Account;
+use crate::core::accounts::{Account, Login};
 use crate::core::hosts::host_of;
 use crate::core::insteadof::Rewritten;
 use crate::core::plan::{self, Item, Outcome};
+use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::engine::accounts::{helper_notes, logged_in};
 use crate::engine::{self, Ctx, Observed};
@@ -161,8 +162,8 @@ impl Counts {
 fn remote_account(
     urls: &[&Item],
     eff: &[Rewritten<'_>],
-    accounts: &[(String, String)],
-) -> Option<(Account, String)> {
+    accounts: &[Login],
+) -> Option<(Account, Realm)> {
     let https = eff
         .first()
         .map(|r| r.url.to_string())
@@ -236,11 +237,7 @@ fn effective(list: &[Rewritten<'_>]) -> Vec<report::EffectiveUrl> {
 }
 
 /// The report of one repository (`only`: just that remote).
-fn repo_status(
-    o: &Observed,
-    only: Option<&str>,
-    accounts: &[(String, String)],
-) -> report::RepoStatus {
+fn repo_status(o: &Observed, only: Option<&str>, accounts: &[Login]) -> report::RepoStatus {
     let mut warnings: Vec<Redacted> = o
         .plan
         .warnings

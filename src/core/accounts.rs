@@ -3,6 +3,10 @@
 //! answers with whichever of the host's accounts it finds first.
 
 use crate::core::hosts::{url_account, url_host};
+use crate::core::realm::Realm;
+
+/// A login: the realm it is for and the account's name.
+pub type Login = (Realm, String);
 
 /// The account a URL will authenticate as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,22 +23,22 @@ pub enum Account {
 }
 
 impl Account {
-    /// `accounts`: (host, login) of every login, in any order, repeats allowed.
+    /// `accounts`: (realm, login) of every login, in any order, repeats allowed.
     /// A URL that holds a password, or a token as its user name, names no account: its
     /// user name is a secret, never shown.
-    pub fn of(url: &str, accounts: &[(String, String)]) -> Option<Account> {
+    pub fn of(url: &str, accounts: &[Login]) -> Option<Account> {
         Account::with_scope(url, accounts).map(|(a, _)| a)
     }
 
-    /// The login scope a URL falls under: an organization's (`dev.azure.com/ORG`) when one is
+    /// The realm a URL falls under: an organization's (`dev.azure.com/ORG`) when one is
     /// logged in and the URL is below it, else its host.
-    pub fn scope_of(url: &str, accounts: &[(String, String)]) -> Option<String> {
+    pub fn scope_of(url: &str, accounts: &[Login]) -> Option<Realm> {
         let u = url::Url::parse(url).ok()?;
         Some(scope(&u, accounts))
     }
 
     /// [`Account::of`] and [`Account::scope_of`] from one reading of the URL.
-    pub fn with_scope(url: &str, accounts: &[(String, String)]) -> Option<(Account, String)> {
+    pub fn with_scope(url: &str, accounts: &[Login]) -> Option<(Account, Realm)> {
         if crate::core::url::parse(url).map_or(true, |p| p.leaks_credentials()) {
             return None;
         }
@@ -82,7 +86,8 @@ impl Account {
     }
 
     /// A warning to show about this remote, if any.
-    pub fn warning(&self, host: &str) -> Option<String> {
+    pub fn warning(&self, realm: &Realm) -> Option<String> {
+        let host = realm.as_str();
         match self {
             Account::Unnamed(all) => Some(format!(
                 "{host} has several accounts ({}) and this URL names none: git gets whichever its helper answers first; name one with https://LOGIN@{host}/… (`git-https login --alias`, or `--map ALIAS=https://LOGIN@{host}`)",
@@ -99,37 +104,33 @@ impl Account {
     }
 }
 
-/// The recorded organization scope a URL is below, else its host.
-fn scope(u: &url::Url, accounts: &[(String, String)]) -> String {
+/// The recorded organization a URL is below, else its host.
+fn scope(u: &url::Url, accounts: &[Login]) -> Realm {
     let host = url_host(u).unwrap_or_default();
     accounts
         .iter()
-        .find(|(scope, _)| scope.contains('/') && applies(scope, &host, u.path()))
-        .map_or(host, |(scope, _)| scope.clone())
+        .find(|(realm, _)| realm.org().is_some() && applies(realm, &host, u.path()))
+        .map_or_else(|| Realm::new(&host, None), |(realm, _)| realm.clone())
 }
 
-/// Whether a login's scope (`host`, or `host/ORG`, matched as git matches `credential.<url>`:
+/// Whether a login's realm (`host`, or `host/ORG`, matched as git matches `credential.<url>`:
 /// the path by whole segments) covers a URL on `host` with `path`.
-fn applies(scope: &str, host: &str, path: &str) -> bool {
-    match scope.split_once('/') {
-        None => scope.eq_ignore_ascii_case(host),
-        Some((h, org)) => {
-            h.eq_ignore_ascii_case(host)
-                && path
-                    .strip_prefix('/')
-                    .and_then(|p| p.strip_prefix(org))
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        }
-    }
+fn applies(realm: &Realm, host: &str, path: &str) -> bool {
+    realm.host().eq_ignore_ascii_case(host)
+        && realm.org().is_none_or(|org| {
+            path.strip_prefix('/')
+                .and_then(|p| p.strip_prefix(org))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn accts(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn accts(list: &[(&str, &str)]) -> Vec<Login> {
         list.iter()
-            .map(|(h, l)| (h.to_string(), l.to_string()))
+            .map(|(h, l)| (Realm::from_record(h), l.to_string()))
             .collect()
     }
 
@@ -179,7 +180,11 @@ mod tests {
         let two = accts(&[("github.com", "bob"), ("github.com", "alice")]);
         let got = Account::of("https://github.com/o/r", &two).unwrap();
         assert_eq!(got, Account::Unnamed(vec!["alice".into(), "bob".into()]));
-        assert!(got.warning("github.com").unwrap().contains("alice, bob"));
+        assert!(
+            got.warning(&Realm::new("github.com", None))
+                .unwrap()
+                .contains("alice, bob")
+        );
         assert_eq!(
             Account::of("https://example.com/o/r", &two),
             Some(Account::None)
@@ -200,8 +205,8 @@ mod tests {
         let url = "https://dev.azure.com/contoso/P/_git/r";
         assert_eq!(Account::of(url, &a), Some(Account::Only("contoso".into())));
         assert_eq!(
-            Account::scope_of(url, &a).as_deref(),
-            Some("dev.azure.com/contoso")
+            Account::scope_of(url, &a),
+            Some(Realm::new("dev.azure.com", Some("contoso")))
         );
         assert_eq!(
             Account::of("https://contoso@dev.azure.com/contoso/P/_git/r", &a),
@@ -213,8 +218,8 @@ mod tests {
         let other = "https://dev.azure.com/contosox/P/_git/r";
         assert_eq!(Account::of(other, &a), Some(Account::None));
         assert_eq!(
-            Account::scope_of(other, &a).as_deref(),
-            Some("dev.azure.com")
+            Account::scope_of(other, &a),
+            Some(Realm::new("dev.azure.com", None))
         );
     }
 

@@ -2,14 +2,19 @@
 
 use anyhow::Result;
 
+use crate::core::accounts::Login;
+use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::env::Env;
 use crate::ui::output;
 
-/// (host, login) of every account logged in (the login record; unreadable: none, said once).
-pub fn logged_in(env: &Env) -> Vec<(String, String)> {
+/// (realm, login) of every account logged in (the login record; unreadable: none, said once).
+pub fn logged_in(env: &Env) -> Vec<Login> {
     match crate::io::logins::Logins::new(&env.state_dir()).load() {
-        Ok(places) => places.into_iter().map(|p| (p.host, p.user)).collect(),
+        Ok(places) => places
+            .into_iter()
+            .map(|p| (Realm::from_record(&p.host), p.user))
+            .collect(),
         Err(e) => {
             output::warn(format!("{e:#}; accounts are not shown"));
             Vec::new()

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::core::accounts::{Account, Login};
 use crate::core::change::FileKind;
 use crate::core::helper::{HelperLine, shell_quote};
-use crate::core::net;
+use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::core::token::Secret;
 use crate::core::url::{self, Kind};
@@ -68,11 +69,11 @@ pub fn diagnose(env: &Env, req: &DoctorRequest) -> Result<Vec<Finding>> {
         .as_deref()
         .map_or_else(|| env.cwd.clone(), |p| env.abs(p));
     let here = repo::discover(&start).ok();
-    let mut hosts: BTreeSet<String> = BTreeSet::new();
+    let mut hosts: BTreeSet<Realm> = BTreeSet::new();
     for h in &req.hosts {
-        hosts.insert(net::normalize_host(h).map_err(usage)?);
+        hosts.insert(Realm::parse(h).map_err(usage)?);
     }
-    // (host, login) of every login, read once for every check below.
+    // (realm, login) of every login, read once for every check below.
     let accounts = super::accounts::logged_in(env);
     if let Some(r) = &here {
         check_remotes(
@@ -167,8 +168,8 @@ fn check_remotes(
     d: &mut Doctor,
     env: &Env,
     r: &repo::Repo,
-    mut hosts: Option<&mut BTreeSet<String>>,
-    accounts: &[(String, String)],
+    mut hosts: Option<&mut BTreeSet<Realm>>,
+    accounts: &[Login],
 ) -> Result<()> {
     let parsed = match repo::read_config(&r.config) {
         Ok(p) => p,
@@ -204,9 +205,10 @@ fn check_remotes(
         }
         if let (Some(hosts), Some(h)) = (hosts.as_deref_mut(), https) {
             // An organization's repositories are checked under its login's scope.
-            let host = crate::core::accounts::Account::scope_of(&h, accounts).unwrap_or_default();
-            if !host.is_empty() {
-                hosts.insert(host);
+            if let Some(realm) = Account::scope_of(&h, accounts)
+                && !realm.host().is_empty()
+            {
+                hosts.insert(realm);
             }
         }
     }
@@ -246,9 +248,8 @@ fn check_account(
     root: &std::path::Path,
     remote: &str,
     https: &str,
-    accounts: &[(String, String)],
+    accounts: &[Login],
 ) {
-    use crate::core::accounts::Account;
     let Some((a, host)) = Account::with_scope(https, accounts) else {
         return;
     };
@@ -271,10 +272,11 @@ fn check_host(
     d: &mut Doctor,
     env: &Env,
     git: &Git,
-    host: &str,
+    realm: &Realm,
     offline: bool,
-    accounts: &[(String, String)],
+    accounts: &[Login],
 ) {
+    let host = realm.as_str();
     let check = format!("credentials for {host}");
     let lines = git.helpers(host).unwrap_or_default();
     let helper = git.helper_for(host);
@@ -329,7 +331,7 @@ fn check_host(
     // Several accounts: each one's token, asked for by its user name as a URL naming it would.
     let mut users: Vec<&str> = accounts
         .iter()
-        .filter(|(h, u)| h == host && !u.is_empty())
+        .filter(|(r, u)| r == realm && !u.is_empty())
         .map(|(_, u)| u.as_str())
         .collect();
     users.sort();
@@ -341,7 +343,7 @@ fn check_host(
                 Some(cred) if cred.username.as_deref() == Some(*user) => {
                     d.add("ok", &check, "git gets this account's token", None);
                     if let (false, Some(token)) = (offline, cred.password) {
-                        check_token(d, env, git, host, &check, &token);
+                        check_token(d, env, git, realm, &check, &token);
                     }
                 }
                 _ => d.add(
@@ -402,14 +404,14 @@ fn check_host(
         return;
     }
     let Some(token) = cred.password else { return };
-    check_token(d, env, git, host, &check, &token);
+    check_token(d, env, git, realm, &check, &token);
 }
 
 /// What the forge's API says of the token git would send.
-fn check_token(d: &mut Doctor, env: &Env, git: &Git, scope: &str, check: &str, token: &Secret) {
+fn check_token(d: &mut Doctor, env: &Env, git: &Git, realm: &Realm, check: &str, token: &Secret) {
     let check = check.to_string();
-    // An organization's scope is checked on its host.
-    let host = net::scope_host(scope);
+    // An organization's token is checked on its host.
+    let host = realm.host();
     let Some(forge) = super::auth::forge::detect_quietly(env, git, host) else {
         d.add(
             "warn",
@@ -472,8 +474,8 @@ fn check_token(d: &mut Doctor, env: &Env, git: &Git, scope: &str, check: &str, t
 
 /// Organizations share their host's cache, store file and keyring entry: a helper set for
 /// every host answers an organization not logged in with whichever one's token it finds.
-fn check_organizations(d: &mut Doctor, git: &Git, hosts: &BTreeSet<String>) {
-    let orgs: Vec<&String> = hosts.iter().filter(|h| h.contains('/')).collect();
+fn check_organizations(d: &mut Doctor, git: &Git, hosts: &BTreeSet<Realm>) {
+    let orgs: Vec<&Realm> = hosts.iter().filter(|r| r.org().is_some()).collect();
     // An empty value resets the list: only what follows the last one asks.
     let all = git.every_host_helpers();
     let every: Vec<String> = match all.iter().rposition(String::is_empty) {
@@ -509,10 +511,10 @@ fn days_left(expires: &str) -> Option<usize> {
 
 /// Rules that turn HTTPS URLs into SSH ones, with their file.
 /// Every store file a helper line names (for every host, or one), whoever set it: its mode.
-fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<String>) {
+fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<Realm>) {
     let mut lines = git.every_host_helpers();
     for h in hosts {
-        lines.extend(git.helpers(h).unwrap_or_default());
+        lines.extend(git.helpers(h.as_str()).unwrap_or_default());
     }
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     for line in lines.iter().filter_map(|l| HelperLine::parse(l)) {

@@ -88,7 +88,7 @@ pub fn run(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<SetupOut
         users.push(identify(env, &git, realm, &req.opts, token, prompter)?);
     }
     let ties = match (&a.realms[..], &users[..]) {
-        ([realm], [user]) => aliases::ties(env, realm.host(), user, &req.aliases)?,
+        ([realm], [user]) => aliases::ties(env, realm, user, &req.aliases)?,
         _ => Vec::new(),
     };
     let interrupted = crate::engine::interrupt::defer_signals();

@@ -4,6 +4,7 @@
 use anyhow::Result;
 
 use crate::core::net;
+use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::env::Env;
 use crate::error::usage;
@@ -16,7 +17,8 @@ pub type Tie = (String, String);
 /// `HostName`, or a host rule for that host) with the login as the URL's user name. An alias
 /// that leads to another host, or that `[hosts]` already maps (it would win over the tie),
 /// is refused.
-pub fn ties(env: &Env, host: &str, login: &str, aliases: &[String]) -> Result<Vec<Tie>> {
+pub fn ties(env: &Env, realm: &Realm, login: &str, aliases: &[String]) -> Result<Vec<Tie>> {
+    let host = realm.host();
     if aliases.is_empty() {
         return Ok(Vec::new());
     }
@@ -30,7 +32,7 @@ pub fn ties(env: &Env, host: &str, login: &str, aliases: &[String]) -> Result<Ve
     let known = rules.ssh.aliases();
     let mut ties = Vec::new();
     for alias in aliases {
-        let a = checked_alias(alias, host, &known)?;
+        let a = checked_alias(alias, realm, &known)?;
         if let Some(base) = settings::hosts_rule(env, &a)? {
             return Err(usage(format!(
                 "--alias {a}: [hosts] in config.toml maps it to {} already, and that rule wins; put the login there (https://{login}@…) instead",
@@ -44,7 +46,7 @@ pub fn ties(env: &Env, host: &str, login: &str, aliases: &[String]) -> Result<Ve
             ::url::Url::parse(&target.base).map_err(|e| usage(format!("--alias {a}: {e}")))?;
         let leads = crate::core::hosts::host_of(base.as_str()).unwrap_or_default();
         if leads != host {
-            return Err(usage(elsewhere(&a, &leads, host)));
+            return Err(usage(elsewhere(&a, &leads, realm)));
         }
         base.set_username(login)
             .map_err(|()| usage(format!("--alias {a}: {login} cannot be a URL's user name")))?;
@@ -54,7 +56,7 @@ pub fn ties(env: &Env, host: &str, login: &str, aliases: &[String]) -> Result<Ve
 }
 
 /// The alias, lower-cased, if it is a Host of `~/.ssh/config` other than the host itself.
-fn checked_alias(alias: &str, host: &str, known: &[String]) -> Result<String> {
+fn checked_alias(alias: &str, realm: &Realm, known: &[String]) -> Result<String> {
     let a = alias.trim().to_ascii_lowercase();
     // Not echoed: a token pasted into the wrong flag must not be printed back.
     let bad_shape = a.is_empty()
@@ -67,21 +69,22 @@ fn checked_alias(alias: &str, host: &str, known: &[String]) -> Result<String> {
     }
     // The host itself would tie every one of its SSH remotes (and every alias of it
     // without a tie) to this account.
-    if a == net::host_only(host) || !known.contains(&a) {
+    if a == realm.name() || !known.contains(&a) {
         return Err(usage(format!(
             "--alias {a}: not a Host of ~/.ssh/config (an alias such as github-work, with HostName {})",
-            net::host_only(host)
+            realm.name()
         )));
     }
     Ok(a)
 }
 
 /// Why an alias that leads to `leads` cannot be tied to `host`.
-fn elsewhere(a: &str, leads: &str, host: &str) -> String {
-    if net::host_only(leads) == net::host_only(host) {
+fn elsewhere(a: &str, leads: &str, realm: &Realm) -> String {
+    let host = realm.host();
+    if net::host_only(leads) == realm.name() {
         format!(
             "--alias {a}: it leads to https://{leads}, not {host}; a [hosts] rule in config.toml (\"{}\" = \"https://{host}\") gives its port",
-            net::host_only(host)
+            realm.name()
         )
     } else {
         format!(

@@ -167,7 +167,7 @@ pub fn login(env: &Env, git: &Git, req: &LoginRequest, prompter: Prompter) -> Re
         }
     };
     // Checked before anything is stored: each alias must lead to this host.
-    let ties = aliases::ties(env, realm.host(), &user, &req.aliases)?;
+    let ties = aliases::ties(env, realm, &user, &req.aliases)?;
     let mode = choose_mode(req.opts.given_mode(), env, prompter)?;
     let timeout = req.opts.timeout_or_default();
     let helper = req.opts.helper(mode, timeout, env)?;

@@ -305,10 +305,8 @@ impl Rollback<'_> {
         {
             undo_errors.push(format!("{u:#}"));
         }
-        if let (true, Storage::Store(f)) = (self.created, self.store.storage())
-            && std::fs::metadata(&f).is_ok_and(|m| m.len() == 0)
-        {
-            let _ = std::fs::remove_file(&f);
+        if let (true, Storage::Store(f)) = (self.created, self.store.storage()) {
+            file::remove_if_empty(&f);
         }
         undo_errors
     }

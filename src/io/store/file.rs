@@ -137,3 +137,11 @@ pub fn secure(file: &Path) -> Result<Option<u32>> {
     platform::set_mode(file, 0o600).with_context(|| format!("cannot chmod {}", file.display()))?;
     Ok(Some(mode))
 }
+
+/// Removes a store file made for a login that failed, if nothing was left in it.
+pub fn remove_if_empty(file: &Path) {
+    if fs::metadata(file).is_ok_and(|m| m.len() == 0) {
+        // Best effort, on the way out of a rollback: a file left empty holds no token.
+        let _ = fs::remove_file(file);
+    }
+}
