@@ -20,7 +20,7 @@ use env::Env;
 
 /// Runs one command; the seam the binary and tests share. Returns the exit status.
 pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
-    ui::output::init_colors(cli.color, env);
+    ui::output::init_colors(cli.color, env.no_color, env.stderr_tty);
     match cli.command {
         Command::Convert(a) => commands::convert::run(a, env),
         Command::Status(a) => commands::status::run(a, env),

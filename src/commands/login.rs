@@ -32,7 +32,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         Scope::Global
     };
     let git = Git::new(env, scope)?;
-    let mut out = login::login(env, &git, &req, Prompter::new(env))?;
+    let mut out = login::login(env, &git, &req, Prompter::new(env.interactive()))?;
     if args.json {
         let mut rep = std::mem::replace(
             &mut out.report,

@@ -30,7 +30,7 @@ pub fn run(args: SetupArgs, env: &Env) -> Result<u8> {
         fix_insteadof: args.fix_insteadof,
         yes: args.yes,
     };
-    let out = setup::run(env, &req, Prompter::new(env))?;
+    let out = setup::run(env, &req, Prompter::new(env.interactive()))?;
     // Stopped between hosts: what was done is said as it was done.
     if out.code == error::INTERRUPTED {
         return Ok(out.code);

@@ -90,7 +90,7 @@ impl Spool {
         let Some(mut run) = self.run else {
             return Ok(Finished::Declined);
         };
-        let answer = confirm.yes || prompt::confirm(confirm.env, &confirm.question)?;
+        let answer = confirm.yes || prompt::confirm(confirm.env.interactive(), &confirm.question)?;
         after_confirmation();
         if !answer {
             if !confirm.env.interactive() {

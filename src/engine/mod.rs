@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod observe;
 pub mod select;
 pub mod setup;
+pub mod status;
 pub mod undo;
 
 use anyhow::Result;

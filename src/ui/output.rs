@@ -4,7 +4,6 @@ use std::io;
 
 use console::style;
 
-use crate::env::Env;
 
 /// `--color`: when to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,14 +14,15 @@ pub enum ColorChoice {
 }
 
 /// Decides colour once for both streams.
-pub fn init_colors(choice: ColorChoice, env: &Env) {
+/// `no_color`: `NO_COLOR` is set; `stderr_tty`: stderr is a terminal.
+pub fn init_colors(choice: ColorChoice, no_color: bool, stderr_tty: bool) {
     let (out, err) = match choice {
         ColorChoice::Always => (true, true),
         ColorChoice::Never => (false, false),
-        ColorChoice::Auto if env.no_color => (false, false),
+        ColorChoice::Auto if no_color => (false, false),
         ColorChoice::Auto => (
             console::Term::stdout().features().colors_supported(),
-            env.stderr_tty,
+            stderr_tty,
         ),
     };
     console::set_colors_enabled(out);

@@ -5,7 +5,6 @@
 use anyhow::Result;
 use zeroize::Zeroizing;
 
-use crate::env::Env;
 
 /// A question reached a prompter that has no terminal to ask on (a bug in the caller, which
 /// should have checked [`Prompter::can_ask`] and said what flag answers it).
@@ -20,10 +19,10 @@ pub struct Prompter {
 }
 
 impl Prompter {
-    /// Asks only where the process has a terminal on stdin and stderr.
-    pub fn new(env: &Env) -> Prompter {
+    /// Asks only where the process has a terminal on stdin and stderr (`Env::interactive`).
+    pub fn new(interactive: bool) -> Prompter {
         Prompter {
-            can_ask: env.interactive(),
+            can_ask: interactive,
         }
     }
 
@@ -116,8 +115,8 @@ pub fn hidden(question: &str, allow_empty: bool) -> Result<Zeroizing<String>> {
 }
 
 /// Asks a yes/no question when there is a terminal to ask on; `false` without one.
-pub fn confirm(env: &Env, question: &str) -> Result<bool> {
-    let p = Prompter::new(env);
+pub fn confirm(interactive: bool, question: &str) -> Result<bool> {
+    let p = Prompter::new(interactive);
     if !p.can_ask() {
         return Ok(false);
     }
