@@ -99,7 +99,7 @@ pub fn os_str_bytes(s: &OsStr) -> Cow<'_, [u8]> {
 
 /// The reverse of [`os_str_bytes`]; an odd number of bytes is no UTF-16 path.
 pub fn os_string_from_bytes(bytes: Vec<u8>) -> Option<OsString> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let wide: Vec<u16> = bytes
