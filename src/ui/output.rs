@@ -4,7 +4,6 @@ use std::io;
 
 use console::style;
 
-
 /// `--color`: when to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {

@@ -5,7 +5,6 @@
 use anyhow::Result;
 use zeroize::Zeroizing;
 
-
 /// A question reached a prompter that has no terminal to ask on (a bug in the caller, which
 /// should have checked [`Prompter::can_ask`] and said what flag answers it).
 #[derive(Debug, thiserror::Error)]
