@@ -103,6 +103,8 @@ fn entry(key: &str) -> Result<keyring::Entry> {
     keyring::Entry::new(SERVICE, key).map_err(|e| anyhow!("keyring: {e}"))
 }
 
+/// Only the Linux stores are probed (elsewhere the one native store is used as it is).
+#[cfg(target_os = "linux")]
 fn usable(e: &keyring::Error) -> bool {
     matches!(e, keyring::Error::NoEntry)
 }
