@@ -6,12 +6,13 @@ use std::io::BufRead;
 use anyhow::{Context, Result};
 
 use crate::core::forge::Forge;
+use crate::core::helper::HelperLine;
 use crate::core::realm::Realm;
 use crate::core::token::{self, Secret, Source};
 use crate::env::Env;
 use crate::error::{usage, with_hint};
 use crate::io::git::{Chain, Git};
-use crate::io::keystore::{self, Keystore};
+use crate::io::store::Storage;
 use crate::ui::output;
 use crate::ui::prompt::{self, Prompter};
 
@@ -98,11 +99,11 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
 /// A token the keyring or git's configured helpers already hold for the realm.
 fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
     // An organization's token is kept on its host under the organization's name.
-    let place = keystore::Place::https(l.realm.host());
-    if let Ok(Some(found)) =
-        Keystore::open(l.env.keyring_choice.as_deref()).and_then(|k| k.find(&place, l.realm.org()))
+    let keyring = Storage::Keyring.open(l.git, l.env, &HelperLine::Reset);
+    if let Ok(Some(found)) = keyring.get(l.realm, None)
+        && let Some(token) = found.password
     {
-        return Some((found.token, Source::Keyring));
+        return Some((token, Source::Keyring));
     }
     l.git
         .fill(l.realm.as_str(), Chain::Configured)

@@ -26,21 +26,11 @@ impl CacheStore<'_> {
         }
     }
 
-    /// What the cache answers for the realm (and user) now.
-    fn held(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
-        let out = self.git.helper_direct(
-            &self.line(),
-            "get",
-            &Credential::for_host(realm.as_str(), user, None),
-        )?;
-        Ok(super::answered(&out, realm))
-    }
-
     /// Takes every answer out, in the order the cache gives them (each erased by user and
     /// password to reach the next).
     fn take_all(&self, realm: &Realm, all: &mut Vec<Credential>) -> Result<()> {
         while all.len() < MAX_ANSWERS {
-            let Some(c) = self.held(realm, None)? else {
+            let Some(c) = self.get(realm, None)? else {
                 break;
             };
             if all.contains(&c) {
@@ -56,6 +46,15 @@ impl CacheStore<'_> {
 impl TokenStore for CacheStore<'_> {
     fn storage(&self) -> Storage {
         Storage::Memory
+    }
+
+    fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
+        let out = self.git.helper_direct(
+            &self.line(),
+            "get",
+            &Credential::for_host(realm.as_str(), user, None),
+        )?;
+        Ok(super::answered(&out, realm))
     }
 
     fn put(&self, cred: &Credential) -> Result<()> {
@@ -78,7 +77,7 @@ impl TokenStore for CacheStore<'_> {
         if user.is_some() {
             return Ok(Before::Cache(
                 user.map(str::to_string),
-                self.held(realm, user)?.into_iter().collect(),
+                self.get(realm, user)?.into_iter().collect(),
             ));
         }
         let mut all = Vec::new();

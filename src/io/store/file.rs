@@ -33,6 +33,18 @@ impl TokenStore for FileStore<'_> {
         Storage::Store(self.file.clone())
     }
 
+    fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
+        if !self.file.is_file() {
+            return Ok(None);
+        }
+        let out = self.git.helper_direct(
+            &self.line(),
+            "get",
+            &Credential::for_host(realm.as_str(), user, None),
+        )?;
+        Ok(super::answered(&out, realm))
+    }
+
     fn put(&self, cred: &Credential) -> Result<()> {
         self.git
             .helper_direct(&self.line(), "store", cred)

@@ -25,6 +25,19 @@ impl TokenStore for KeyringStore {
         Storage::Keyring
     }
 
+    /// An organization's token is kept on its host under the organization's name.
+    fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
+        let found = self
+            .open()?
+            .find(&keystore::Place::https(realm.host()), user.or(realm.org()))?;
+        Ok(found.map(|s| Credential {
+            username: Some(s.username),
+            password_expiry_utc: s.expiry,
+            oauth_refresh_token: s.refresh,
+            ..Credential::for_host(realm.host(), None, Some(&s.token))
+        }))
+    }
+
     fn put(&self, cred: &Credential) -> Result<()> {
         let (Some(host), Some(user), Some(token)) = (&cred.host, &cred.username, &cred.password)
         else {

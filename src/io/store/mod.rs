@@ -111,6 +111,9 @@ pub enum Before {
 pub trait TokenStore {
     fn storage(&self) -> Storage;
 
+    /// What it holds for the realm and `user` (whoever's it finds first without one).
+    fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>>;
+
     /// Puts `cred` (protocol, host, user name and token) in.
     fn put(&self, cred: &Credential) -> Result<()>;
 
