@@ -1,6 +1,6 @@
 //! `git-https credential`: the keyring helper as git drives it, and the proof helper login uses.
 
-use crate::snap::{both, settings};
+use crate::snap::{both, regex_escape, settings};
 use crate::support::{self, BIN, Sandbox};
 use crate::world::*;
 
@@ -38,7 +38,10 @@ fn the_proof_helper_answers_for_its_host_only() {
 /// protocols and paths kept apart, and the expiry and refresh token git passes along.
 fn keyring_helper_protocol(backend: &str) {
     let s = Sandbox::new();
-    let host = format!("helper-{backend}.example");
+    // The kernel keyring links uid's persistent keyring into every session (keyring-rs links
+    // each entry there too), so a run elsewhere on this machine, as the same user, sees these
+    // entries: a host of this process alone keeps two runs' approve and reject apart.
+    let host = format!("helper-{backend}-{}.example", std::process::id());
     let helper = format!("credential.helper=!'{BIN}' credential");
     let git = |verb: &str, input: &str, extra: &[&str]| {
         let mut cmd = s.cmd("git");
@@ -151,7 +154,9 @@ fn keyring_helper_protocol_keyutils() {
 #[ignore = "needs the keyring sessions scripts/test starts"]
 fn credential_keyring_reads_as_before() {
     let s = Sandbox::new();
-    let at = "protocol=https\nhost=snapshot.example\n";
+    // A host of this process alone (see keyring_helper_protocol), named [HOST] in the snapshot.
+    let host = format!("snapshot-{}.example", std::process::id());
+    let at = format!("protocol=https\nhost={host}\n");
     let mut shown = String::new();
     for (action, input) in [
         (
@@ -168,7 +173,9 @@ fn credential_keyring_reads_as_before() {
         let r = support::output(&mut cmd, Some(&input));
         shown.push_str(&format!("=== credential {action}\n{}", both(&r)));
     }
-    settings(&s).bind(|| {
+    let mut settings = settings(&s);
+    settings.add_filter(&regex_escape(&host), "[HOST]");
+    settings.bind(|| {
         insta::assert_snapshot!("credential_keyring", shown);
     });
 }
