@@ -6,7 +6,6 @@ use std::fs;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
-use std::time::Duration;
 
 use expectrl::Expect;
 
@@ -55,10 +54,14 @@ fn memory_cache_login_logout_and_expiry() {
         "nothing works after logout"
     );
 
-    // Expiry: the daemon forgets the token after the timeout.
-    w.login(&["--cache", "memory", "--timeout", "2"], &[]).ok();
+    // Expiry: the daemon forgets the token after the timeout. The timeout leaves a busy
+    // machine time for login's own proof and the first fetch; the wait asks the daemon
+    // (`git credential fill`, which, unlike a fetch's approve, never renews the entry).
+    w.login(&["--cache", "memory", "--timeout", "5"], &[]).ok();
     assert!(w.fetch_push(&[]).0);
-    std::thread::sleep(Duration::from_millis(3500));
+    support::poll("git's cache to forget the token", || {
+        (!w.held_by("cache").contains(TOKEN)).then_some(())
+    });
     assert!(!w.fetch_push(&[]).0, "the cache should have expired");
     w.assert_no_leak(None);
 }

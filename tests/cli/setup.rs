@@ -147,8 +147,10 @@ fn the_guided_setup_on_a_terminal() {
     let host = w.server.host();
     // From a shell that stays, as a user's terminal does: git's cache daemon, which setup
     // starts, lives in the terminal's session and would get its hangup with the session's end.
+    // The shell waits for a line that never comes (not a fixed time: the checks below may be
+    // slow on a busy machine), and ends when the test closes the terminal.
     let mut cmd = w.s.cmd("sh");
-    cmd.args(["-c", "\"$0\" setup; sleep 10", support::BIN])
+    cmd.args(["-c", "\"$0\" setup; read -r rest", support::BIN])
         .current_dir(&w.client)
         .envs(w.env());
     let mut p = w.s.pty(cmd);
