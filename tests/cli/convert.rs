@@ -1,0 +1,24 @@
+//! `git-https convert`: the HTTPS form of each URL, and why a URL has none.
+
+use crate::snap::{both, settings};
+use crate::support::Sandbox;
+
+#[test]
+fn convert_reads_as_before() {
+    let s = Sandbox::new();
+    let r = s.run(
+        s.path(),
+        &[
+            "convert",
+            "git@github.com:acme/app.git",
+            "ssh://git@gitlab.com:22/acme/app.git",
+            "https://github.com/acme/app.git",
+            "https://me:hunter2@github.com/acme/app.git",
+            "/srv/git/app.git",
+            "gh-work:o/r.git",
+        ],
+    );
+    settings(&s).bind(|| {
+        insta::assert_snapshot!("convert", both(&r));
+    });
+}

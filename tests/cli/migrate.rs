@@ -1,0 +1,25 @@
+//! `git-https migrate`: the plan it shows, and what it says once it has rewritten the URLs.
+
+use crate::snap::{both, fixture, settings};
+use crate::support::Sandbox;
+
+#[test]
+fn migrate_dry_run_reads_as_before() {
+    let s = Sandbox::new();
+    let repo = fixture(&s);
+    settings(&s).bind(|| {
+        insta::assert_snapshot!(
+            "migrate_dry_run",
+            both(&s.run(&repo, &["migrate", "--dry-run"]).ok())
+        );
+    });
+}
+
+#[test]
+fn migrate_reads_as_before() {
+    let s = Sandbox::new();
+    let repo = fixture(&s);
+    settings(&s).bind(|| {
+        insta::assert_snapshot!("migrate", both(&s.run(&repo, &["migrate", "--yes"]).ok()));
+    });
+}
