@@ -98,10 +98,12 @@ pub struct TokenArgs {
     /// How git remembers the token (asked on a terminal).
     #[arg(long, value_enum)]
     pub cache: Option<CacheMode>,
-    /// With --cache memory: seconds the cache keeps the token (default 3600).
+    /// Seconds git's memory cache keeps the token (default 3600); means --cache memory when
+    /// --cache is not given.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=2_147_483_647))]
     pub timeout: Option<u64>,
-    /// With --cache store: the file to store into (git's default: ~/.git-credentials).
+    /// The store file (git's default: ~/.git-credentials); means --cache store when --cache is
+    /// not given.
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 }

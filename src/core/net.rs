@@ -12,6 +12,13 @@ pub fn normalize_host(input: &str) -> Result<String, String> {
             crate::core::redact::Redacted::new(input)
         ))
     };
+    // A token pasted into the wrong flag is refused without being echoed anywhere.
+    if crate::core::token::holds_secret(input) {
+        return Err(
+            "--host: that looks like a token, not a host (not shown); expected HOST or HOST:PORT"
+                .to_string(),
+        );
+    }
     let h = input.strip_prefix("https://").unwrap_or(input);
     let h = h.strip_suffix('/').unwrap_or(h);
     if h.is_empty() {

@@ -130,6 +130,19 @@ mod tests {
     }
 
     #[test]
+    fn a_token_as_the_host_is_refused_unshown() {
+        let canary = "ghp_CANARYcanaryCANARYcanary0123456789ab";
+        for input in [
+            canary.to_string(),
+            format!("{canary}/x"),
+            format!("{canary}:8443"),
+        ] {
+            let e = Realm::parse(&input).unwrap_err();
+            assert!(!e.to_ascii_lowercase().contains("canary"), "{e}");
+        }
+    }
+
+    #[test]
     fn organizations_only_on_azure() {
         let org = Realm::parse("ghe.corp/team").unwrap();
         assert!(org.for_forge(Some(Forge::GitHub)).is_err());

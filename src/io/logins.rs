@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::core::cache::CacheMode;
+
 use super::platform;
 
 /// One place a token was stored.
@@ -19,12 +21,22 @@ pub struct Place {
     /// `global`, or the repository's path for `--local`.
     pub scope: String,
     /// How git remembers the token there.
-    pub mode: crate::core::cache::CacheMode,
+    pub mode: Mode,
     /// The store file (`store` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<PathBuf>,
     pub user: String,
     pub time: String,
+}
+
+/// A record's cache mode: one this version knows, or another (a hand edit, a later version's
+/// store), kept as written and matched to no place, so that one such record does not make the
+/// whole file unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Mode {
+    Known(CacheMode),
+    Other(String),
 }
 
 pub struct Logins {
@@ -109,7 +121,7 @@ mod tests {
         let place = |host: &str, mode: CacheMode| Place {
             host: host.into(),
             scope: "global".into(),
-            mode,
+            mode: Mode::Known(mode),
             file: None,
             user: "u".into(),
             time: "t".into(),
@@ -131,5 +143,23 @@ mod tests {
             platform::file_mode(&fs::metadata(dir.path().join("logins.json")).unwrap()),
             Some(0o600)
         );
+    }
+
+    #[test]
+    fn a_mode_this_version_does_not_know_is_kept_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Logins::new(dir.path());
+        fs::write(
+            dir.path().join("logins.json"),
+            r#"[{"host":"a","scope":"global","mode":"vault","user":"u","time":"t"},
+               {"host":"b","scope":"global","mode":"store","file":"/f","user":"u","time":"t"}]"#,
+        )
+        .unwrap();
+        let all = l.load().unwrap();
+        assert_eq!(all[0].mode, Mode::Other("vault".into()));
+        assert_eq!(all[1].mode, Mode::Known(CacheMode::Store));
+        l.set("b", "global", vec![]).unwrap();
+        let raw = fs::read_to_string(dir.path().join("logins.json")).unwrap();
+        assert!(raw.contains(r#""mode": "vault""#), "{raw}");
     }
 }

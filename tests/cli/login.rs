@@ -119,6 +119,37 @@ fn store_file_elsewhere_with_file_flag() {
     assert_eq!(w.fetch_push(&[]), (false, false));
 }
 
+/// Without --cache, --file means the store (as --timeout means memory); a token pasted into
+/// --host is refused without being echoed.
+#[test]
+fn file_alone_means_the_store_and_a_token_as_host_is_not_echoed() {
+    let mut w = World::new("repo");
+    let file = w.s.path().join("alone-store");
+    w.login(&["--file", file.to_str().unwrap()], &[]).ok();
+    assert_eq!(
+        fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        w.global_helpers().contains("store --file="),
+        "{}",
+        w.global_helpers()
+    );
+    assert_eq!(w.fetch_push(&[]), (true, true));
+    let as_org = format!("{TOKEN}/x");
+    for host in [TOKEN, as_org.as_str()] {
+        for args in [
+            vec!["login", "--host", host, "--token-stdin", "--no-verify"],
+            vec!["logout", "--host", host],
+            vec!["doctor", "--offline", "--host", host],
+        ] {
+            let r = w.run(&args, Some("x\n"), &[]);
+            assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        }
+    }
+    w.assert_no_leak(Some(&file));
+}
+
 fn keyring_round_trip(backend: &str) {
     let mut w = World::new("repo");
     let env = [("GIT_HTTPS_KEYRING", backend)];

@@ -19,7 +19,7 @@ use crate::core::token::Secret;
 use crate::env::Env;
 use crate::io::git::{Chain, Git, Scope};
 use crate::io::keystore::Keystore;
-use crate::io::logins::{Logins, Place};
+use crate::io::logins::{Logins, Mode, Place};
 use crate::io::store::{self, Before, Storage, TokenStore, file};
 
 /// What login is asked to do.
@@ -123,10 +123,6 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
         Storage::Keyring => Some(Keystore::open(env.keyring_choice.as_deref())?),
         _ => None,
     };
-    let created = match &storage {
-        Storage::Store(f) => file::prepare(f)?,
-        _ => false,
-    };
     let store = storage.open(git, env, &plan.helper);
     let lines: Vec<String> = [HelperLine::Reset, plan.helper.clone()]
         .iter()
@@ -148,20 +144,36 @@ pub fn login(env: &Env, git: &Git, plan: &LoginPlan<'_>) -> Result<LoginDone> {
     same_place(realm, &others, &storage)?;
     let replaced = git.helpers(realm.as_str())?;
     let alone = others.is_empty() && !elsewhere;
+    let cred = Credential::for_host(realm.as_str(), Some(plan.user), Some(plan.token));
+    cred.check().map_err(|e| anyhow!("{e}"))?;
+    // The store file is made once nothing else can refuse the login, and goes again (left
+    // empty) if what follows fails before the attempt.
+    let created = match &storage {
+        Storage::Store(f) => file::prepare(f)?,
+        _ => false,
+    };
+    let unmade = |e: anyhow::Error| {
+        if let (true, Storage::Store(f)) = (created, &storage) {
+            file::remove_if_empty(f);
+        }
+        e
+    };
     // What the place holds now, to put back exactly on a failure: all of the realm's when
     // this login clears it, else this account's alone (an organization's login only ever
     // touches the organization's own entry).
-    let before = store.snapshot(
-        realm,
-        (!alone || realm.org().is_some()).then_some(plan.user),
-    )?;
-    let cred = Credential::for_host(realm.as_str(), Some(plan.user), Some(plan.token));
-    cred.check().map_err(|e| anyhow!("{e}"))?;
+    let before = store
+        .snapshot(
+            realm,
+            (!alone || realm.org().is_some()).then_some(plan.user),
+        )
+        .map_err(unmade)?;
     // The new place is recorded before the token goes there: if this process is killed
     // half-way, logout still knows where to look.
     let mut pending = recorded.clone();
     pending.push(place(realm, &records.scope, &storage, plan.user));
-    logins.set(realm.as_str(), &records.scope, pending)?;
+    logins
+        .set(realm.as_str(), &records.scope, pending)
+        .map_err(unmade)?;
 
     let mut touched = Touched::default();
     let attempt = attempt(
@@ -351,7 +363,7 @@ pub(crate) fn place(realm: &Realm, scope: &str, s: &Storage, user: &str) -> Plac
     Place {
         host: realm.to_string(),
         scope: scope.to_string(),
-        mode: s.mode(),
+        mode: Mode::Known(s.mode()),
         file: match s {
             Storage::Store(f) => Some(f.clone()),
             _ => None,

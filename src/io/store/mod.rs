@@ -18,7 +18,7 @@ use crate::core::realm::Realm;
 use crate::env::Env;
 use crate::io::git::{Git, default_store_file};
 use crate::io::keystore::Stored;
-use crate::io::logins::Place;
+use crate::io::logins::{Mode, Place};
 
 /// Which place a token is kept in: what the login record says and messages name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +53,10 @@ impl Storage {
 
     /// The place a login record names (a store record without its file names none).
     pub fn of_place(p: &Place) -> Option<Storage> {
-        match (p.mode, &p.file) {
+        let Mode::Known(mode) = &p.mode else {
+            return None;
+        };
+        match (mode, &p.file) {
             (CacheMode::Memory, _) => Some(Storage::Memory),
             (CacheMode::Store, Some(f)) => Some(Storage::Store(f.clone())),
             (CacheMode::Store, None) => None,
