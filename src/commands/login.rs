@@ -143,22 +143,13 @@ fn helpers(env: &Env, realm: &Realm, git: &Git, out: &LoginOutcome) {
 fn accounts(realm: &Realm, out: &LoginOutcome) {
     let accounts = &out.done.accounts;
     // One helper line per host: its timeout is every account's the next time git stores one.
-    let old_timeout = out
-        .done
-        .replaced
-        .iter()
-        .find_map(|l| match HelperLine::parse(l) {
+    let timeout = |lines: &[String]| {
+        lines.iter().find_map(|l| match HelperLine::parse(l) {
             Some(HelperLine::Cache { timeout }) => Some(timeout),
             _ => None,
-        });
-    let new_timeout = out
-        .done
-        .lines
-        .iter()
-        .find_map(|l| match HelperLine::parse(l) {
-            Some(HelperLine::Cache { timeout }) => Some(timeout),
-            _ => None,
-        });
+        })
+    };
+    let (old_timeout, new_timeout) = (timeout(&out.done.replaced), timeout(&out.done.lines));
     if let (true, Some(old), Some(timeout)) = (accounts.len() > 1, old_timeout, new_timeout)
         && old != timeout
     {

@@ -49,12 +49,7 @@ impl TokenStore for CacheStore<'_> {
     }
 
     fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
-        let out = self.git.helper_direct(
-            &self.line(),
-            "get",
-            &Credential::for_host(realm.as_str(), user, None),
-        )?;
-        Ok(super::answered(&out, realm))
+        super::helper_get(self.git, &self.line(), realm, user)
     }
 
     fn put(&self, cred: &Credential) -> Result<()> {

@@ -37,12 +37,7 @@ impl TokenStore for FileStore<'_> {
         if !self.file.is_file() {
             return Ok(None);
         }
-        let out = self.git.helper_direct(
-            &self.line(),
-            "get",
-            &Credential::for_host(realm.as_str(), user, None),
-        )?;
-        Ok(super::answered(&out, realm))
+        super::helper_get(self.git, &self.line(), realm, user)
     }
 
     fn put(&self, cred: &Credential) -> Result<()> {

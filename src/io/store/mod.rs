@@ -138,14 +138,25 @@ pub fn erase(store: &dyn TokenStore, realm: &Realm, user: Option<&str>) -> Resul
     store.erase(realm, user.or(realm.org()))
 }
 
-/// A helper's answer to `get`, or `None` without a token. Helpers answer without the protocol
-/// and host: they are put back, so that what was held can be stored again on a rollback.
-pub(crate) fn answered(out: &str, realm: &Realm) -> Option<Credential> {
-    let c = Credential::parse(out);
-    c.password.is_some().then(|| Credential {
+/// What one of git's own helpers (`line`) answers to `get` for the realm and user, or `None`
+/// without a token. Helpers answer without the protocol and host: they are put back, so that
+/// what was held can be stored again on a rollback.
+fn helper_get(
+    git: &Git,
+    line: &HelperLine,
+    realm: &Realm,
+    user: Option<&str>,
+) -> Result<Option<Credential>> {
+    let out = git.helper_direct(
+        line,
+        "get",
+        &Credential::for_host(realm.as_str(), user, None),
+    )?;
+    let c = Credential::parse(&out);
+    Ok(c.password.is_some().then(|| Credential {
         protocol: Some("https".into()),
         host: Some(realm.host().to_string()),
         path: None,
         ..c
-    })
+    }))
 }
