@@ -646,3 +646,65 @@ fn odd_values_round_trip_as_git_writes_them() {
     s.run(&repo, &["undo", "--yes"]).ok();
     assert_eq!(s.config(&repo), cfg, "byte for byte after migrate and undo");
 }
+
+/// An alias tied to an account: the login goes into this machine's `.git/config` (remote and
+/// submodule), never into the tracked `.gitmodules` every clone gets; undo restores both.
+#[test]
+fn a_tied_alias_puts_the_login_in_the_config_and_not_in_gitmodules() {
+    let s = Sandbox::new();
+    fs::create_dir_all(s.home.join(".ssh")).unwrap();
+    fs::write(
+        s.home.join(".ssh/config"),
+        "Host gh-work\n  HostName github.com\n",
+    )
+    .unwrap();
+    let config_toml = s.home.join(".config/git-https/config.toml");
+    fs::create_dir_all(config_toml.parent().unwrap()).unwrap();
+    // What `login --alias gh-work` writes; and a [hosts] rule naming a user, for another.
+    fs::write(
+        &config_toml,
+        "[aliases]\n\"gh-work\" = \"https://alice@github.com\"\n\
+         [hosts]\n\"gl-work\" = \"https://bob@gitlab.com\"\n",
+    )
+    .unwrap();
+    let repo = s.repo("r", &[("origin", "git@gh-work:o/r.git")]);
+    let gitmodules = "[submodule \"lib\"]\n\tpath = lib\n\turl = git@gh-work:o/lib.git\n\
+                      [submodule \"doc\"]\n\tpath = doc\n\turl = git@gl-work:o/doc.git\n";
+    fs::write(repo.join(".gitmodules"), gitmodules).unwrap();
+    s.git(
+        &repo,
+        &["config", "submodule.lib.url", "git@gh-work:o/lib.git"],
+    );
+    let config = s.config(&repo);
+    s.run(&repo, &["migrate", "--gitmodules", "--yes"]).ok();
+    let get = |args: &[&str]| s.git(&repo, args).trim().to_string();
+    assert_eq!(
+        get(&["config", "-f", ".gitmodules", "submodule.lib.url"]),
+        "https://github.com/o/lib.git"
+    );
+    assert_eq!(
+        get(&["config", "-f", ".gitmodules", "submodule.doc.url"]),
+        "https://gitlab.com/o/doc.git"
+    );
+    let tracked = fs::read_to_string(repo.join(".gitmodules")).unwrap();
+    assert!(!tracked.contains('@'), "{tracked}");
+    assert_eq!(
+        get(&["config", "remote.origin.url"]),
+        "https://alice@github.com/o/r.git"
+    );
+    assert_eq!(
+        get(&["config", "submodule.lib.url"]),
+        "https://alice@github.com/o/lib.git"
+    );
+    s.run(&repo, &["undo", "--yes"]).ok();
+    assert_eq!(
+        s.config(&repo),
+        config,
+        "the config byte for byte after undo"
+    );
+    assert_eq!(
+        fs::read_to_string(repo.join(".gitmodules")).unwrap(),
+        gitmodules,
+        ".gitmodules byte for byte after undo"
+    );
+}

@@ -256,7 +256,13 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
     if !host_selected(opts, &parsed, &conv.https) {
         return (kind, Outcome::Filtered);
     }
-    let new = conv.https;
+    // `.gitmodules` is tracked and travels to every clone: an account tie (a user name from
+    // `[aliases]` or a `[hosts]` rule) belongs in this machine's `.git/config` only.
+    let new = if slot.file == FileKind::Gitmodules {
+        without_user(&conv.https)
+    } else {
+        conv.https
+    };
     let outcome = if conv.stripped_credentials {
         if opts.strip_credentials {
             Outcome::Change { new }
@@ -276,6 +282,19 @@ fn decide(slot: &Slot, rules: &HostRules, opts: &Options) -> (Option<Kind>, Outc
         Outcome::Change { new }
     };
     (kind, outcome)
+}
+
+/// `url` without a `user@` before its host (the authority ends at the first `/`, `?` or `#`,
+/// as curl reads it); nothing else is touched.
+fn without_user(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 /// For each remote, the URLs git would use after the plan; any that a rule turns back into a
@@ -402,6 +421,65 @@ mod tests {
             }
         );
         assert_eq!(p.change_count(), 2);
+    }
+
+    #[test]
+    fn an_account_tie_goes_to_the_config_and_never_into_gitmodules() {
+        let rules = HostRules {
+            maps: vec![
+                crate::core::hosts::HostMap::new("gh-work", "https://alice@github.com").unwrap(),
+            ],
+            ..HostRules::default()
+        };
+        let config = Slot {
+            key: ConfigKey::new("submodule", Some("lib"), "url"),
+            ..slot("x", "url", "git@gh-work:o/lib.git")
+        };
+        let gitmodules = Slot {
+            file: FileKind::Gitmodules,
+            ..config.clone()
+        };
+        let opts = Options {
+            submodules: true,
+            gitmodules: true,
+            ..Options::default()
+        };
+        let p = plan(
+            &[config, gitmodules.clone()],
+            &rules,
+            &Rewrites::default(),
+            &opts,
+        );
+        let new = |i: usize| p.items[i].outcome.clone();
+        assert_eq!(
+            new(0),
+            Outcome::Change {
+                new: "https://alice@github.com/o/lib.git".into()
+            }
+        );
+        assert_eq!(
+            new(1),
+            Outcome::Change {
+                new: "https://github.com/o/lib.git".into()
+            }
+        );
+        // Listed (no --gitmodules): what it would become, without the login too.
+        let listed = plan(
+            &[gitmodules],
+            &rules,
+            &Rewrites::default(),
+            &Options::default(),
+        );
+        assert_eq!(
+            listed.items[0].outcome,
+            Outcome::Listed {
+                new: "https://github.com/o/lib.git".into()
+            }
+        );
+        assert_eq!(
+            without_user("https://a@b@h:8443/o/r?x=@#@"),
+            "https://h:8443/o/r?x=@#@"
+        );
     }
 
     #[test]
