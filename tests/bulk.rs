@@ -594,3 +594,137 @@ fn ctrl_c_at_the_confirmation_keeps_no_run_and_restores_the_terminal() {
     let undo = s.run(s.path(), &["undo", "--last", "--yes"]).ok();
     assert!(undo.stderr.contains("nothing to undo"), "{}", undo.stderr);
 }
+
+/// `migrate ARGS` in `repo` on a pseudo-terminal, planned and waiting at its question.
+fn planned(s: &Sandbox, repo: &Path, args: &[&str]) -> expectrl::session::OsSession {
+    let mut cmd = s.bin();
+    cmd.current_dir(repo).arg("migrate").args(args);
+    let mut p = s.pty(cmd);
+    p.expect("repository?").unwrap();
+    p
+}
+
+/// Answers yes and waits for the run to end.
+fn confirm(mut p: expectrl::session::OsSession) {
+    p.send_line("y").unwrap();
+    p.expect(expectrl::Eof).unwrap();
+}
+
+/// The journal's runs (`runs --json`), oldest first: (id, state).
+fn run_states(s: &Sandbox) -> Vec<(String, String)> {
+    s.run(s.path(), &["runs", "--json"])
+        .ok()
+        .json_lines()
+        .iter()
+        .map(|l| {
+            (
+                l["run"].as_str().unwrap().to_string(),
+                l["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The run an `undo --json` reverted, from its summary line.
+fn undone_run(s: &Sandbox, args: &[&str]) -> String {
+    let r = s.run(s.path(), args).ok();
+    let lines = r.json_lines();
+    let last = lines.last().expect("a summary line");
+    last["reverts"].as_str().unwrap().to_string()
+}
+
+/// Two migrations of one repository planned before either applies (two terminals at the
+/// question): the first writes every URL, the second then finds them done and writes
+/// nothing. `undo --last` undoes the one that wrote; the other is never "last".
+#[test]
+fn of_two_concurrent_runs_the_one_that_wrote_nothing_is_never_last() {
+    let s = Sandbox::new();
+    let repo = s.repo(
+        "r",
+        &[
+            ("origin", "git@github.com:o/r.git"),
+            ("upstream", "git@gitlab.com:u/r.git"),
+        ],
+    );
+    let before = s.config(&repo);
+    let first = planned(&s, &repo, &[]);
+    let second = planned(&s, &repo, &[]);
+    confirm(first);
+    let migrated = s.config(&repo);
+    confirm(second);
+    assert_eq!(s.config(&repo), migrated);
+    let runs = run_states(&s);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let undo = ["undo", "--last", "--yes", "--json"];
+    assert_eq!(undone_run(&s, &undo), runs[0].0, "the run that wrote");
+    assert_eq!(s.config(&repo), before);
+    let states: Vec<String> = run_states(&s).into_iter().map(|r| r.1).collect();
+    assert_eq!(
+        states,
+        ["undone", "nothing written", "-"],
+        "the undo run last"
+    );
+    let r = s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert!(r.stderr.contains("nothing to undo"), "{}", r.stderr);
+    assert_eq!(s.config(&repo), before);
+    // By id it says so, and changes nothing.
+    let r = s
+        .run(s.path(), &["undo", "--run", &runs[1].0, "--yes"])
+        .ok();
+    assert!(r.stderr.contains("wrote nothing"), "{}", r.stderr);
+    assert_eq!(s.config(&repo), before);
+}
+
+/// Two runs planned together that overlap: the first (`--remote origin`) writes origin, the
+/// second writes upstream and finds origin done. Undoing the second leaves origin — the first
+/// run's value — alone; undoing the first then restores it.
+#[test]
+fn undoing_one_of_two_concurrent_runs_leaves_the_values_the_other_wrote() {
+    let s = Sandbox::new();
+    let repo = s.repo(
+        "r",
+        &[
+            ("origin", "git@github.com:o/r.git"),
+            ("upstream", "git@gitlab.com:u/r.git"),
+        ],
+    );
+    let before = s.config(&repo);
+    let first = planned(&s, &repo, &["--remote", "origin"]);
+    let second = planned(&s, &repo, &[]);
+    confirm(first);
+    confirm(second);
+    let url = |remote: &str| {
+        s.git(&repo, &["config", &format!("remote.{remote}.url")])
+            .trim()
+            .to_string()
+    };
+    assert_eq!(url("upstream"), "https://gitlab.com/u/r.git");
+    let runs = run_states(&s);
+    let undo = ["undo", "--last", "--yes", "--json"];
+    assert_eq!(undone_run(&s, &undo), runs[1].0);
+    assert_eq!(url("upstream"), "git@gitlab.com:u/r.git");
+    assert_eq!(
+        url("origin"),
+        "https://github.com/o/r.git",
+        "the first run's value"
+    );
+    let states: Vec<String> = run_states(&s).into_iter().map(|r| r.1).collect();
+    assert_eq!(states, ["applied", "undone", "-"], "the undo run last");
+    // A value changed since the first run wrote it is left, and said so.
+    s.git(
+        &repo,
+        &["remote", "set-url", "origin", "https://example.com/x.git"],
+    );
+    let r = s.run(s.path(), &["undo", "--last", "--yes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("is now"), "{}", r.stderr);
+    assert_eq!(url("origin"), "https://example.com/x.git");
+    s.git(
+        &repo,
+        &["remote", "set-url", "origin", "https://github.com/o/r.git"],
+    );
+    assert_eq!(undone_run(&s, &undo), runs[0].0);
+    assert_eq!(s.config(&repo), before);
+    let r = s.run(s.path(), &["undo", "--last", "--yes"]).ok();
+    assert!(r.stderr.contains("nothing to undo"), "{}", r.stderr);
+}

@@ -27,6 +27,9 @@ fn state(r: &Run) -> &'static str {
         "failed"
     } else if r.failed > 0 {
         "partly applied"
+    } else if r.wrote_nothing() {
+        // Every value was already new: another run (at the same time) or a hand edit did it.
+        "nothing written"
     } else {
         "applied"
     }

@@ -35,8 +35,14 @@ pub fn run(args: UndoArgs, env: &Env) -> Result<u8> {
         return Ok(error::OK);
     };
     if !undo::undoable(&run)? {
-        env.out
-            .note(format!("run {} changed nothing: nothing to undo", run.id));
+        env.out.note(if run.applying {
+            format!(
+                "run {} wrote nothing (its values were already new, or its files failed): nothing to undo",
+                run.id
+            )
+        } else {
+            format!("run {} changed nothing: nothing to undo", run.id)
+        });
         return Ok(error::OK);
     }
     let mut out = output::stdout();

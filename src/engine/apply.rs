@@ -112,6 +112,7 @@ impl Spool {
                 file: StoredPath(f.path.clone()),
                 ok: false,
                 written: 0,
+                already: Vec::new(),
                 interrupted: false,
                 error: Some(crate::core::redact::redact(&f.line())),
             })?;
@@ -241,6 +242,10 @@ impl FileOutcome<'_> {
             file: StoredPath(self.path.to_path_buf()),
             ok: error.is_none(),
             written: self.result.as_ref().map_or(0, |a| a.written),
+            already: self
+                .result
+                .as_ref()
+                .map_or_else(|_| Vec::new(), |a| a.already_at.clone()),
             interrupted: matches!(self.result, Err(ApplyError::Interrupted)),
             error,
         }

@@ -51,8 +51,9 @@ pub fn pick_run(which: &Which<'_>, env: &Env, journal: &Journal) -> Result<Picke
     let migrations = runs
         .into_iter()
         .rev()
-        // A run whose plan was never confirmed changed nothing.
-        .filter(|r| r.command != "undo" && r.applying && !r.changes.is_empty());
+        // A run whose plan was never confirmed changed nothing; nor did one that found every
+        // value already new (another run, at the same time, wrote them): neither is "last".
+        .filter(|r| r.command != "undo" && !r.wrote_nothing());
     let Which::Repo(path) = which else {
         // A run whose every file failed has nothing to restore: look past it.
         return Ok(Picked {
@@ -67,8 +68,7 @@ pub fn pick_run(which: &Which<'_>, env: &Env, journal: &Journal) -> Result<Picke
     let mut files = vec![canonical(&repo.config)];
     files.extend(repo.gitmodules().map(|g| canonical(&g)));
     let found = migrations.into_iter().find(|r| {
-        r.changes
-            .iter()
+        r.written_changes()
             .any(|c| files.contains(&canonical(&c.file.0)) && !r.repo_undone(&c.repo.0))
     });
     Ok(Picked {
@@ -78,7 +78,7 @@ pub fn pick_run(which: &Which<'_>, env: &Env, journal: &Journal) -> Result<Picke
 }
 
 /// Whether `run` can be undone: an undo cannot (the error says what to do instead); a run
-/// never applied has nothing to undo (`false`).
+/// that wrote nothing has nothing to undo (`false`).
 pub fn undoable(run: &Run) -> Result<bool> {
     if run.command == "undo" {
         bail!(
@@ -86,7 +86,7 @@ pub fn undoable(run: &Run) -> Result<bool> {
             run.id
         );
     }
-    Ok(run.applying)
+    Ok(!run.wrote_nothing())
 }
 
 /// The global and system config files git reads (includes followed), canonical: asked of
@@ -135,8 +135,10 @@ pub struct Inverted {
 }
 
 /// Turns `run`'s changes back into edits, handing each [`Step`] to `visit` in order: files
-/// already undone, or that the run failed on, are left out; `only_repo` limits it to those
-/// files.
+/// already undone, or that the run failed on, are left out, and so are values the run found
+/// already new (another run wrote them: undoing this one must not take them back);
+/// `only_repo` limits it to those files. A value changed since the run wrote it is found when
+/// the edits are applied: its file is left and reported.
 pub fn invert(
     run: &Run,
     only_repo: Option<&[PathBuf]>,
@@ -161,6 +163,9 @@ pub fn invert(
         let mut edits = Vec::new();
         // Newest first, so a value changed twice in one run comes back to the first old one.
         for c in changes.iter().rev() {
+            if c.already {
+                continue;
+            }
             if c.redacted {
                 done.lost += 1;
                 visit(Step::Lost {

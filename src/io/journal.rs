@@ -10,13 +10,14 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufWriter, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow};
 use serde::{Deserialize, Serialize};
 
-use crate::core::change::{Edit, FileEdits, FileKind};
+use crate::core::change::{Edit, FileEdits, FileKind, Op};
 use crate::core::redact::redact;
 use crate::io::platform;
 
@@ -90,6 +91,11 @@ pub enum Record {
         /// Values written to the file.
         #[serde(default, skip_serializing_if = "is_zero")]
         written: usize,
+        /// The file's edits (by position among its `change` records) that found their new
+        /// value already there — another run or a hand edit made it: this run wrote none of
+        /// them, and an undo of it leaves them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        already: Vec<usize>,
         /// Not reached: Ctrl-C or SIGTERM came first (nothing was changed).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         interrupted: bool,
@@ -126,6 +132,10 @@ pub struct ChangeRecord {
     /// The old value held credentials and was stored redacted: it cannot be restored.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+    /// Read back from the file's `result`, never stored here: the run found the value
+    /// already new and did not write it.
+    #[serde(skip)]
+    pub already: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -145,6 +155,7 @@ impl ChangeRecord {
             file_kind: file.kind,
             key: edit.key.to_string(),
             redacted: old != edit.old,
+            already: false,
             edit: Edit {
                 old,
                 new: redact(&edit.new),
@@ -247,12 +258,26 @@ pub struct Run {
 }
 
 impl Run {
+    /// The changes the run wrote, once applying: not those it found already new, nor those in
+    /// a file it failed on or never reached. A killed run's files without a result count as
+    /// written (undo checks what is there).
+    pub fn written_changes(&self) -> impl Iterator<Item = &ChangeRecord> {
+        self.changes
+            .iter()
+            .filter(|c| !c.already && !self.failed_files.contains(&c.file.0))
+    }
+
+    /// Whether the run wrote nothing: never confirmed, or every value it planned failed, was
+    /// not reached, or was already there (another run, running at the same time, wrote it).
+    pub fn wrote_nothing(&self) -> bool {
+        !self.applying || self.written_changes().next().is_none()
+    }
+
     pub fn fully_undone(&self) -> bool {
         self.undone.iter().any(Option::is_none)
-            || (!self.changes.is_empty()
+            || (self.written_changes().next().is_some()
                 && self
-                    .changes
-                    .iter()
+                    .written_changes()
                     .all(|c| self.undone.contains(&Some(c.repo.0.clone()))))
     }
 
@@ -262,16 +287,11 @@ impl Run {
             .any(|u| u.as_deref().is_none_or(|r| r == repo))
     }
 
-    /// Changes an undo could still restore: not redacted, in files the run did not fail on,
-    /// in repositories not undone yet.
+    /// Changes an undo could still restore: written by the run, not redacted, in
+    /// repositories not undone yet.
     pub fn restorable(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| {
-                !c.redacted
-                    && !self.failed_files.contains(&c.file.0)
-                    && !self.repo_undone(&c.repo.0)
-            })
+        self.written_changes()
+            .filter(|c| !c.redacted && !self.repo_undone(&c.repo.0))
             .count()
     }
 
@@ -435,6 +455,9 @@ impl Journal {
             written_results: 0,
             undone: Vec::new(),
         };
+        // Each file's change records (written together) and whether its result came, so a
+        // `result` finds the edits it speaks of.
+        let mut files: Vec<(PathBuf, Range<usize>, bool)> = Vec::new();
         let mut lines = std::io::BufReader::new(f).lines().enumerate().peekable();
         while let Some((n, line)) = lines.next() {
             let line = line.with_context(|| format!("cannot read {}", path.display()))?;
@@ -469,7 +492,14 @@ impl Journal {
                     run.paths = paths.into_iter().map(|p| p.0).collect();
                     run.reverts = reverts;
                 }
-                Record::Change(c) => run.changes.push(c),
+                Record::Change(c) => {
+                    let at = run.changes.len();
+                    match files.last_mut() {
+                        Some((file, range, _)) if *file == c.file.0 => range.end = at + 1,
+                        _ => files.push((c.file.0.clone(), at..at + 1, false)),
+                    }
+                    run.changes.push(c);
+                }
                 Record::Result {
                     ok: false,
                     file,
@@ -481,9 +511,20 @@ impl Journal {
                     } else {
                         run.failed += 1;
                     }
+                    result_for(&mut files, &file.0);
                     run.failed_files.push(file.0);
                 }
-                Record::Result { written, .. } => run.written_results += written,
+                Record::Result {
+                    file,
+                    written,
+                    already,
+                    ..
+                } => {
+                    run.written_results += written;
+                    if let Some(range) = result_for(&mut files, &file.0) {
+                        mark_already(&mut run.changes[range], written, &already);
+                    }
+                }
                 Record::Applying { .. } => run.applying = true,
                 Record::End {
                     changed,
@@ -539,6 +580,27 @@ impl Journal {
     }
 }
 
+/// The changes of `file` whose result has not come yet (marked as come now).
+fn result_for(files: &mut [(PathBuf, Range<usize>, bool)], file: &Path) -> Option<Range<usize>> {
+    let (_, range, done) = files.iter_mut().find(|(f, _, done)| f == file && !done)?;
+    *done = true;
+    Some(range.clone())
+}
+
+/// Marks the changes of one file that its run found already done: those its result names,
+/// or — in a journal from before results named them — every one when the file had only
+/// values to set and none was written (a file is written whole or not at all).
+fn mark_already(changes: &mut [ChangeRecord], written: usize, already: &[usize]) {
+    if already.is_empty() && written == 0 && changes.iter().all(|c| c.edit.op == Op::Set) {
+        changes.iter_mut().for_each(|c| c.already = true);
+    }
+    for &i in already {
+        if let Some(c) = changes.get_mut(i) {
+            c.already = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,6 +621,7 @@ mod tests {
                 op: crate::core::change::Op::Set,
             },
             redacted: false,
+            already: false,
         })
     }
 
@@ -634,6 +697,52 @@ mod tests {
         assert_eq!(files.len(), 2);
         assert_eq!((files[0].edits.len(), files[1].edits.len()), (2, 1));
         assert_eq!(files[1].path, PathBuf::from("/b/.git/config"));
+    }
+
+    #[test]
+    fn values_a_run_found_already_new_are_not_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let result = |repo: &str, written: usize, already: Vec<usize>| Record::Result {
+            repo: StoredPath(repo.into()),
+            file: StoredPath(format!("{repo}/.git/config").into()),
+            ok: true,
+            written,
+            already,
+            interrupted: false,
+            error: None,
+        };
+        let mut w = j.begin("migrate", &[], None).unwrap();
+        w.keep();
+        let id = w.id.clone();
+        for repo in ["/a", "/a", "/b", "/c"] {
+            w.record(&change(&id, repo)).unwrap();
+        }
+        w.record(&Record::Applying { time: now() }).unwrap();
+        // /a: its second value was already new; /b: a journal from before results named
+        // them, nothing written; /c: no result (killed): it may have been written.
+        w.record(&result("/a", 1, vec![1])).unwrap();
+        w.record(&result("/b", 0, vec![])).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let run = j.load(&id).unwrap();
+        let already: Vec<bool> = run.changes.iter().map(|c| c.already).collect();
+        assert_eq!(already, [false, true, true, false]);
+        assert_eq!(run.restorable(), 2);
+        assert!(!run.wrote_nothing());
+        // Nothing written anywhere: never a run to undo.
+        let mut w = j.begin("migrate", &[], None).unwrap();
+        w.keep();
+        let id = w.id.clone();
+        w.record(&change(&id, "/a")).unwrap();
+        w.record(&Record::Applying { time: now() }).unwrap();
+        w.record(&result("/a", 0, vec![0])).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let run = j.load(&id).unwrap();
+        assert!(run.wrote_nothing() && run.restorable() == 0 && !run.fully_undone());
+        let text = fs::read_to_string(j.path(&id)).unwrap();
+        assert!(text.contains("\"already\":[0]"), "{text}");
     }
 
     #[test]

@@ -319,7 +319,7 @@ pub fn repo_rules(env: &Env, repo: &Repo, parsed: &Parsed, global: &[Rule]) -> R
 }
 
 /// What applying edits to one file did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
     /// Values written (set).
     pub written: usize,
@@ -327,6 +327,16 @@ pub struct Applied {
     pub rules: usize,
     /// Edits whose value was already the new one (a rerun, or an undo of an undo).
     pub already: usize,
+    /// Which those were (indices into the edits given): this run did not write them, so an
+    /// undo of it leaves them.
+    pub already_at: Vec<usize>,
+}
+
+impl Applied {
+    fn found_done(&mut self, i: usize) {
+        self.already += 1;
+        self.already_at.push(i);
+    }
 }
 
 /// Why an edit could not be made; the file is left as it was.
@@ -470,7 +480,7 @@ fn write_locked(
         }
     }
     let mut taken = std::collections::HashSet::new();
-    for edit in edits {
+    for (at, edit) in edits.iter().enumerate() {
         let same = by_key.get(&edit.key).map_or(&[][..], Vec::as_slice);
         let holds = |v: &str| {
             same.iter()
@@ -489,7 +499,7 @@ fn write_locked(
                     })
                     .collect();
                 if all.is_empty() {
-                    applied.already += 1;
+                    applied.found_done(at);
                 }
                 for i in all {
                     taken.insert(i);
@@ -499,7 +509,7 @@ fn write_locked(
             }
             Op::Add => {
                 if holds(&edit.new).is_some() {
-                    applied.already += 1;
+                    applied.found_done(at);
                 } else {
                     chosen.push(gitconfig::Change::Insert {
                         section: &edit.key.section,
@@ -517,7 +527,7 @@ fn write_locked(
                 taken.insert(i);
                 chosen.push(gitconfig::Change::Replace(i, edit.new.as_str()));
             }
-            Found::AlreadyNew => applied.already += 1,
+            Found::AlreadyNew => applied.found_done(at),
             Found::Neither(now) => {
                 return Err(ApplyError::Changed {
                     path: path.display().to_string(),
