@@ -301,11 +301,7 @@ impl Forge {
             Forge::GitHub => name.strip_suffix("[bot]").unwrap_or(name),
             _ => name,
         };
-        let extra: &[u8] = if self == Forge::Azure {
-            b"@+\\"
-        } else {
-            b""
-        };
+        let extra: &[u8] = if self == Forge::Azure { b"@+\\" } else { b"" };
         if bare.is_empty() {
             Err("it is empty")
         } else if name.len() > max {

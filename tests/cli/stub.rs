@@ -86,7 +86,10 @@ impl Drop for Proxy {
 impl Proxy {
     pub fn start(s: &Sandbox) -> Proxy {
         let log = s.path().join("proxy.log");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/connect_proxy.py");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/connect_proxy.py"
+        );
         let mut child = s
             .cmd("python3")
             .arg(script)

@@ -40,7 +40,9 @@ fn login_takes_only_the_variable_of_the_hosts_forge() {
     assert!(r.stderr.contains("forge is not known"), "{}", r.stderr);
     assert_eq!(w.global_helpers(), "");
     // GitLab: GitHub's and Azure's variables are not its own; its API sees no token.
-    let args = ["login", "--host", &host, "--forge", "gitlab", "--cache", "memory"];
+    let args = [
+        "login", "--host", &host, "--forge", "gitlab", "--cache", "memory",
+    ];
     let r = w.run(&args, None, &NOT_GITLABS);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("set GITLAB_TOKEN"), "{}", r.stderr);
@@ -78,7 +80,11 @@ fn no_token_variable_reaches_a_child() {
     let mut w = World::new("repo");
     let dump = w.s.path().join("helper-env");
     let helper = format!("!f() {{ env > '{}'; }}; f", dump.display());
-    let set = w.user_git(&["config", "--global", "credential.helper", &helper], &[], None);
+    let set = w.user_git(
+        &["config", "--global", "credential.helper", &helper],
+        &[],
+        None,
+    );
     assert_eq!(set.code, 0, "{}", set.stderr);
     let vars = [
         ("GH_TOKEN", "CANARYgh"),
@@ -128,7 +134,11 @@ fn doctor_sends_no_token_to_a_server_only_a_checkout_names() {
     assert!(said("ok", "git gets a token for it"), "{}", r.stdout);
     assert!(said("warn", "not checked with the API"), "{}", r.stdout);
     // Named with --host, it is the user's choice: checked.
-    let r = w.run(&["doctor", "--json", "--host", &there], None, &[("TOKEN", TOKEN)]);
+    let r = w.run(
+        &["doctor", "--json", "--host", &there],
+        None,
+        &[("TOKEN", TOKEN)],
+    );
     assert!(
         stranger
             .requests()
@@ -295,7 +305,10 @@ fn a_user_name_no_forge_has_is_refused_and_not_echoed() {
         assert!(!all.contains('\u{1b}') && !all.contains("pwned"), "{all:?}");
         assert!(!all.contains(&shaped), "{all}");
         assert!(all.contains("user name"), "{all}");
-        assert_eq!(r.stderr.lines().filter(|l| l.starts_with("error:")).count(), 1);
+        assert_eq!(
+            r.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+            1
+        );
         assert!(!w.s.home.join(".git-credentials").exists());
         assert!(!w.s.state_dir().join("logins.json").exists());
         assert_eq!(global_config(&w), Vec::<u8>::new());
