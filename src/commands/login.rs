@@ -126,7 +126,8 @@ fn helpers(env: &Env, realm: &Realm, git: &Git, out: &LoginOutcome) {
                 .join("; ")
         ));
     }
-    let user = &out.user;
+    // Checked against the forge's user names already; escaped all the same on its way out.
+    let user = Redacted::new(&out.user);
     for (alias, base) in &out.ties {
         env.out.note(format!(
             "tied {alias} to {user}: migrate rewrites git@{alias}:OWNER/REPO to {base}/OWNER/REPO ({})",

@@ -17,9 +17,22 @@
 //! - Bitbucket Cloud: <https://developer.atlassian.com/cloud/bitbucket/rest/api-group-users/#api-user-get>
 //!   (`GET https://api.bitbucket.org/2.0/user`), access tokens over HTTPS with the user name
 //!   `x-token-auth`: <https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/>.
-//! - Azure DevOps: <https://learn.microsoft.com/en-us/rest/api/azure/devops/profile/profiles/get>
+//! - Azure DevOps Services (the cloud: `dev.azure.com`, `*.visualstudio.com`):
+//!   <https://learn.microsoft.com/en-us/rest/api/azure/devops/profile/profiles/get>
 //!   (`GET https://app.vssps.visualstudio.com/_apis/profile/profiles/me`), a PAT in Basic auth
 //!   with an empty user: <https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate>.
+//! - Azure DevOps Server (on premises, any other host): its own `GET /_apis/connectionData`,
+//!   answering `ConnectionData` (`authenticatedUser`, an `Identity` whose
+//!   `properties.Account.$value` is the account name):
+//!   <https://learn.microsoft.com/en-us/javascript/api/azure-devops-extension-api/connectiondata>.
+//!   Its token never goes to Microsoft's cloud.
+//!
+//! Environment variables, each forge's own CLI's (`Forge::env_vars`): gh's
+//! <https://cli.github.com/manual/gh_help_environment> (`GH_TOKEN`/`GITHUB_TOKEN` for github.com
+//! and `*.ghe.com`, `GH_ENTERPRISE_TOKEN`/`GITHUB_ENTERPRISE_TOKEN` for Enterprise Server), glab's
+//! `GITLAB_TOKEN`, the Azure DevOps CLI's `AZURE_DEVOPS_EXT_PAT`
+//! (<https://learn.microsoft.com/en-us/azure/devops/cli/log-in-via-pat>). Gitea's tea and
+//! Bitbucket document none: no variable serves them.
 
 use std::fmt;
 
@@ -67,6 +80,22 @@ fn name_of(host: &str) -> String {
     crate::core::net::host_only(host).to_ascii_lowercase()
 }
 
+/// Whether a host is Azure DevOps Services, Microsoft's cloud (not a server on premises).
+pub fn is_azure_cloud(host: &str) -> bool {
+    let h = name_of(host);
+    h == "dev.azure.com" || h.ends_with(".visualstudio.com")
+}
+
+/// The cloud's profile API, where only Azure DevOps Services tokens go.
+const AZURE_CLOUD_API: &str = "https://app.vssps.visualstudio.com/_apis";
+
+/// Whether GitHub's cloud serves a host (github.com, GHE.com data residency), as gh tells
+/// them from Enterprise Server hosts.
+fn is_github_cloud(host: &str) -> bool {
+    let h = name_of(host);
+    h == "github.com" || h.ends_with(".ghe.com")
+}
+
 /// The forge a host is known to be, from its name alone.
 pub fn detect(host: &str) -> Option<Forge> {
     let h = name_of(host);
@@ -76,7 +105,7 @@ pub fn detect(host: &str) -> Option<Forge> {
         Some(Forge::GitLab)
     } else if h == "bitbucket.org" {
         Some(Forge::Bitbucket)
-    } else if h == "dev.azure.com" || h.ends_with(".visualstudio.com") {
+    } else if is_azure_cloud(&h) {
         Some(Forge::Azure)
     } else {
         None
@@ -125,8 +154,41 @@ impl Forge {
             Forge::Gitea => format!("https://{host}/api/v1"),
             Forge::Bitbucket if h == "bitbucket.org" => "https://api.bitbucket.org/2.0".into(),
             Forge::Bitbucket => format!("https://{host}/rest/api/1.0"),
-            Forge::Azure => "https://app.vssps.visualstudio.com/_apis".into(),
+            Forge::Azure if is_azure_cloud(&h) => AZURE_CLOUD_API.into(),
+            // Azure DevOps Server: its own API, never the cloud's.
+            Forge::Azure => format!("https://{host}/_apis"),
         }
+    }
+
+    /// The environment variables that may hold a token for `host` on this forge, in the
+    /// order its own CLI reads them; none where that CLI documents none.
+    pub fn env_vars(self, host: &str) -> &'static [&'static str] {
+        match self {
+            Forge::GitHub if is_github_cloud(host) => &crate::core::token::TOKEN_VARS[..2],
+            Forge::GitHub => &crate::core::token::TOKEN_VARS[2..4],
+            Forge::GitLab => &crate::core::token::TOKEN_VARS[4..5],
+            Forge::Azure => &crate::core::token::TOKEN_VARS[5..6],
+            Forge::Gitea | Forge::Bitbucket => &[],
+        }
+    }
+
+    /// Why an API base cannot serve this host's token: an Azure DevOps Server's token goes
+    /// to its own server, never to Microsoft's cloud.
+    pub fn refuses_api(self, host: &str, api: &str) -> Option<String> {
+        let api_host = api
+            .split_once("://")
+            .map_or(api, |(_, rest)| rest)
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        let api_host = api_host.rsplit('@').next().unwrap_or_default();
+        let h = name_of(api_host);
+        let cloud = is_azure_cloud(&h) || h.ends_with(".azure.com");
+        (self == Forge::Azure && !is_azure_cloud(host) && cloud).then(|| {
+            format!(
+                "{host} is an Azure DevOps Server: its token is checked at its own server, never at Microsoft's cloud ({api})"
+            )
+        })
     }
 
     /// The request that tells who a token belongs to.
@@ -152,8 +214,14 @@ impl Forge {
                 format!("Bearer {token}"),
                 "application/json",
             ),
-            Forge::Azure => (
+            Forge::Azure if api == AZURE_CLOUD_API => (
                 format!("{api}/profile/profiles/me?api-version=7.1"),
+                format!("Basic {}", base64(&format!(":{token}"))),
+                "application/json",
+            ),
+            // Azure DevOps Server: who the token is, from the server itself.
+            Forge::Azure => (
+                format!("{api}/connectionData"),
                 format!("Basic {}", base64(&format!(":{token}"))),
                 "application/json",
             ),
@@ -192,7 +260,15 @@ impl Forge {
             Forge::GitHub | Forge::Gitea => field(&["login"]),
             Forge::GitLab => field(&["username"]),
             Forge::Bitbucket => field(&["username", "nickname", "account_id"]),
-            Forge::Azure => field(&["emailAddress", "publicAlias", "id"]),
+            Forge::Azure => match body.get("authenticatedUser") {
+                // Azure DevOps Server's connectionData: the identity's account name.
+                Some(user) => user
+                    .pointer("/properties/Account/$value")
+                    .or_else(|| user.get("id"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                None => field(&["emailAddress", "publicAlias", "id"]),
+            },
         }
         .ok_or_else(|| "the answer names no user".to_string())?;
         let mut answer = Answer {
@@ -213,6 +289,40 @@ impl Forge {
                 .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
         }
         Ok(answer)
+    }
+
+    /// Whether a user name from this forge's answer may become git's user name, the login
+    /// record's and the store file's: `Err` says why not (never echoing the name). Forge
+    /// logins are letters, digits, `.`, `_`, `-` (a GitHub app's `[bot]` suffix); Azure
+    /// DevOps names users by e-mail address (`@`, `+`) or, on a server, `DOMAIN\user`.
+    pub fn check_login(self, name: &str) -> Result<(), &'static str> {
+        let max = if self == Forge::Azure { 256 } else { 100 };
+        let bare = match self {
+            Forge::GitHub => name.strip_suffix("[bot]").unwrap_or(name),
+            _ => name,
+        };
+        let extra: &[u8] = if self == Forge::Azure { b"@+\\" } else { b"" };
+        if bare.is_empty() {
+            Err("it is empty")
+        } else if name.len() > max {
+            Err("it is too long")
+        } else if name.chars().any(char::is_control) {
+            Err("it holds control characters")
+        } else if name.chars().any(char::is_whitespace) {
+            Err("it holds whitespace")
+        } else if name.contains(['/', '?', '#', ':']) {
+            Err("it holds `/`, `?`, `#` or `:`")
+        } else if crate::core::token::user_is_token(name) || crate::core::token::holds_secret(name)
+        {
+            Err("it is shaped like a token")
+        } else if !bare.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') || extra.contains(&b)
+        }) || (self == Forge::Azure && name.matches('@').count() > 1)
+        {
+            Err("it holds characters no user name of this forge has")
+        } else {
+            Ok(())
+        }
     }
 
     /// Reads the token request's answer into `answer`.
@@ -398,6 +508,104 @@ mod tests {
                 .read_user(&|_| None, &serde_json::json!({}))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn azure_devops_server_is_asked_itself_never_the_cloud() {
+        let api = Forge::Azure.api_base("tfs.corp:8443");
+        assert_eq!(api, "https://tfs.corp:8443/_apis");
+        let r = Forge::Azure.user_request(&api, "PAT");
+        assert_eq!(r.url, "https://tfs.corp:8443/_apis/connectionData");
+        assert_eq!(
+            r.authorization.as_deref().map(String::as_str),
+            Some("Basic OlBBVA==")
+        );
+        let body = serde_json::json!({"authenticatedUser": {
+            "id": "6b1b2f0e", "providerDisplayName": "Alice Smith",
+            "properties": {"Account": {"$type": "System.String", "$value": "CORP\\alice"}}}});
+        assert_eq!(
+            Forge::Azure.read_user(&|_| None, &body).unwrap().login,
+            "CORP\\alice"
+        );
+        assert!(Forge::Azure.check_login("CORP\\alice").is_ok());
+        assert!(
+            Forge::Azure
+                .refuses_api("tfs.corp", "https://app.vssps.visualstudio.com/_apis")
+                .is_some()
+        );
+        assert!(
+            Forge::Azure
+                .refuses_api("tfs.corp", "https://vssps.dev.azure.com/x/_apis")
+                .is_some()
+        );
+        assert!(
+            Forge::Azure
+                .refuses_api("tfs.corp", "https://tfs.corp/tfs/DefaultCollection/_apis")
+                .is_none()
+        );
+        assert!(
+            Forge::Azure
+                .refuses_api("dev.azure.com", &Forge::Azure.api_base("dev.azure.com"))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn each_forge_reads_its_own_clis_variables() {
+        assert_eq!(
+            Forge::GitHub.env_vars("GitHub.com"),
+            &["GH_TOKEN", "GITHUB_TOKEN"]
+        );
+        assert_eq!(
+            Forge::GitHub.env_vars("acme.ghe.com"),
+            &["GH_TOKEN", "GITHUB_TOKEN"]
+        );
+        assert_eq!(
+            Forge::GitHub.env_vars("ghe.corp:8443"),
+            &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
+        );
+        assert_eq!(Forge::GitLab.env_vars("gitlab.corp"), &["GITLAB_TOKEN"]);
+        assert_eq!(
+            Forge::Azure.env_vars("dev.azure.com"),
+            &["AZURE_DEVOPS_EXT_PAT"]
+        );
+        assert!(Forge::Gitea.env_vars("code.example").is_empty());
+        assert!(Forge::Bitbucket.env_vars("bitbucket.org").is_empty());
+    }
+
+    #[test]
+    fn user_names_from_an_answer_are_checked() {
+        for ok in ["octocat", "a.b_c-d", "dependabot[bot]"] {
+            assert!(Forge::GitHub.check_login(ok).is_ok(), "{ok}");
+        }
+        assert!(Forge::Azure.check_login("alice+x@example.com").is_ok());
+        let hex = "a1".repeat(20);
+        let long = "a".repeat(101);
+        for bad in [
+            "",
+            "x\nhost=evil",
+            "a b",
+            "\x1b]0;x",
+            "u@h",
+            "u:p",
+            "o/r",
+            &hex,
+            &long,
+            "ghp_CANARYcanaryCANARYcanaryCANARY012345",
+        ] {
+            assert!(Forge::GitHub.check_login(bad).is_err(), "{bad:?}");
+        }
+        for bad in [
+            "a@b/c",
+            "a@b?c",
+            "a@b#c",
+            "a@b\x1b[31m",
+            "a@@b",
+            "a b@c",
+            "x-ghp_CANARYcanaryCANARYcanaryCANARY012345@c",
+        ] {
+            assert!(Forge::Azure.check_login(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -212,22 +212,16 @@ impl fmt::Display for Source {
     }
 }
 
-/// Every variable that may hold a token, in `gh`'s order.
+/// Every variable that may hold a token for some forge, each forge's own CLI's (which serves
+/// which: `Forge::env_vars`). Read once; never handed to a child.
 pub const TOKEN_VARS: &[&str] = &[
     "GH_TOKEN",
     "GITHUB_TOKEN",
     "GH_ENTERPRISE_TOKEN",
     "GITHUB_ENTERPRISE_TOKEN",
+    "GITLAB_TOKEN",
+    "AZURE_DEVOPS_EXT_PAT",
 ];
-
-/// The environment variables that may hold a token for `host`, in order (as `gh` reads them).
-pub fn env_vars(host: &str) -> &'static [&'static str] {
-    if is_github_com(host) {
-        &TOKEN_VARS[..2]
-    } else {
-        &TOKEN_VARS[2..]
-    }
-}
 
 pub fn is_github_com(host: &str) -> bool {
     host.eq_ignore_ascii_case("github.com")
@@ -280,11 +274,6 @@ mod source_tests {
             "https://ghe.corp:8443/api/v3"
         );
         assert_eq!(api_base("x", Some("https://a/b/")), "https://a/b");
-        assert_eq!(env_vars("GitHub.com"), &["GH_TOKEN", "GITHUB_TOKEN"]);
-        assert_eq!(
-            env_vars("ghe.corp"),
-            &["GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN"]
-        );
     }
 
     #[test]

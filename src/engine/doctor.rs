@@ -87,8 +87,21 @@ pub fn diagnose(env: &Env, req: &DoctorRequest) -> Result<Vec<Finding>> {
     if req.hosts.is_empty() {
         hosts.extend(accounts.iter().map(|(h, _)| h.clone()));
     }
+    // Only a host the user logged in to, or named, gets a token sent to its API: a checkout's
+    // remotes may name any server (an untrusted clone), and git's helpers may answer it.
+    let named: BTreeSet<Realm> = req
+        .hosts
+        .iter()
+        .filter_map(|h| Realm::parse(h).ok())
+        .collect();
     for host in &hosts {
-        check_host(&mut d, env, &git, host, req.offline, &accounts);
+        let trusted = named.contains(host) || accounts.iter().any(|(r, _)| r == host);
+        let api = match (req.offline, trusted) {
+            (true, _) => Api::Offline,
+            (false, true) => Api::Check,
+            (false, false) => Api::NotLoggedIn,
+        };
+        check_host(&mut d, env, &git, host, api, &accounts);
     }
     check_store_files(&mut d, env, &git, &hosts);
     check_organizations(&mut d, &git, &hosts);
@@ -268,14 +281,17 @@ fn check_account(
     );
 }
 
-fn check_host(
-    d: &mut Doctor,
-    env: &Env,
-    git: &Git,
-    realm: &Realm,
-    offline: bool,
-    accounts: &[Login],
-) {
+/// Whether a host's token goes to its API.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Api {
+    Check,
+    /// `--offline`.
+    Offline,
+    /// Named only by a remote: no login recorded, not named with `--host`.
+    NotLoggedIn,
+}
+
+fn check_host(d: &mut Doctor, env: &Env, git: &Git, realm: &Realm, api: Api, accounts: &[Login]) {
     let host = realm.as_str();
     let check = format!("credentials for {host}");
     let lines = git.helpers(host).unwrap_or_default();
@@ -342,7 +358,7 @@ fn check_host(
             match git.fill_as(host, Some(user), Chain::Configured) {
                 Some(cred) if cred.username.as_deref() == Some(*user) => {
                     d.add("ok", &check, "git gets this account's token", None);
-                    if let (false, Some(token)) = (offline, cred.password) {
+                    if let (Api::Check, Some(token)) = (api, cred.password) {
                         check_token(d, env, git, realm, &check, &token);
                     }
                 }
@@ -400,11 +416,21 @@ fn check_host(
             Err(e) => d.add("fail", "keyring", &format!("{e:#}"), None),
         }
     }
-    if offline {
-        return;
+    match api {
+        Api::Offline => {}
+        Api::NotLoggedIn => d.add(
+            "warn",
+            &check,
+            "not checked with the API: no login is recorded for it, so its token is not sent there (a repository's remotes may name any server)",
+            Some(&format!(
+                "git-https doctor --host {host} (sends the token to {host}'s API), or git-https login --host {host}"
+            )),
+        ),
+        Api::Check => {
+            let Some(token) = cred.password else { return };
+            check_token(d, env, git, realm, &check, &token);
+        }
     }
-    let Some(token) = cred.password else { return };
-    check_token(d, env, git, realm, &check, &token);
 }
 
 /// What the forge's API says of the token git would send.
@@ -509,14 +535,16 @@ fn days_left(expires: &str) -> Option<usize> {
     Some((left.as_secs() / 86_400) as usize)
 }
 
-/// Rules that turn HTTPS URLs into SSH ones, with their file.
-/// Every store file a helper line names (for every host, or one), whoever set it: its mode.
+/// Every store file a helper line names (for every host, or one), whoever set it, and git's
+/// own two (`~/.git-credentials`, `$XDG_CONFIG_HOME/git/credentials`, which `store` reads
+/// whatever the lines say) wherever they exist: a mode looser than 0600 fails. Their content
+/// is never read here.
 fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<Realm>) {
     let mut lines = git.every_host_helpers();
     for h in hosts {
         lines.extend(git.helpers(h.as_str()).unwrap_or_default());
     }
-    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
     for line in lines.iter().filter_map(|l| HelperLine::parse(l)) {
         if let HelperLine::Store { file } = line {
             let file = file.unwrap_or_else(|| crate::io::git::default_store_file(env));
@@ -525,28 +553,42 @@ fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<Real
             }
         }
     }
+    let home = env.home_or_cwd();
+    let xdg = env
+        .xdg_config_home
+        .clone()
+        .unwrap_or_else(|| home.join(".config"))
+        .join("git")
+        .join("credentials");
+    for file in [home.join(".git-credentials"), xdg] {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
     for file in files {
-        match file::mode(&file).ok_or(()) {
-            Ok(0o600) => d.add(
+        match file::mode(&file) {
+            // No bit for group or others: nobody else can read it.
+            Some(mode) if mode & 0o077 == 0 => d.add(
                 "ok",
                 "store file",
-                &format!("{} is 0600", file.display()),
+                &format!("{} is {mode:04o}", file.display()),
                 None,
             ),
-            Ok(mode) => d.add(
+            Some(mode) => d.add(
                 "fail",
                 "store file",
                 &format!(
-                    "{} is mode {mode:04o}: others can read the token",
+                    "{} is mode {mode:04o}: others can read the tokens in it",
                     file.display()
                 ),
                 Some(&format!("chmod 600 {}", shell_quote(&file))),
             ),
-            Err(_) => {}
+            None => {}
         }
     }
 }
 
+/// Rules that turn HTTPS URLs into SSH ones, with their file.
 fn check_rules(d: &mut Doctor, env: &Env, here: Option<&repo::Repo>) -> Result<()> {
     let mut rules = repo::global_rules(env)?;
     // The repository at hand may carry its own rule.

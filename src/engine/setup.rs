@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use crate::core::cache::{CacheMode, DEFAULT_TIMEOUT};
-use crate::core::forge;
+use crate::core::forge::Forge;
 use crate::core::helper::HelperLine;
 use crate::core::net;
 use crate::core::realm::Realm;
@@ -55,6 +55,9 @@ pub struct SetupOutcome {
 /// Every answer setup needs, gathered before anything changes.
 struct Answers {
     realms: Vec<Realm>,
+    /// Each realm's forge, resolved before its token was looked for (`None`: `--no-verify`
+    /// and not known).
+    forges: Vec<Option<Forge>>,
     tokens: Vec<(Secret, Source)>,
     cache: CacheMode,
     timeout: u64,
@@ -80,12 +83,12 @@ pub fn run(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<SetupOut
     };
     // Every host's token is verified before any is stored: one rejected stops the run whole.
     let mut users = Vec::new();
-    for (realm, (token, source)) in a.realms.iter().zip(&a.tokens) {
+    for ((realm, (token, source)), forge) in a.realms.iter().zip(&a.tokens).zip(&a.forges) {
         env.out.note(format!(
             "{realm}: using the token from {source} ({})",
             token.kind().describe()
         ));
-        users.push(identify(env, &git, realm, &req.opts, token, prompter)?);
+        users.push(identify(env, &git, realm, *forge, &req.opts, token)?);
     }
     let ties = match (&a.realms[..], &users[..]) {
         ([realm], [user]) => aliases::ties(env, realm, user, &req.aliases)?,
@@ -138,19 +141,25 @@ fn answers(env: &Env, git: &Git, req: &SetupRequest, prompter: Prompter) -> Resu
             ));
         }
     }
+    one_token_one_server(req, &realms)?;
+    // Each forge first: it decides which environment variables may hold the realm's token.
+    let mut forges = Vec::new();
+    for realm in &realms {
+        forges.push(resolve_realm(env, git, realm, &req.opts, prompter)?.0);
+    }
     let stdin_token = match req.opts.token_stdin {
         true => Some(sources::read_stdin_token()?),
         false => None,
     };
     let mut tokens = Vec::new();
-    for realm in &realms {
+    for (realm, forge) in realms.iter().zip(&forges) {
         let lookup = Lookup {
             env,
             git,
             realm,
             // A token already stored belongs to some account: not the one to tie an alias to.
             stored: req.aliases.is_empty(),
-            forge: forge::detect(realm.host()),
+            forge: *forge,
             prompter,
         };
         tokens.push(sources::for_setup(stdin_token.as_ref(), &lookup)?);
@@ -173,12 +182,29 @@ fn answers(env: &Env, git: &Git, req: &SetupRequest, prompter: Prompter) -> Resu
     let (dirs, fix_insteadof) = folders(env, req, prompter)?;
     Ok(Answers {
         realms,
+        forges,
         tokens,
         cache,
         timeout,
         dirs,
         fix_insteadof,
     })
+}
+
+/// `--token-stdin` reads one token, and a token belongs to one server: with hosts on several
+/// servers it is refused before anything is read or sent (organizations of one host share
+/// it).
+fn one_token_one_server(req: &SetupRequest, realms: &[Realm]) -> Result<()> {
+    let mut hosts: Vec<&str> = realms.iter().map(Realm::host).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    if req.opts.token_stdin && hosts.len() > 1 {
+        return Err(usage(format!(
+            "--token-stdin reads one token, and one token cannot serve several servers ({}): run setup once per host, each with its own token on stdin, or leave --token-stdin out and set each forge's token variable (GH_TOKEN, GH_ENTERPRISE_TOKEN, GITLAB_TOKEN, AZURE_DEVOPS_EXT_PAT)",
+            hosts.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// The folders to migrate (asked in a fully guided run) and whether to remove the rules that
@@ -207,17 +233,15 @@ fn folders(env: &Env, req: &SetupRequest, prompter: Prompter) -> Result<(Vec<Pat
     Ok((dirs, fix_insteadof))
 }
 
-/// The forge resolved, the realm checked, the token verified and proven: the user name git
-/// will send with it.
+/// The token verified with the realm's forge and proven: the user name git will send with it.
 fn identify(
     env: &Env,
     git: &Git,
     realm: &Realm,
+    forge: Option<Forge>,
     opts: &TokenOptions,
     token: &Secret,
-    prompter: Prompter,
 ) -> Result<String> {
-    let (forge, _) = resolve_realm(env, git, realm, opts, prompter)?;
     let Some(forge) = forge.filter(|_| !opts.no_verify) else {
         return Ok(user_for(realm, forge, None));
     };

@@ -136,16 +136,6 @@ fn roots(net: &Network) -> Result<RootCerts> {
     Ok(RootCerts::Specific(Arc::new(certs)))
 }
 
-/// A forge login: letters, digits, `.`, `_`, `-` (and a GitHub app's `[bot]`), at most 100.
-pub fn is_login(s: &str) -> bool {
-    let name = s.strip_suffix("[bot]").unwrap_or(s);
-    !name.is_empty()
-        && s.len() <= 100
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
 /// Whether a token may be sent to `url` at all: HTTPS with verification on, or plain HTTP to a
 /// loopback address.
 pub fn check_transport(url: &str, net: &Network) -> Result<()> {
@@ -232,6 +222,9 @@ pub fn verify(
     token: &Secret,
     net: &Network,
 ) -> Result<Result<TokenInfo, VerifyError>> {
+    if let Some(why) = forge.refuses_api(host, api) {
+        bail!(why);
+    }
     let req = forge.user_request(api, token.expose());
     let url = req.url.clone();
     check_transport(&url, net)?;
@@ -271,13 +264,13 @@ pub fn verify(
         Ok(a) => a,
         Err(reason) => return Ok(Err(VerifyError::BadAnswer { url, reason })),
     };
-    // The login becomes the user name git sends: only a forge's login characters.
-    // Azure names users by e-mail address.
-    let azure_mail = forge == Forge::Azure && answer.login.contains('@');
-    if !(is_login(&answer.login) || azure_mail) {
+    // The login becomes the user name git sends, the login record's and the store file's:
+    // only what a user name of that forge may be. The name itself is not repeated (it may
+    // carry escape sequences, or be a token).
+    if let Err(why) = forge.check_login(&answer.login) {
         return Ok(Err(VerifyError::BadAnswer {
             url,
-            reason: format!("unusable login {:?}", Redacted::new(&answer.login)),
+            reason: format!("the user name it answers cannot be used ({why})"),
         }));
     }
     if let Some(treq) = forge.token_request(api, token.expose())
@@ -341,23 +334,5 @@ mod tests {
         assert!(check_transport("http://ghe.corp/api/v3/user", &on).is_err());
         let off = Network::default();
         assert!(check_transport("https://ghe.corp/api/v3/user", &off).is_err());
-    }
-
-    #[test]
-    fn logins() {
-        for ok in ["octocat", "a.b_c-d", "dependabot[bot]"] {
-            assert!(is_login(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "x\nhost=evil",
-            "a b",
-            "\x1b]0;x",
-            "u@h",
-            "u:p",
-            &"a".repeat(101),
-        ] {
-            assert!(!is_login(bad), "{bad:?}");
-        }
     }
 }

@@ -31,4 +31,6 @@ mod migrate;
 mod runs;
 mod setup;
 mod status;
+mod stub;
+mod trust;
 mod undo;

@@ -52,8 +52,13 @@ pub fn resolve_realm(
     opts: &TokenOptions,
     prompter: Prompter,
 ) -> Result<(Option<Forge>, Vec<Place>)> {
+    // Without a check nothing is probed: the forge is the one named, known from the name or
+    // config.toml's, or unknown (then no environment variable is taken for it).
     let forge = if opts.no_verify {
-        opts.forge.or_else(|| forge::detect(realm.host()))
+        match opts.forge.or_else(|| forge::detect(realm.host())) {
+            Some(f) => Some(f),
+            None => settings::configured_forge(env, realm.host())?,
+        }
     } else {
         Some(forges::resolve(
             opts.forge,

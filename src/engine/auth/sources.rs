@@ -58,19 +58,40 @@ pub struct Lookup<'a> {
     pub realm: &'a Realm,
     /// A token the keyring or git's helpers already hold may be used.
     pub stored: bool,
-    /// The forge, for the token page the prompt links to.
+    /// The forge, resolved before any token is looked for: it decides which environment
+    /// variables apply (none while it is unknown) and the token page the prompt links to.
     pub forge: Option<Forge>,
     pub prompter: Prompter,
 }
 
-/// Sources in order: stdin, the environment, the keyring or git's helpers (unless
-/// `stored` is false), the prompt.
+/// The environment variables that serve the realm's forge: none while the forge is unknown.
+fn env_vars(l: &Lookup<'_>) -> &'static [&'static str] {
+    l.forge.map_or(&[], |f| f.env_vars(l.realm.host()))
+}
+
+/// How else a token can come in, for the "no token" error: the forge's own variables, or why
+/// none applies.
+fn other_ways(l: &Lookup<'_>) -> String {
+    let vars = env_vars(l);
+    match l.forge {
+        Some(_) if !vars.is_empty() => {
+            format!("pipe it in with --token-stdin, or set {}", vars.join(" or "))
+        }
+        Some(f) => format!(
+            "pipe it in with --token-stdin ({f} has no token variable of its own CLI that git-https reads)"
+        ),
+        None => "pipe it in with --token-stdin (no token variable applies to a host whose forge is not known: --forge names it)".to_string(),
+    }
+}
+
+/// Sources in order: stdin, the forge's environment variables, the keyring or git's helpers
+/// (unless `stored` is false), the prompt.
 pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)> {
     let host = l.realm.as_str();
     if token_stdin {
         return Ok(clean(read_stdin_token()?.expose(), Source::Stdin));
     }
-    if let Some((var, value)) = l.env.token(token::env_vars(host)) {
+    if let Some((var, value)) = l.env.token(env_vars(l)) {
         return Ok(clean(value.expose(), Source::Env(var)));
     }
     if l.stored
@@ -79,10 +100,9 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
         return Ok(found);
     }
     if !l.prompter.can_ask() {
-        let vars = token::env_vars(host).join(" or ");
         return Err(with_hint(
             format!("no token for {host}, and no terminal to ask on"),
-            format!("pipe it in with --token-stdin, or set {vars}"),
+            other_ways(l),
         ));
     }
     let (page, scopes) = l.forge.unwrap_or(Forge::GitHub).token_page(host);
@@ -111,8 +131,8 @@ fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
         .map(|p| (p, Source::GitHelper))
 }
 
-/// Setup's token for one realm: the one read from standard input for every host, else the
-/// environment's, else one already stored, else (on a terminal) asked for. Without a terminal
+/// Setup's token for one realm: the one read from standard input (setup takes it for one
+/// host only), else the environment's, else one already stored, else (on a terminal) asked for. Without a terminal
 /// a missing token is a usage error before anything is asked.
 pub fn for_setup(stdin: Option<&Secret>, l: &Lookup<'_>) -> Result<(Secret, Source)> {
     if let Some(t) = stdin {
@@ -120,12 +140,12 @@ pub fn for_setup(stdin: Option<&Secret>, l: &Lookup<'_>) -> Result<(Secret, Sour
     }
     let host = l.realm.as_str();
     if !l.prompter.can_ask()
-        && l.env.token(token::env_vars(host)).is_none()
+        && l.env.token(env_vars(l)).is_none()
         && !(l.stored && l.git.fill(host, Chain::Configured).is_some())
     {
-        let vars = token::env_vars(host).join(" or ");
         return Err(usage(format!(
-            "no token for {host} and no terminal to ask on: pipe it in with --token-stdin, or set {vars}"
+            "no token for {host} and no terminal to ask on: {}",
+            other_ways(l)
         )));
     }
     find_token(false, l)
