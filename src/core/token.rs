@@ -223,25 +223,6 @@ pub const TOKEN_VARS: &[&str] = &[
     "AZURE_DEVOPS_EXT_PAT",
 ];
 
-pub fn is_github_com(host: &str) -> bool {
-    host.eq_ignore_ascii_case("github.com")
-}
-
-/// The REST API base for a host: `https://api.github.com` for github.com, else
-/// `https://HOST/api/v3` (GitHub Enterprise Server).
-pub fn api_base(host: &str, api_url: Option<&str>) -> String {
-    match api_url {
-        Some(u) => u.trim_end_matches('/').to_string(),
-        None if is_github_com(host) => "https://api.github.com".to_string(),
-        None => format!("https://{host}/api/v3"),
-    }
-}
-
-/// Where to create a token with the `repo` scope.
-pub fn new_token_url(host: &str) -> String {
-    format!("https://{host}/settings/tokens/new?scopes=repo&description=git-https")
-}
-
 /// Cleans a pasted token: surrounding whitespace is dropped (with a warning); whitespace inside
 /// or an unknown shape gives a warning too.
 pub fn clean(raw: &str) -> (Secret, Vec<String>) {
@@ -265,16 +246,6 @@ pub fn clean(raw: &str) -> (Secret, Vec<String>) {
 #[cfg(test)]
 mod source_tests {
     use super::*;
-
-    #[test]
-    fn hosts_apis_and_env() {
-        assert_eq!(api_base("github.com", None), "https://api.github.com");
-        assert_eq!(
-            api_base("ghe.corp:8443", None),
-            "https://ghe.corp:8443/api/v3"
-        );
-        assert_eq!(api_base("x", Some("https://a/b/")), "https://a/b");
-    }
 
     #[test]
     fn cleaning_warns() {
