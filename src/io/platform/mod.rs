@@ -59,9 +59,61 @@ pub fn is_fifo_or_socket(file_type: &FileType) -> bool {
 // ---- Symlinks ----
 
 /// Opens `path` for reading without following it when it is a symlink: `Ok(None)` then, so
-/// the caller can write through the link's target deliberately.
+/// the caller can write through the link's target deliberately. A FIFO opens without
+/// blocking: the caller checks that what it opened is a regular file.
 pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     sys::open_read_nofollow(path)
+}
+
+// ---- Files that may be hostile ----
+
+/// Opens `path` (following links) for reading only if it is a regular file: a FIFO, a device
+/// (`/dev/zero`), a socket or a folder is an error saying so, and opening never blocks.
+pub fn open_read_regular(path: &Path) -> io::Result<File> {
+    sys::open_read_regular(path)
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them: a longer file is an
+/// error naming the limit, so no file read takes the memory with it.
+pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = open_read_regular(path)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {} KiB", limit / 1024),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Opens (creating it 0600 from the start, never truncating) the lock file at `path`, which
+/// must be a regular file git-https may lock: a symlink planted there is refused, never
+/// followed, so no file elsewhere is created or opened through it; a FIFO never blocks.
+pub fn open_lock(path: &Path) -> io::Result<File> {
+    sys::open_lock(path)
+}
+
+fn symlink_refused() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "a symbolic link, not followed (git-https makes this file itself; remove the link)",
+    )
+}
+
+/// What a path that is no regular file is, in the error that says so.
+fn not_regular(file_type: FileType) -> io::Error {
+    let what = if file_type.is_dir() {
+        "a folder"
+    } else {
+        sys::special_kind(&file_type).unwrap_or("not a file")
+    };
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("not a regular file ({what})"),
+    )
 }
 
 /// Makes `link` a symlink to the file `original` (tests build symlinked configs with it).
