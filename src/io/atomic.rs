@@ -93,4 +93,17 @@ mod tests {
         );
         assert_eq!(fs::read(&real).unwrap(), b"new");
     }
+
+    #[test]
+    fn replace_here_replaces_a_link_not_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        let link = dir.path().join("record");
+        fs::write(&victim, b"[]").unwrap();
+        platform::symlink_file(&victim, &link).unwrap();
+        replace_here(&link, b"new", Some(0o600)).unwrap();
+        assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&link).unwrap(), b"new");
+        assert_eq!(fs::read(&victim).unwrap(), b"[]");
+    }
 }

@@ -181,4 +181,22 @@ mod tests {
         let raw = fs::read_to_string(dir.path().join("logins.json")).unwrap();
         assert!(raw.contains(r#""mode": "vault""#), "{raw}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_record_or_the_lock_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Logins::new(dir.path());
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "[]").unwrap();
+        platform::symlink_file(&victim, &dir.path().join("logins.json")).unwrap();
+        let e = format!("{:#}", l.set("a", "global", vec![]).unwrap_err());
+        assert!(e.contains("logins.json") && e.contains("symbolic link"), "{e}");
+        platform::symlink_file(&dir.path().join("nothing"), &dir.path().join("logins.lock"))
+            .unwrap();
+        let e = format!("{:#}", l.lock().unwrap_err());
+        assert!(e.contains("logins.lock") && e.contains("symbolic link"), "{e}");
+        assert!(!dir.path().join("nothing").exists());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "[]");
+    }
 }

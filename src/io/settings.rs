@@ -215,24 +215,32 @@ pub fn read_ssh_config(ssh_dir: &Path) -> (SshConfig, Option<String>) {
         stack: Vec::new(),
         files: 0,
         skipped: Vec::new(),
+        out_of_files: false,
     };
     let config = ssh_dir.join("config");
     let cfg = reader.file(&config).unwrap_or_default();
-    let note = (!reader.skipped.is_empty()).then(|| {
+    let note = (!reader.skipped.is_empty() || reader.out_of_files).then(|| {
         let shown: Vec<String> = reader
             .skipped
             .iter()
             .take(3)
             .map(|(p, why)| format!("{} ({why})", reader.tilde(p)))
             .collect();
-        let more = match reader.skipped.len() {
-            n if n > 3 => format!(" and {} more", n - 3),
-            _ => String::new(),
-        };
+        let mut parts = Vec::new();
+        if !shown.is_empty() {
+            let more = match reader.skipped.len() {
+                n if n > 3 => format!(" and {} more", n - 3),
+                _ => String::new(),
+            };
+            parts.push(format!("skipped {}{more}", shown.join(", ")));
+        }
+        if reader.out_of_files {
+            parts.push(format!("stopped after {SSH_MAX_FILES} included files"));
+        }
         format!(
-            "{}: skipped {}{more}; the rest is read",
+            "{}: {}; the rest is read",
             reader.tilde(&config),
-            shown.join(", ")
+            parts.join("; ")
         )
     });
     (cfg, note)
@@ -246,6 +254,8 @@ struct SshReader<'a> {
     files: usize,
     /// Each file skipped once, with why.
     skipped: Vec<(PathBuf, String)>,
+    /// Whether [`SSH_MAX_FILES`] were read and the rest left.
+    out_of_files: bool,
 }
 
 impl SshReader<'_> {
@@ -275,7 +285,7 @@ impl SshReader<'_> {
             return None;
         }
         if self.files >= SSH_MAX_FILES {
-            self.skip(path, format!("more than {SSH_MAX_FILES} files included"));
+            self.out_of_files = true;
             return None;
         }
         self.files += 1;
@@ -346,4 +356,63 @@ pub fn existing_dir(env: &Env, p: &Path) -> Result<PathBuf> {
         return Err(anyhow!("{}: not a directory", abs.display()));
     }
     Ok(abs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssh_dir() -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let ssh = t.path().join(".ssh");
+        fs::create_dir_all(&ssh).unwrap();
+        (t, ssh)
+    }
+
+    #[test]
+    fn a_chain_deeper_than_ssh_allows_is_cut_there_and_said() {
+        let (_t, ssh) = ssh_dir();
+        fs::write(ssh.join("config"), "Include d0\nHost top\n HostName top.com\n").unwrap();
+        for i in 0..30 {
+            let next = i + 1;
+            fs::write(
+                ssh.join(format!("d{i}")),
+                format!("Include d{next}\nHost h{i}\n HostName h{i}.com\n"),
+            )
+            .unwrap();
+        }
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("top").as_deref(), Some("top.com"));
+        // config is depth 0, so d15 is the 16th nested include and the last read.
+        assert_eq!(cfg.resolve("h15").as_deref(), Some("h15.com"));
+        assert_eq!(cfg.resolve("h16"), None);
+        let note = note.unwrap();
+        assert!(note.contains("~/.ssh/d16 (more than 16 nested includes)"), "{note}");
+    }
+
+    #[test]
+    fn a_fan_out_stops_at_the_file_budget() {
+        let (_t, ssh) = ssh_dir();
+        // Each file includes all the others twice: with cycles cut, still factorial.
+        for i in 0..12 {
+            fs::write(ssh.join(format!("f{i}.conf")), "Include *.conf *.conf\n").unwrap();
+        }
+        fs::write(ssh.join("config"), "Include *.conf\nHost a\n HostName a.com\n").unwrap();
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("a").as_deref(), Some("a.com"));
+        let note = note.unwrap();
+        assert!(note.contains("stopped after 256 included files"), "{note}");
+    }
+
+    #[test]
+    fn an_ordinary_config_says_nothing() {
+        let (_t, ssh) = ssh_dir();
+        fs::write(ssh.join("config"), "Include conf.d/*\nInclude missing\n").unwrap();
+        fs::create_dir_all(ssh.join("conf.d")).unwrap();
+        fs::write(ssh.join("conf.d/w"), "Host w\n HostName w.com\n").unwrap();
+        fs::write(ssh.join("conf.d/v"), "Include ~/.ssh/conf.d/w\n").unwrap();
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("w").as_deref(), Some("w.com"));
+        assert_eq!(note, None);
+    }
 }

@@ -220,4 +220,47 @@ mod tests {
         assert!(owner(&f.metadata().unwrap()).is_some());
         assert!(!is_fifo_or_socket(&f.metadata().unwrap().file_type()));
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn hostile_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let why = |r: io::Result<Vec<u8>>| r.unwrap_err().to_string();
+        assert_eq!(
+            why(read_regular(&fifo, 10)),
+            "not a regular file (a named pipe)"
+        );
+        assert_eq!(
+            why(read_regular(Path::new("/dev/zero"), 10)),
+            "not a regular file (a device)"
+        );
+        assert!(why(read_regular(dir.path(), 10)).contains("a folder"));
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"0123456789").unwrap();
+        assert_eq!(read_regular(&file, 10).unwrap(), b"0123456789");
+        assert!(why(read_regular(&file, 9)).contains("larger than"));
+        // A lock: a FIFO there is refused at once, with or without a reader.
+        assert!(why(open_lock(&fifo).map(|_| Vec::new())).contains("named pipe"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_is_made_private_never_through_a_link_and_never_truncated() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("x.lock");
+        let f = open_lock(&lock).unwrap();
+        assert_eq!(file_mode(&f.metadata().unwrap()).unwrap() & 0o077, 0);
+        std::fs::write(&lock, b"kept").unwrap();
+        drop(open_lock(&lock).unwrap());
+        assert_eq!(std::fs::read(&lock).unwrap(), b"kept");
+        let victim = dir.path().join("victim");
+        let link = dir.path().join("link.lock");
+        symlink_file(&victim, &link).unwrap();
+        let e = open_lock(&link).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(!victim.exists());
+    }
 }
