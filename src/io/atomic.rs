@@ -102,7 +102,12 @@ mod tests {
         fs::write(&victim, b"[]").unwrap();
         platform::symlink_file(&victim, &link).unwrap();
         replace_here(&link, b"new", Some(0o600)).unwrap();
-        assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read(&link).unwrap(), b"new");
         assert_eq!(fs::read(&victim).unwrap(), b"[]");
     }

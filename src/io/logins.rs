@@ -191,11 +191,17 @@ mod tests {
         fs::write(&victim, "[]").unwrap();
         platform::symlink_file(&victim, &dir.path().join("logins.json")).unwrap();
         let e = format!("{:#}", l.set("a", "global", vec![]).unwrap_err());
-        assert!(e.contains("logins.json") && e.contains("symbolic link"), "{e}");
+        assert!(
+            e.contains("logins.json") && e.contains("symbolic link"),
+            "{e}"
+        );
         platform::symlink_file(&dir.path().join("nothing"), &dir.path().join("logins.lock"))
             .unwrap();
         let e = format!("{:#}", l.lock().unwrap_err());
-        assert!(e.contains("logins.lock") && e.contains("symbolic link"), "{e}");
+        assert!(
+            e.contains("logins.lock") && e.contains("symbolic link"),
+            "{e}"
+        );
         assert!(!dir.path().join("nothing").exists());
         assert_eq!(fs::read_to_string(&victim).unwrap(), "[]");
     }

@@ -374,9 +374,9 @@ struct IncludeWalk<'a> {
 
 impl IncludeWalk<'_> {
     fn check(&mut self, file: &Path, entries: &[Entry]) -> Result<()> {
-        let includes = entries.iter().filter(|e| {
-            matches!(e.section.as_str(), "include" | "includeif") && e.name == "path"
-        });
+        let includes = entries
+            .iter()
+            .filter(|e| matches!(e.section.as_str(), "include" | "includeif") && e.name == "path");
         for e in includes {
             let Some(value) = e.value.as_deref() else {
                 continue;
@@ -402,7 +402,9 @@ impl IncludeWalk<'_> {
             }
             self.files += 1;
             if self.files > MAX_INCLUDED_FILES {
-                return Err(why(format!("more than {MAX_INCLUDED_FILES} files included")));
+                return Err(why(format!(
+                    "more than {MAX_INCLUDED_FILES} files included"
+                )));
             }
             let bytes = match platform::read_regular(&target, CONFIG_LIMIT) {
                 Ok(b) => b,

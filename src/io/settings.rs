@@ -372,7 +372,11 @@ mod tests {
     #[test]
     fn a_chain_deeper_than_ssh_allows_is_cut_there_and_said() {
         let (_t, ssh) = ssh_dir();
-        fs::write(ssh.join("config"), "Include d0\nHost top\n HostName top.com\n").unwrap();
+        fs::write(
+            ssh.join("config"),
+            "Include d0\nHost top\n HostName top.com\n",
+        )
+        .unwrap();
         for i in 0..30 {
             let next = i + 1;
             fs::write(
@@ -387,7 +391,10 @@ mod tests {
         assert_eq!(cfg.resolve("h15").as_deref(), Some("h15.com"));
         assert_eq!(cfg.resolve("h16"), None);
         let note = note.unwrap();
-        assert!(note.contains("~/.ssh/d16 (more than 16 nested includes)"), "{note}");
+        assert!(
+            note.contains("~/.ssh/d16 (more than 16 nested includes)"),
+            "{note}"
+        );
     }
 
     #[test]
@@ -397,7 +404,11 @@ mod tests {
         for i in 0..12 {
             fs::write(ssh.join(format!("f{i}.conf")), "Include *.conf *.conf\n").unwrap();
         }
-        fs::write(ssh.join("config"), "Include *.conf\nHost a\n HostName a.com\n").unwrap();
+        fs::write(
+            ssh.join("config"),
+            "Include *.conf\nHost a\n HostName a.com\n",
+        )
+        .unwrap();
         let (cfg, note) = read_ssh_config(&ssh);
         assert_eq!(cfg.resolve("a").as_deref(), Some("a.com"));
         let note = note.unwrap();

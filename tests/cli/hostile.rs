@@ -47,7 +47,9 @@ fn bounded(s: &Sandbox, dir: &Path, umask: &str, args: &[&str]) -> Command {
     let mut cmd = s.cmd("sh");
     cmd.current_dir(dir)
         .arg("-c")
-        .arg(format!("ulimit -v 1500000; umask {umask}; exec \"$0\" \"$@\""))
+        .arg(format!(
+            "ulimit -v 1500000; umask {umask}; exec \"$0\" \"$@\""
+        ))
         .arg(BIN)
         .args(args);
     cmd
@@ -111,9 +113,23 @@ fn planted_symlinks_at_locks_and_records_are_never_followed() {
         let _ = fs::remove_file(link);
         symlink(to, link).unwrap();
     };
-    let login = ["login", "--host", &host, "--token-stdin", "--cache", "store"];
+    let login = [
+        "login",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "store",
+    ];
     let alias = [&login[..], &["--alias", "gh-work"]].concat();
-    let setup = ["setup", "--host", &host, "--token-stdin", "--cache", "store"];
+    let setup = [
+        "setup",
+        "--host",
+        &host,
+        "--token-stdin",
+        "--cache",
+        "store",
+    ];
     let logout = ["logout", "--host", &host];
     let stdin = format!("{TOKEN}\n");
     let cases: Vec<(PathBuf, &[&str])> = vec![
@@ -134,7 +150,10 @@ fn planted_symlinks_at_locks_and_records_are_never_followed() {
                 "{args:?}: {}",
                 r.stderr
             );
-            assert!(!victim.exists(), "{args:?} created the victim through {name}");
+            assert!(
+                !victim.exists(),
+                "{args:?} created the victim through {name}"
+            );
             assert_eq!(fs::read_to_string(&existing).unwrap(), "[]", "{args:?}");
             fs::remove_file(link).unwrap();
             // Undo whatever got through before the lock said no (none of it is the test).
@@ -156,7 +175,10 @@ fn locks_are_created_with_their_final_mode_under_umask_0() {
     let s = Sandbox::new();
     let mut repos = Vec::new();
     for i in 0..30 {
-        let repo = s.repo(&format!("fleet/r{i}"), &[("origin", "git@github.com:o/r.git")]);
+        let repo = s.repo(
+            &format!("fleet/r{i}"),
+            &[("origin", "git@github.com:o/r.git")],
+        );
         fs::set_permissions(repo.join(".git/config"), fs::Permissions::from_mode(0o600)).unwrap();
         repos.push(repo);
     }
@@ -194,7 +216,10 @@ fn locks_are_created_with_their_final_mode_under_umask_0() {
         seen.iter().map(|m| format!("{m:o}")).collect::<Vec<_>>()
     );
     for repo in &repos {
-        let mode = fs::metadata(repo.join(".git/config")).unwrap().permissions().mode();
+        let mode = fs::metadata(repo.join(".git/config"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "{}", repo.display());
     }
 }
@@ -211,10 +236,18 @@ fn a_fifo_include_fails_its_repository_and_the_fleet_goes_on() {
     s.git(&bad, &["config", "include.path", "fifo"]);
     let bad_config_before = s.config(&bad);
 
-    let r = run_promptly(&mut bounded(&s, s.path(), "022", &["status", "--recursive", "fleet"]));
+    let r = run_promptly(&mut bounded(
+        &s,
+        s.path(),
+        "022",
+        &["status", "--recursive", "fleet"],
+    ));
     assert_ne!(r.code, 0, "{}", r.stdout);
     let all = format!("{}{}", r.stdout, r.stderr);
-    assert!(all.contains("fifo") && all.contains("not a regular file"), "{all}");
+    assert!(
+        all.contains("fifo") && all.contains("not a regular file"),
+        "{all}"
+    );
     assert!(all.contains("o/a.git") && all.contains("o/c.git"), "{all}");
 
     let r = run_promptly(&mut bounded(
@@ -225,7 +258,10 @@ fn a_fifo_include_fails_its_repository_and_the_fleet_goes_on() {
     ));
     assert_ne!(r.code, 0, "{}", r.stdout);
     let all = format!("{}{}", r.stdout, r.stderr);
-    assert!(all.contains("fifo") && all.contains("not a regular file"), "{all}");
+    assert!(
+        all.contains("fifo") && all.contains("not a regular file"),
+        "{all}"
+    );
     for (repo, name) in [(&a, "a"), (&c, "c")] {
         assert_eq!(
             s.git(repo, &["config", "remote.origin.url"]),
