@@ -112,16 +112,11 @@ const RECORD_LIMIT: u64 = 16 << 20;
 fn read_record(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let Some(f) = platform::open_read_nofollow(path)? else {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a symbolic link, not followed (git-https makes this file itself; remove the link)",
-        ));
+        return Err(platform::symlink_refused());
     };
-    if !f.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
+    let t = f.metadata()?.file_type();
+    if !t.is_file() {
+        return Err(platform::not_regular(t));
     }
     let mut bytes = Vec::new();
     f.take(RECORD_LIMIT).read_to_end(&mut bytes)?;

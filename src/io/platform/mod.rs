@@ -96,7 +96,8 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
     sys::open_lock(path)
 }
 
-fn symlink_refused() -> io::Error {
+/// The error for a symlink found where git-https makes a file of its own.
+pub fn symlink_refused() -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
         "a symbolic link, not followed (git-https makes this file itself; remove the link)",
@@ -104,7 +105,7 @@ fn symlink_refused() -> io::Error {
 }
 
 /// What a path that is no regular file is, in the error that says so.
-fn not_regular(file_type: FileType) -> io::Error {
+pub fn not_regular(file_type: FileType) -> io::Error {
     let what = if file_type.is_dir() {
         "a folder"
     } else {
