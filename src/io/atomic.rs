@@ -18,21 +18,29 @@ use super::platform;
 /// keeps the permissions of the file replaced, or, for a new file, makes it its owner's only
 /// (0600 on unix: settings and records may name private things).
 pub fn replace(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
-    let path = target(path);
+    replace_here(&target(path), bytes, mode)
+}
+
+/// As [`replace`], but a symlink at `path` is itself replaced, never written through: for
+/// git-https's own files, where a link can only have been planted.
+pub fn replace_here(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     // A temp file starts owner-only, so the content is never more readable than it will be.
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     match mode {
         Some(m) => platform::set_file_mode(tmp.as_file(), m)?,
         None => {
-            if let Ok(meta) = fs::metadata(&path) {
+            // A link's target's mode is not this file's.
+            if let Ok(meta) = fs::symlink_metadata(path)
+                && meta.is_file()
+            {
                 tmp.as_file().set_permissions(meta.permissions())?;
             }
         }
     }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(&path).map_err(|e| e.error)?;
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -84,5 +92,23 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(fs::read(&real).unwrap(), b"new");
+    }
+
+    #[test]
+    fn replace_here_replaces_a_link_not_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        let link = dir.path().join("record");
+        fs::write(&victim, b"[]").unwrap();
+        platform::symlink_file(&victim, &link).unwrap();
+        replace_here(&link, b"new", Some(0o600)).unwrap();
+        assert!(
+            !fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(&link).unwrap(), b"new");
+        assert_eq!(fs::read(&victim).unwrap(), b"[]");
     }
 }

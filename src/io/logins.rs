@@ -56,15 +56,9 @@ impl Logins {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let path = self.path.with_extension("lock");
-        let f = platform::create_mode(
-            fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false),
-            0o600,
-        )
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+        // Created 0600 from the start; a symlink planted there is refused, never followed.
+        let f = platform::open_lock(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
         f.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         Ok(f)
@@ -72,7 +66,7 @@ impl Logins {
 
     /// Every recorded place; an unreadable record is an error naming the file.
     pub fn load(&self) -> Result<Vec<Place>> {
-        match fs::read(&self.path) {
+        match read_record(&self.path) {
             Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
                 format!(
                     "{}: not a git-https login record (remove it; it holds no secret)",
@@ -104,9 +98,29 @@ impl Logins {
     fn save(&self, all: &[Place]) -> Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        crate::io::atomic::replace(&self.path, &serde_json::to_vec_pretty(all)?, Some(0o600))
+        // The record is git-https's own file: a link planted at its path is replaced, never
+        // written through (and `load` has refused it already).
+        crate::io::atomic::replace_here(&self.path, &serde_json::to_vec_pretty(all)?, Some(0o600))
             .with_context(|| format!("cannot write {}", self.path.display()))
     }
+}
+
+/// A record larger than this is no record of git-https's (one is a few hundred bytes a host).
+const RECORD_LIMIT: u64 = 16 << 20;
+
+/// The record's bytes: a regular file at `path` itself, never a link's target.
+fn read_record(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let Some(f) = platform::open_read_nofollow(path)? else {
+        return Err(platform::symlink_refused());
+    };
+    let t = f.metadata()?.file_type();
+    if !t.is_file() {
+        return Err(platform::not_regular(t));
+    }
+    let mut bytes = Vec::new();
+    f.take(RECORD_LIMIT).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -161,5 +175,29 @@ mod tests {
         l.set("b", "global", vec![]).unwrap();
         let raw = fs::read_to_string(dir.path().join("logins.json")).unwrap();
         assert!(raw.contains(r#""mode": "vault""#), "{raw}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_record_or_the_lock_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Logins::new(dir.path());
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "[]").unwrap();
+        platform::symlink_file(&victim, &dir.path().join("logins.json")).unwrap();
+        let e = format!("{:#}", l.set("a", "global", vec![]).unwrap_err());
+        assert!(
+            e.contains("logins.json") && e.contains("symbolic link"),
+            "{e}"
+        );
+        platform::symlink_file(&dir.path().join("nothing"), &dir.path().join("logins.lock"))
+            .unwrap();
+        let e = format!("{:#}", l.lock().unwrap_err());
+        assert!(
+            e.contains("logins.lock") && e.contains("symbolic link"),
+            "{e}"
+        );
+        assert!(!dir.path().join("nothing").exists());
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "[]");
     }
 }

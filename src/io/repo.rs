@@ -40,8 +40,9 @@ impl Repo {
 
 /// Follows a `.git` file (`gitdir: …`) to the git dir it names.
 fn read_gitfile(dotgit: &Path) -> Result<PathBuf> {
-    let text =
-        fs::read_to_string(dotgit).with_context(|| format!("cannot read {}", dotgit.display()))?;
+    let bytes = platform::read_regular(dotgit, SMALL_FILE_LIMIT)
+        .with_context(|| format!("cannot read {}", dotgit.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
     let target = text
         .lines()
         .next()
@@ -71,8 +72,8 @@ pub fn is_git_dir(dir: &Path) -> bool {
 /// git dir shows up as an unreadable config).
 pub fn from_git_dir(work_tree: Option<&Path>, git_dir: PathBuf) -> Result<Repo> {
     // A linked worktree keeps its config in the common dir named by `commondir`.
-    let common = match fs::read_to_string(git_dir.join("commondir")) {
-        Ok(rel) => git_dir.join(rel.trim()),
+    let common = match platform::read_regular(&git_dir.join("commondir"), SMALL_FILE_LIMIT) {
+        Ok(rel) => git_dir.join(String::from_utf8_lossy(&rel).trim()),
         Err(_) => git_dir.clone(),
     };
     let config = clean(&common.join("config"));
@@ -145,8 +146,20 @@ pub struct Parsed {
     pub entries: Vec<Entry>,
 }
 
+/// A config file larger than this is not read (10,000 remotes take about 1 MiB).
+const CONFIG_LIMIT: u64 = 64 << 20;
+/// A `.git` file or `commondir`: one line.
+const SMALL_FILE_LIMIT: u64 = 64 << 10;
+/// git's own limit on nested config includes (`MAX_INCLUDE_DEPTH` in git's config.c).
+const GIT_MAX_INCLUDE_DEPTH: usize = 10;
+/// Config files one check follows, includes and all, so a fan-out cannot make it exponential.
+const MAX_INCLUDED_FILES: usize = 100;
+
+/// Reads a config (or `.gitmodules`): regular files only, so a hostile checkout's FIFO or a
+/// link to a device fails this repository instead of blocking the run.
 pub fn read_config(path: &Path) -> Result<Parsed> {
-    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = platform::read_regular(path, CONFIG_LIMIT)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let entries = gitconfig::parse(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     Ok(Parsed { bytes, entries })
 }
@@ -201,6 +214,8 @@ pub fn rules_of(entries: &[Entry], origin: &Path) -> Vec<Rule> {
 pub fn libgit2_global_entries(env: &Env) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for path in env.global_git_configs().iter().filter(|p| p.is_file()) {
+        // libgit2 follows includes as it opens the file: none of them may block it.
+        check_config_file(env, path)?;
         let cfg =
             git2::Config::open(path).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
         let mut it = cfg
@@ -237,6 +252,8 @@ impl Ownership {
         files.extend(env.global_git_configs());
         let mut safe = Vec::new();
         for path in files.iter().filter(|p| p.is_file()) {
+            // libgit2 follows includes as it opens the file: none of them may block it.
+            check_config_file(env, path)?;
             let cfg = git2::Config::open(path)
                 .map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
             let mut it = cfg
@@ -292,6 +309,14 @@ impl Ownership {
 /// Rewrite rules from the system and global config files, includes followed, each with the
 /// file it is in, read by git itself (its own system config, `GIT_CONFIG_*` honoured).
 pub fn global_rules(env: &Env) -> Result<Vec<Rule>> {
+    // git follows their includes: none of them may block it.
+    let mut files: Vec<PathBuf> = env.global_git_configs();
+    if !env.git_config_nosystem {
+        files.extend(env.system_git_config());
+    }
+    for path in files.iter().filter(|p| p.is_file()) {
+        check_config_file(env, path)?;
+    }
     let git = crate::io::git::Git::new(env, crate::io::git::Scope::Global)?;
     let mut rules = Vec::new();
     if !env.git_config_nosystem {
@@ -309,13 +334,108 @@ pub fn repo_rules(env: &Env, repo: &Repo, parsed: &Parsed, global: &[Rule]) -> R
         .iter()
         .any(|e| e.section == "include" || e.section == "includeif");
     if has_includes {
-        // Rare: let git follow the includes and name each rule's own file.
+        // Rare: let git follow the includes and name each rule's own file, once none of them
+        // can block it.
+        check_includes(env, &repo.config, &parsed.entries)?;
         let git = crate::io::git::Git::new(env, crate::io::git::Scope::Local(repo.root.clone()))?;
         rules.extend(git.insteadof_rules("--local")?);
     } else {
         rules.extend(rules_of(&parsed.entries, &repo.config));
     }
     Ok(rules)
+}
+
+/// Reads the config at `path` and checks its includes as [`check_includes`] does.
+fn check_config_file(env: &Env, path: &Path) -> Result<()> {
+    let parsed = read_config(path)?;
+    check_includes(env, path, &parsed.entries)
+}
+
+/// Makes sure git (or libgit2) can follow the includes of the config `file` without blocking
+/// or reading without end: every file an `include.path` or `includeIf.*.path` names — whatever
+/// its condition — is a regular file of a sane size or is not there (git skips a missing
+/// one), and so are the files those include, to git's own depth. An include cycle, which git
+/// refuses too, fails here at once. An error names the file and the include.
+pub fn check_includes(env: &Env, file: &Path, entries: &[Entry]) -> Result<()> {
+    let mut walk = IncludeWalk {
+        env,
+        stack: vec![fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())],
+        files: 0,
+    };
+    walk.check(file, entries)
+}
+
+struct IncludeWalk<'a> {
+    env: &'a Env,
+    /// The files being checked, outermost first (resolved).
+    stack: Vec<PathBuf>,
+    files: usize,
+}
+
+impl IncludeWalk<'_> {
+    fn check(&mut self, file: &Path, entries: &[Entry]) -> Result<()> {
+        let includes = entries
+            .iter()
+            .filter(|e| matches!(e.section.as_str(), "include" | "includeif") && e.name == "path");
+        for e in includes {
+            let Some(value) = e.value.as_deref() else {
+                continue;
+            };
+            let Some(target) = include_target(self.env, file, value) else {
+                continue;
+            };
+            let why = |what: String| {
+                anyhow!(
+                    "{}: [{}] path = {value}: {what}; not read",
+                    file.display(),
+                    e.section
+                )
+            };
+            let real = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+            if self.stack.contains(&real) {
+                return Err(why("an include cycle".into()));
+            }
+            if self.stack.len() > GIT_MAX_INCLUDE_DEPTH {
+                return Err(why(format!(
+                    "more than {GIT_MAX_INCLUDE_DEPTH} nested includes"
+                )));
+            }
+            self.files += 1;
+            if self.files > MAX_INCLUDED_FILES {
+                return Err(why(format!(
+                    "more than {MAX_INCLUDED_FILES} files included"
+                )));
+            }
+            let bytes = match platform::read_regular(&target, CONFIG_LIMIT) {
+                Ok(b) => b,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => return Err(why(format!("{}: {err}", target.display()))),
+            };
+            let inner = gitconfig::parse(&bytes).map_err(|err| why(format!("{err}")))?;
+            self.stack.push(real);
+            self.check(&target, &inner)?;
+            self.stack.pop();
+        }
+        Ok(())
+    }
+}
+
+/// The file an include's `path` names, as git resolves it: `~/` from HOME, a relative path
+/// from the including file's folder. `None` for what git-https cannot resolve
+/// (`%(prefix)/`, `~user/`).
+fn include_target(env: &Env, file: &Path, value: &str) -> Option<PathBuf> {
+    if let Some(rest) = value.strip_prefix("~/") {
+        return env.home.as_ref().map(|h| h.join(rest));
+    }
+    if value.starts_with('~') || value.starts_with("%(prefix)") || value.is_empty() {
+        return None;
+    }
+    let p = Path::new(value);
+    Some(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        file.parent().unwrap_or(Path::new(".")).join(p)
+    })
 }
 
 /// What applying edits to one file did.
@@ -377,11 +497,10 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     // The common case costs no stat: the lock is taken at `path.lock` and the config opened
     // without following a symlink. A symlinked config (the open says so) is written through,
     // as git does: the lock and the rename are then the target's.
-    match lock_and_write(path, edits, None) {
+    match lock_and_write(path, edits) {
         Err(ApplyError::Symlink) => {
             let real = fs::canonicalize(path).map_err(|_| vanished())?;
-            let mode = platform::file_mode(&fs::metadata(&real).map_err(|_| vanished())?);
-            match lock_and_write(&real, edits, mode) {
+            match lock_and_write(&real, edits) {
                 Err(ApplyError::Symlink) => Err(anyhow!(
                     "{}: the config's target changed while it was written",
                     path.display()
@@ -394,9 +513,14 @@ pub fn apply(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     }
 }
 
-/// Takes `path.lock` — with `mode` when known, else with the mode a new file gets here, which
-/// is fixed (before anything is written) when the config's differs — and writes under it.
-fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Applied, ApplyError> {
+/// The mode a `config.lock` is created with: its owner's only, so that no one else can open it
+/// in the moment before it gets the config's own mode (which may be private). Widening it to
+/// the config's mode afterwards, before a byte is written, opens no window.
+const LOCK_MODE: u32 = 0o600;
+
+/// Takes `path.lock` (created [`LOCK_MODE`]; given the config's mode before anything is
+/// written) and writes under it.
+fn lock_and_write(path: &Path, edits: &[Edit]) -> Result<Applied, ApplyError> {
     let vanished = || {
         ApplyError::Other(anyhow!(
             "{}: the repository vanished since it was read",
@@ -404,12 +528,7 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         ))
     };
     let lock_path = lock_path(path);
-    let lock = match platform::create_mode(
-        fs::OpenOptions::new().write(true).create_new(true),
-        mode.map_or(0o666, |m| m & 0o777),
-    )
-    .open(&lock_path)
-    {
+    let lock = match create_lock(&lock_path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(ApplyError::Locked {
@@ -422,7 +541,7 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         }
     };
     // The mode the lock was given: the umask takes its bits away.
-    let lock_mode = platform::umask().map(|u| mode.map_or(0o666, |m| m & 0o777) & !u);
+    let lock_mode = platform::umask().map(|u| LOCK_MODE & !u);
     let result = write_locked(path, &lock_path, lock, lock_mode, edits);
     if !matches!(
         result,
@@ -431,6 +550,16 @@ fn lock_and_write(path: &Path, edits: &[Edit], mode: Option<u32>) -> Result<Appl
         let _ = fs::remove_file(&lock_path);
     }
     result
+}
+
+/// Creates the lock file, [`LOCK_MODE`] from its first moment. `create_new` (O_EXCL) never
+/// follows a link planted at the lock path: that is "locked".
+fn create_lock(lock_path: &Path) -> std::io::Result<fs::File> {
+    platform::create_mode(
+        fs::OpenOptions::new().write(true).create_new(true),
+        LOCK_MODE,
+    )
+    .open(lock_path)
 }
 
 fn lock_path(path: &Path) -> PathBuf {
@@ -455,6 +584,10 @@ fn write_locked(
         Err(e) => return Err(cannot_read(e)),
     };
     let meta = file.metadata().map_err(cannot_read)?;
+    // The open did not block on a FIFO; nor does the read that would follow.
+    if !meta.is_file() {
+        return Err(anyhow!("{}: not a regular file; not changed", path.display()).into());
+    }
     let mode = platform::file_mode(&meta);
     // A root user can write anything: honour the mode as the owner's intent. Without unix
     // modes, the read-only attribute says it (reported as mode 0444).
@@ -544,8 +677,8 @@ fn write_locked(
     let out = gitconfig::apply_changes(&parsed.bytes, &parsed.entries, &chosen);
     let io = |e: std::io::Error| ApplyError::Other(anyhow!("{}: {e}", lock_path.display()));
     // git gives the new file the old one's mode, set before a byte is written so the new
-    // content is never more readable than the old; the lock already has it when created
-    // so (the common case), which saves a syscall per repository in a bulk run.
+    // content is never more readable than the old. The lock was created owner-only, so
+    // this only ever widens it (skipped when a private config's lock has its mode already).
     if let Some(mode) = mode
         && lock_mode != Some(mode)
     {
@@ -612,4 +745,98 @@ fn find(
         same.first()
             .map_or_else(|| "(unset)".to_string(), |&i| value(i).to_string()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mkfifo(p: &Path) {
+        let ok = std::process::Command::new("mkfifo").arg(p).status();
+        assert!(ok.is_ok_and(|s| s.success()), "mkfifo {}", p.display());
+    }
+
+    /// The deterministic half of the lock-window test: the moment a `config.lock` exists, no
+    /// one else may open it (it got 0666 less the umask before, 0644 under the usual one).
+    #[cfg(unix)]
+    #[test]
+    fn the_lock_is_created_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("config.lock");
+        let f = create_lock(&lock).unwrap();
+        let mode = platform::file_mode(&f.metadata().unwrap()).unwrap();
+        assert_eq!(mode & 0o077, 0, "created {mode:o}");
+        assert!(create_lock(&lock).is_err(), "a second taker is refused");
+    }
+
+    /// A config's mode is kept through a write, whether it is wider or narrower than the
+    /// lock's (the lock is widened, never narrowed, before the content goes in).
+    #[cfg(unix)]
+    #[test]
+    fn a_write_keeps_the_config_mode() {
+        use crate::core::change::{ConfigKey, Edit, Op};
+        for want in [0o600, 0o644, 0o664] {
+            let dir = tempfile::tempdir().unwrap();
+            let cfg = dir.path().join("config");
+            fs::write(&cfg, "[remote \"o\"]\n\turl = git@h.com:o/r.git\n").unwrap();
+            platform::set_mode(&cfg, want).unwrap();
+            let edit = Edit {
+                key: ConfigKey::new("remote", Some("o"), "url"),
+                index: 0,
+                old: "git@h.com:o/r.git".into(),
+                new: "https://h.com/o/r.git".into(),
+                op: Op::Set,
+            };
+            assert_eq!(apply(&cfg, &[edit]).unwrap().written, 1);
+            let got = platform::file_mode(&fs::metadata(&cfg).unwrap()).unwrap();
+            assert_eq!(got & 0o777, want);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn includes_that_would_block_or_loop_are_refused_and_missing_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let env = Env {
+            home: Some(d.to_path_buf()),
+            ..Env::default()
+        };
+        let check = |text: &str| {
+            let cfg = d.join("config");
+            fs::write(&cfg, text).unwrap();
+            let parsed = read_config(&cfg).unwrap();
+            check_includes(&env, &cfg, &parsed.entries).map_err(|e| format!("{e:#}"))
+        };
+        mkfifo(&d.join("fifo"));
+        fs::write(d.join("regular"), "[include]\n\tpath = fifo\n").unwrap();
+        fs::write(d.join("fine"), "[core]\n\tbare = false\n").unwrap();
+        fs::write(d.join("loop"), "[include]\n\tpath = loop\n").unwrap();
+
+        assert!(check("[include]\n\tpath = missing\n\tpath = fine\n").is_ok());
+        let e = check("[include]\n\tpath = fifo\n").unwrap_err();
+        assert!(e.contains("path = fifo") && e.contains("named pipe"), "{e}");
+        // Through a regular include, under any condition, from HOME.
+        let e = check("[includeIf \"gitdir:/nowhere/\"]\n\tpath = ~/regular\n").unwrap_err();
+        assert!(e.contains("regular: [include] path = fifo"), "{e}");
+        let e = check("[include]\n\tpath = /dev/zero\n").unwrap_err();
+        assert!(e.contains("a device"), "{e}");
+        let e = check("[include]\n\tpath = loop\n").unwrap_err();
+        assert!(e.contains("an include cycle"), "{e}");
+        let e = check("[include]\n\tpath = config\n").unwrap_err();
+        assert!(e.contains("an include cycle"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_is_a_fifo_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("config");
+        mkfifo(&fifo);
+        let e = read_config(&fifo).err().unwrap();
+        assert!(format!("{e:#}").contains("named pipe"), "{e:#}");
+        let e = apply(&fifo, &[]).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(!dir.path().join("config.lock").exists());
+    }
 }

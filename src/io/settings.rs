@@ -9,6 +9,7 @@ use anyhow::{Context, Result, anyhow};
 use crate::core::hosts::{HostMap, HostRules, SshConfig};
 use crate::env::Env;
 use crate::error::usage;
+use crate::io::platform;
 
 /// The config file's shape.
 ///
@@ -30,10 +31,17 @@ struct FileConfig {
     aliases: std::collections::BTreeMap<String, String>,
 }
 
+/// A config.toml larger than this is refused (real ones are a few lines).
+const CONFIG_LIMIT: u64 = 1 << 20;
+
 fn read_config(env: &Env) -> Result<(PathBuf, Option<String>)> {
     let path = config_file(env);
-    match fs::read_to_string(&path) {
-        Ok(t) => Ok((path, Some(t))),
+    // Regular files only: a FIFO there would block every command.
+    match platform::read_regular(&path, CONFIG_LIMIT) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(t) => Ok((path, Some(t))),
+            Err(_) => Err(anyhow!("{}: not UTF-8", path.display())),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((path, None)),
         Err(e) => Err(anyhow!("cannot read {}: {e}", path.display())),
     }
@@ -108,11 +116,8 @@ fn edit_aliases(
     let dir = dir.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let lock_path = dir.join("config.toml.lock");
-    let lock = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
+    // Created 0600 from the start; a symlink planted there is refused, never followed.
+    let lock = platform::open_lock(&lock_path)
         .with_context(|| format!("cannot open {}", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("cannot lock {}", lock_path.display()))?;
@@ -179,41 +184,168 @@ pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
     for spec in maps {
         rules.maps.push(HostMap::parse(spec).map_err(usage)?);
     }
-    rules.ssh = load_ssh_config(&env.ssh_dir());
+    let (ssh, skipped) = read_ssh_config(&env.ssh_dir());
+    if let Some(line) = skipped {
+        say_once(env, &line);
+    }
+    rules.ssh = ssh;
     Ok(rules)
 }
+
+/// ssh's own limit on nested includes (`READCONF_MAX_DEPTH` in OpenSSH's readconf.c).
+const SSH_MAX_DEPTH: usize = 16;
+/// An ssh config file larger than this is not read (real ones are a few KiB).
+const SSH_FILE_LIMIT: u64 = 1 << 20;
+/// Files read for one ssh config, includes and all: a fan-out (files that each include
+/// several others) ends here instead of growing exponentially.
+const SSH_MAX_FILES: usize = 256;
 
 /// Reads `~/.ssh/config` with its `Include`s (relative to `~/.ssh`, globs allowed). An
 /// unreadable ssh config only means no aliases, as for ssh itself.
 pub fn load_ssh_config(ssh_dir: &Path) -> SshConfig {
-    load_ssh_file(&ssh_dir.join("config"), ssh_dir, 0).unwrap_or_default()
+    read_ssh_config(ssh_dir).0
 }
 
-fn load_ssh_file(path: &Path, ssh_dir: &Path, depth: usize) -> Option<SshConfig> {
-    // ssh's own limit on nested includes.
-    if depth > 16 {
-        return None;
+/// [`load_ssh_config`], and one line saying what was skipped, if anything was: an include
+/// cycle, too deep a nesting, a file that is not a regular one (a FIFO would block, a device
+/// such as `/dev/zero` never ends), one too large, too many files in all. The rest is read.
+pub fn read_ssh_config(ssh_dir: &Path) -> (SshConfig, Option<String>) {
+    let mut reader = SshReader {
+        ssh_dir,
+        stack: Vec::new(),
+        files: 0,
+        skipped: Vec::new(),
+        out_of_files: false,
+    };
+    let config = ssh_dir.join("config");
+    let cfg = reader.file(&config).unwrap_or_default();
+    let note = (!reader.skipped.is_empty() || reader.out_of_files).then(|| {
+        let shown: Vec<String> = reader
+            .skipped
+            .iter()
+            .take(3)
+            .map(|(p, why)| format!("{} ({why})", reader.tilde(p)))
+            .collect();
+        let mut parts = Vec::new();
+        if !shown.is_empty() {
+            let more = match reader.skipped.len() {
+                n if n > 3 => format!(" and {} more", n - 3),
+                _ => String::new(),
+            };
+            parts.push(format!("skipped {}{more}", shown.join(", ")));
+        }
+        if reader.out_of_files {
+            parts.push(format!("stopped after {SSH_MAX_FILES} included files"));
+        }
+        format!(
+            "{}: {}; the rest is read",
+            reader.tilde(&config),
+            parts.join("; ")
+        )
+    });
+    (cfg, note)
+}
+
+/// Reads an ssh config as ssh does, but never hangs on one: see [`read_ssh_config`].
+struct SshReader<'a> {
+    ssh_dir: &'a Path,
+    /// The files being read, outermost first (resolved): one met again is a cycle.
+    stack: Vec<PathBuf>,
+    files: usize,
+    /// Each file skipped once, with why.
+    skipped: Vec<(PathBuf, String)>,
+    /// Whether [`SSH_MAX_FILES`] were read and the rest left.
+    out_of_files: bool,
+}
+
+impl SshReader<'_> {
+    fn skip(&mut self, path: &Path, why: impl std::fmt::Display) {
+        if !self.skipped.iter().any(|(p, _)| p == path) {
+            self.skipped.push((path.to_path_buf(), why.to_string()));
+        }
     }
-    let text = fs::read_to_string(path).ok()?;
-    let mut cfg = SshConfig::default();
-    cfg.parse_into(&text, &mut |arg| {
+
+    /// `~/…` for a path under the home folder, for messages.
+    fn tilde(&self, p: &Path) -> String {
+        match self.ssh_dir.parent().and_then(|h| p.strip_prefix(h).ok()) {
+            Some(rest) => format!("~/{}", rest.display()),
+            None => p.display().to_string(),
+        }
+    }
+
+    /// One file read and parsed, its includes inlined; `None` when it is not there or skipped.
+    fn file(&mut self, path: &Path) -> Option<SshConfig> {
+        let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.stack.contains(&real) {
+            self.skip(path, "an include cycle");
+            return None;
+        }
+        if self.stack.len() > SSH_MAX_DEPTH {
+            self.skip(path, format!("more than {SSH_MAX_DEPTH} nested includes"));
+            return None;
+        }
+        if self.files >= SSH_MAX_FILES {
+            self.out_of_files = true;
+            return None;
+        }
+        self.files += 1;
+        let bytes = match platform::read_regular(path, SSH_FILE_LIMIT) {
+            Ok(b) => b,
+            // A missing or unreadable file is no config, as for ssh.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => return None,
+            Err(e) => {
+                self.skip(path, e);
+                return None;
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        self.stack.push(real);
+        let mut cfg = SshConfig::default();
+        cfg.parse_into(&text, &mut |arg| Some(self.include(arg)));
+        self.stack.pop();
+        Some(cfg)
+    }
+
+    /// The files one `Include` argument names, in glob order, merged.
+    fn include(&mut self, arg: &str) -> SshConfig {
+        let ssh_dir = self.ssh_dir;
         let expanded = match arg.strip_prefix("~/") {
             Some(rest) => ssh_dir.parent().unwrap_or(ssh_dir).join(rest),
             None if Path::new(arg).is_absolute() => PathBuf::from(arg),
             None => ssh_dir.join(arg),
         };
-        let mut merged = SshConfig::default();
-        let pattern = expanded.to_string_lossy().into_owned();
-        let mut paths: Vec<PathBuf> = glob::glob(&pattern).ok()?.filter_map(Result::ok).collect();
+        // ssh's glob(3) has no recursive `**`; the glob crate's would walk whole trees.
+        let mut pattern = expanded.to_string_lossy().into_owned();
+        while pattern.contains("**") {
+            pattern = pattern.replace("**", "*");
+        }
+        let mut paths: Vec<PathBuf> = match glob::glob(&pattern) {
+            Ok(found) => found
+                .filter_map(Result::ok)
+                .take(SSH_MAX_FILES + 1)
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         paths.sort();
+        let mut merged = SshConfig::default();
         for p in paths {
-            if let Some(inner) = load_ssh_file(&p, ssh_dir, depth + 1) {
+            if let Some(inner) = self.file(&p) {
                 merged = merged.merged(inner);
             }
         }
-        Some(merged)
-    });
-    Some(cfg)
+        merged
+    }
+}
+
+/// A warning said once per run (a command may load the host rules more than once).
+fn say_once(env: &Env, line: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|l| l == line) {
+        said.push(line.to_string());
+        env.out.note(format!("warning: {line}"));
+    }
 }
 
 /// Makes sure `path` exists and is readable before a command starts working on it.
@@ -224,4 +356,74 @@ pub fn existing_dir(env: &Env, p: &Path) -> Result<PathBuf> {
         return Err(anyhow!("{}: not a directory", abs.display()));
     }
     Ok(abs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ssh_dir() -> (tempfile::TempDir, PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let ssh = t.path().join(".ssh");
+        fs::create_dir_all(&ssh).unwrap();
+        (t, ssh)
+    }
+
+    #[test]
+    fn a_chain_deeper_than_ssh_allows_is_cut_there_and_said() {
+        let (_t, ssh) = ssh_dir();
+        fs::write(
+            ssh.join("config"),
+            "Include d0\nHost top\n HostName top.com\n",
+        )
+        .unwrap();
+        for i in 0..30 {
+            let next = i + 1;
+            fs::write(
+                ssh.join(format!("d{i}")),
+                format!("Include d{next}\nHost h{i}\n HostName h{i}.com\n"),
+            )
+            .unwrap();
+        }
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("top").as_deref(), Some("top.com"));
+        // config is depth 0, so d15 is the 16th nested include and the last read.
+        assert_eq!(cfg.resolve("h15").as_deref(), Some("h15.com"));
+        assert_eq!(cfg.resolve("h16"), None);
+        let note = note.unwrap();
+        assert!(
+            note.contains("~/.ssh/d16 (more than 16 nested includes)"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_fan_out_stops_at_the_file_budget() {
+        let (_t, ssh) = ssh_dir();
+        // Each file includes all the others twice: with cycles cut, still factorial.
+        for i in 0..12 {
+            fs::write(ssh.join(format!("f{i}.conf")), "Include *.conf *.conf\n").unwrap();
+        }
+        fs::write(
+            ssh.join("config"),
+            "Include *.conf\nHost a\n HostName a.com\n",
+        )
+        .unwrap();
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("a").as_deref(), Some("a.com"));
+        let note = note.unwrap();
+        assert!(note.contains("stopped after 256 included files"), "{note}");
+    }
+
+    #[test]
+    fn an_ordinary_config_says_nothing() {
+        let (_t, ssh) = ssh_dir();
+        fs::write(ssh.join("config"), "Include conf.d/*\nInclude missing\n").unwrap();
+        fs::create_dir_all(ssh.join("conf.d")).unwrap();
+        fs::write(ssh.join("conf.d/w"), "Host w\n HostName w.com\n").unwrap();
+        fs::write(ssh.join("conf.d/v"), "Include ~/.ssh/conf.d/w\n").unwrap();
+        let (cfg, note) = read_ssh_config(&ssh);
+        assert_eq!(cfg.resolve("w").as_deref(), Some("w.com"));
+        assert_eq!(note, None);
+    }
 }

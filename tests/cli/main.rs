@@ -24,6 +24,7 @@ mod convert;
 mod credential;
 mod doctor;
 mod help;
+mod hostile;
 mod login;
 mod logout;
 mod man;

@@ -59,9 +59,62 @@ pub fn is_fifo_or_socket(file_type: &FileType) -> bool {
 // ---- Symlinks ----
 
 /// Opens `path` for reading without following it when it is a symlink: `Ok(None)` then, so
-/// the caller can write through the link's target deliberately.
+/// the caller can write through the link's target deliberately. A FIFO opens without
+/// blocking: the caller checks that what it opened is a regular file.
 pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     sys::open_read_nofollow(path)
+}
+
+// ---- Files that may be hostile ----
+
+/// Opens `path` (following links) for reading only if it is a regular file: a FIFO, a device
+/// (`/dev/zero`), a socket or a folder is an error saying so, and opening never blocks.
+pub fn open_read_regular(path: &Path) -> io::Result<File> {
+    sys::open_read_regular(path)
+}
+
+/// The bytes of the regular file at `path`, at most `limit` of them: a longer file is an
+/// error naming the limit, so no file read takes the memory with it.
+pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = open_read_regular(path)?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("larger than {} KiB", limit / 1024),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Opens (creating it 0600 from the start, never truncating) the lock file at `path`, which
+/// must be a regular file git-https may lock: a symlink planted there is refused, never
+/// followed, so no file elsewhere is created or opened through it; a FIFO never blocks.
+pub fn open_lock(path: &Path) -> io::Result<File> {
+    sys::open_lock(path)
+}
+
+/// The error for a symlink found where git-https makes a file of its own.
+pub fn symlink_refused() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "a symbolic link, not followed (git-https makes this file itself; remove the link)",
+    )
+}
+
+/// What a path that is no regular file is, in the error that says so.
+pub fn not_regular(file_type: FileType) -> io::Error {
+    let what = if file_type.is_dir() {
+        "a folder"
+    } else {
+        sys::special_kind(&file_type).unwrap_or("not a file")
+    };
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("not a regular file ({what})"),
+    )
 }
 
 /// Makes `link` a symlink to the file `original` (tests build symlinked configs with it).
@@ -167,5 +220,48 @@ mod tests {
         assert!(open_read_nofollow(&dir.path().join("none")).is_err());
         assert!(owner(&f.metadata().unwrap()).is_some());
         assert!(!is_fifo_or_socket(&f.metadata().unwrap().file_type()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hostile_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let why = |r: io::Result<Vec<u8>>| r.unwrap_err().to_string();
+        assert_eq!(
+            why(read_regular(&fifo, 10)),
+            "not a regular file (a named pipe)"
+        );
+        assert_eq!(
+            why(read_regular(Path::new("/dev/zero"), 10)),
+            "not a regular file (a device)"
+        );
+        assert!(why(read_regular(dir.path(), 10)).contains("a folder"));
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"0123456789").unwrap();
+        assert_eq!(read_regular(&file, 10).unwrap(), b"0123456789");
+        assert!(why(read_regular(&file, 9)).contains("larger than"));
+        // A lock: a FIFO there is refused at once, with or without a reader.
+        assert!(why(open_lock(&fifo).map(|_| Vec::new())).contains("named pipe"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_is_made_private_never_through_a_link_and_never_truncated() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("x.lock");
+        let f = open_lock(&lock).unwrap();
+        assert_eq!(file_mode(&f.metadata().unwrap()).unwrap() & 0o077, 0);
+        std::fs::write(&lock, b"kept").unwrap();
+        drop(open_lock(&lock).unwrap());
+        assert_eq!(std::fs::read(&lock).unwrap(), b"kept");
+        let victim = dir.path().join("victim");
+        let link = dir.path().join("link.lock");
+        symlink_file(&victim, &link).unwrap();
+        let e = open_lock(&link).unwrap_err();
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(!victim.exists());
     }
 }

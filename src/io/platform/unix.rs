@@ -33,16 +33,72 @@ pub fn is_fifo_or_socket(t: &FileType) -> bool {
     t.is_fifo() || t.is_socket()
 }
 
+/// Flags for opening a file that may be hostile: a FIFO opens at once instead of waiting for
+/// a writer (the caller then sees it is no regular file), and a terminal is never taken on.
+fn never_block() -> i32 {
+    (rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32
+}
+
 pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
-    match OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(path)
-    {
+    let flags = rustix::fs::OFlags::NOFOLLOW.bits() as i32 | never_block();
+    match OpenOptions::new().read(true).custom_flags(flags).open(path) {
         Ok(f) => Ok(Some(f)),
         // O_NOFOLLOW on a symlink fails with ELOOP.
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => Ok(None),
         Err(e) => Err(e),
+    }
+}
+
+pub fn open_read_regular(path: &Path) -> io::Result<File> {
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(never_block())
+        .open(path)?;
+    regular_only(f)
+}
+
+pub fn open_lock(path: &Path) -> io::Result<File> {
+    let flags = rustix::fs::OFlags::NOFOLLOW.bits() as i32 | never_block();
+    let opened = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(flags)
+        .open(path);
+    match opened {
+        Ok(f) => regular_only(f),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            Err(super::symlink_refused())
+        }
+        // A FIFO without a reader, opened for writing without blocking.
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) => {
+            Err(super::not_regular(fs::symlink_metadata(path)?.file_type()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `f` if it is a regular file (read, written, locked as one), else the error saying not.
+fn regular_only(f: File) -> io::Result<File> {
+    let t = f.metadata()?.file_type();
+    if t.is_file() {
+        Ok(f)
+    } else {
+        Err(super::not_regular(t))
+    }
+}
+
+/// A named pipe, a device or a socket, said as such.
+pub fn special_kind(t: &FileType) -> Option<&'static str> {
+    if t.is_fifo() {
+        Some("a named pipe")
+    } else if t.is_char_device() || t.is_block_device() {
+        Some("a device")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else {
+        None
     }
 }
 

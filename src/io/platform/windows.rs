@@ -44,6 +44,37 @@ pub fn open_read_nofollow(path: &Path) -> io::Result<Option<File>> {
     OpenOptions::new().read(true).open(path).map(Some)
 }
 
+/// Windows has no FIFOs in the file system: the file is opened, then checked.
+pub fn open_read_regular(path: &Path) -> io::Result<File> {
+    let f = OpenOptions::new().read(true).open(path)?;
+    let t = f.metadata()?.file_type();
+    if t.is_file() {
+        Ok(f)
+    } else {
+        Err(super::not_regular(t))
+    }
+}
+
+/// Without O_NOFOLLOW the link is looked at first, then the file opened (as in
+/// [`open_read_nofollow`]).
+pub fn open_lock(path: &Path) -> io::Result<File> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(super::symlink_refused()),
+        Ok(m) if !m.is_file() => return Err(super::not_regular(m.file_type())),
+        _ => {}
+    }
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+/// No FIFOs, devices or sockets in the file system a path names.
+pub fn special_kind(_t: &FileType) -> Option<&'static str> {
+    None
+}
+
 /// Needs Developer Mode or the symlink privilege, as Windows symlinks do.
 #[cfg(test)]
 pub fn symlink_file(original: &Path, link: &Path) -> io::Result<()> {
