@@ -73,6 +73,14 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
 }
 
+/// True when the error is a read cut short by Ctrl-C (a prompt's).
+pub fn is_interrupted(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
+    })
+}
+
 /// True when the error is a closed stdout (`| head`): exit quietly.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

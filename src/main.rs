@@ -14,6 +14,9 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            if error::is_interrupted(&e) {
+                git_https::engine::interrupt::interrupted_prompt();
+            }
             output::error_line(&e);
             for cause in e.chain().skip(1) {
                 env.out.note(format!("  caused by: {cause}"));

@@ -30,32 +30,54 @@ static LEFT: Mutex<&'static str> = Mutex::new("nothing changed");
 /// an exit from the handler would leave it off.
 static TERMIOS: Mutex<Option<TermState>> = Mutex::new(None);
 
+/// Set by the first thread that leaves at a question: the handler's thread and the main
+/// thread (whose prompt returns "interrupted" at the same Ctrl-C) must not both leave.
+static LEAVING: AtomicBool = AtomicBool::new(false);
+
+/// Leaves at a question or the confirmation: the unconfirmed plan is deleted, the terminal put
+/// back, the cursor shown, what is left said, and the process exits 130. Once, whichever
+/// thread comes first; the other waits for the exit.
+fn leave(phase: u8) -> ! {
+    if LEAVING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+    let left = if phase == CONFIRMING {
+        if let Some(p) = SPOOL.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = std::fs::remove_file(p);
+        }
+        "nothing changed"
+    } else {
+        if let Some(t) = &*TERMIOS.lock().unwrap_or_else(|e| e.into_inner()) {
+            platform::restore_terminal(t);
+        }
+        *LEFT.lock().unwrap_or_else(|e| e.into_inner())
+    };
+    let term = console::Term::stderr();
+    let _ = term.show_cursor();
+    let _ = term.write_line(&format!("\ninterrupted: {left}"));
+    std::process::exit(INTERRUPTED.into());
+}
+
 fn install_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
-            if PHASE.load(Ordering::SeqCst) == ASKING {
-                let left = *LEFT.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(t) = &*TERMIOS.lock().unwrap_or_else(|e| e.into_inner()) {
-                    platform::restore_terminal(t);
-                }
-                let term = console::Term::stderr();
-                let _ = term.show_cursor();
-                let _ = term.write_line(&format!("\ninterrupted: {left}"));
-                std::process::exit(INTERRUPTED.into());
-            }
-            if PHASE.load(Ordering::SeqCst) == CONFIRMING {
-                if let Some(p) = SPOOL.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    let _ = std::fs::remove_file(p);
-                }
-                let term = console::Term::stderr();
-                let _ = term.show_cursor();
-                let _ = term.write_line("\ninterrupted: nothing changed");
-                std::process::exit(INTERRUPTED.into());
-            }
-            STOP.store(true, Ordering::SeqCst);
+        let _ = ctrlc::set_handler(|| match PHASE.load(Ordering::SeqCst) {
+            phase @ (ASKING | CONFIRMING) => leave(phase),
+            _ => STOP.store(true, Ordering::SeqCst),
         });
     });
+}
+
+/// A prompt returned "interrupted" (the terminal library reads Ctrl-C as a key in raw mode,
+/// raises SIGINT and returns an error at once): at a question or the confirmation, leave as
+/// the handler does, here, instead of racing it with an error line and exit status 1.
+/// Elsewhere it returns, and the error is the caller's.
+pub fn interrupted_prompt() {
+    if let phase @ (ASKING | CONFIRMING) = PHASE.load(Ordering::SeqCst) {
+        leave(phase);
+    }
 }
 
 /// Until the plan at `spool` is confirmed, Ctrl-C and SIGTERM delete it and exit: an

@@ -5,6 +5,12 @@
 use anyhow::Result;
 use zeroize::Zeroizing;
 
+/// A prompt's error as the `io::Error` it is, so that a read cut short by Ctrl-C is seen as
+/// one (`error::is_interrupted`) up the chain; dialoguer's own error hides its source.
+fn io(e: dialoguer::Error) -> std::io::Error {
+    e.into()
+}
+
 /// A question reached a prompter that has no terminal to ask on (a bug in the caller, which
 /// should have checked [`Prompter::can_ask`] and said what flag answers it).
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +54,8 @@ impl Prompter {
         Ok(dialoguer::Confirm::new()
             .with_prompt(question)
             .default(default)
-            .interact()?)
+            .interact()
+            .map_err(io)?)
     }
 
     /// One of `items`; returns its index.
@@ -58,7 +65,8 @@ impl Prompter {
             .with_prompt(question)
             .items(items)
             .default(default)
-            .interact()?)
+            .interact()
+            .map_err(io)?)
     }
 
     /// A line of text, checked by `valid` before it is accepted.
@@ -76,7 +84,7 @@ impl Prompter {
         if let Some(d) = default.filter(|d| !d.is_empty()) {
             input = input.default(d.to_string());
         }
-        Ok(input.interact_text()?)
+        Ok(input.interact_text().map_err(io)?)
     }
 
     /// A whole number of at least `min`.
@@ -92,7 +100,8 @@ impl Prompter {
                     Err(format!("at least {min}"))
                 }
             })
-            .interact_text()?)
+            .interact_text()
+            .map_err(io)?)
     }
 
     /// A secret typed or pasted with echo off.
@@ -109,7 +118,8 @@ pub fn hidden(question: &str, allow_empty: bool) -> Result<Zeroizing<String>> {
         dialoguer::Password::new()
             .with_prompt(question)
             .allow_empty_password(allow_empty)
-            .interact()?,
+            .interact()
+            .map_err(io)?,
     ))
 }
 
