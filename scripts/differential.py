@@ -2,7 +2,11 @@
 """Differential harness: does `git-https convert` agree with what real git does with a remote?
 
 For every string in a corpus of remote URLs (fixtures/differential/corpus.txt, >= 10,000 lines,
-generated deterministically by this script) we learn two things:
+generated deterministically by this script), and in the classes of issue 18
+(fixtures/differential/classes.tsv, CLASS<TAB>INPUT, a few hundred of each, also generated
+here: forge hosts with a final dot, user and host names around OpenSSH's checks, git://
+with a port in brackets, numeric hosts, Azure names that decode to dots, `xn--` labels and `[`
+in users), we learn two things:
 
 * What git really does with it. We run `git ls-remote -- INPUT` in a sandbox where every way
   out of the machine is replaced by a logger that records its arguments and exits non-zero:
@@ -15,7 +19,9 @@ generated deterministically by this script) we learn two things:
   GIT_ALLOW_PROTOCOL=ssh:git:file:http:https:ftp:ftps, so any other transport (`X::addr`, an
   unknown `scheme://`) stops with "transport 'X' not allowed": a remote helper. What git says
   when no logger ran is a refusal. For ssh, `ssh -G` (no connection) is then run on the very
-  argv git built, so that OpenSSH's own checks (port range, hostname characters) count too.
+  argv git built, so that OpenSSH's own checks (port range, hostname characters) count too,
+  and the user and host git gave ssh go through the newest OpenSSH's checks (ssh_name_check)
+  in case the installed ssh is older.
   HOME is an empty directory, GIT_CONFIG_NOSYSTEM=1, and the environment is otherwise cleared.
 
 * What git-https says: `git-https convert --json -- INPUT...` (one JSON object per input,
@@ -27,7 +33,9 @@ Then every input falls in one bucket:
                      no port (an ssh or git:// port means nothing over HTTPS), and the path git
                      requests (see `judge` for the exact rules)
   disagree           git-https converted it, and the URL differs from what git does, or git
-                     would never have contacted a server with it (refusal, local, helper)
+                     would never have contacted a server with it (refusal, local, helper),
+                     or readers of the URL part ways on it (the URL Standard reads its host
+                     as an IPv4 address inet_aton does not, or resolves a `%2e%2e` segment)
   refused-connects   git contacts a server (ssh, git://, curl) but git-https refuses: allowed,
                      but counted and listed by reason
   both-refuse        git refuses, treats it as local or as a remote helper (or ssh rejects
@@ -39,6 +47,7 @@ Usage:
   python3 scripts/differential.py --bin BIN --sample 500 --out FILE.md   # fixed sample
   python3 scripts/differential.py --write-corpus                         # regenerate the corpus
   ... --dump rows.jsonl                      # every input's record, for digging
+  ... --only-classes                         # only classes.tsv (quicker)
 
 A full run writes bench/DIFFERENTIAL.md and fixtures/differential/disagreements.tsv; a --sample
 run writes only what --out / --tsv name (so it never overwrites the full report).
@@ -542,9 +551,9 @@ def ssh_check(args: list[str], env: dict, cwd: str, timeout: float) -> dict:
 
 
 # OpenSSH's own checks of the user and host names given on its command line, as the newest
-# release has them (openssh-portable readconf.c, ssh_valid_ruser and ssh_valid_hostname, 2026:
-# control bytes in user names and ',' in host names are refused too). The installed ssh may be
-# older; `ssh -G` is asked first, and these catch what a newer ssh would refuse as well.
+# release has them (openssh-portable readconf.c, ssh_valid_ruser and ssh_valid_hostname: ','
+# in host names is refused since 10.0, control bytes in user names since 10.1). The installed
+# ssh may be older: `ssh -G` is asked first, then these catch what a newer ssh refuses.
 C_SPACE = b" \t\n\v\f\r"  # C's isspace in the C locale (Rust's is_ascii_whitespace lacks \v)
 
 
