@@ -1167,6 +1167,8 @@ def write_report(path: Path, s: dict, meta: dict) -> None:
     L += ["", "What git did with the inputs: " + ", ".join(
         f"{k} {v}" for k, v in s["git_kinds"].most_common()) + ".", ""]
 
+    if meta.get("compare"):
+        L += compare_lines(meta["compare"])
     L += ["## Disagreements by category", ""]
     dis = sorted(s["by_cat"]["disagree"].items(), key=lambda kv: -len(kv[1]))
     if not dis:
@@ -1196,6 +1198,42 @@ def write_report(path: Path, s: dict, meta: dict) -> None:
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
+def compare_rows(dump: Path, rows: list[dict]) -> dict:
+    """Buckets by class in an earlier run's dump and in this one, and the inputs that moved."""
+    before = {}
+    with open(dump, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            before[r["input"]] = r
+    counts: dict[str, dict[str, collections.Counter]] = collections.defaultdict(
+        lambda: {"before": collections.Counter(), "after": collections.Counter()})
+    moved = collections.Counter()
+    for r in rows:
+        b = before.get(r["input"])
+        if b is None:
+            continue
+        counts[r["class"]]["before"][b["bucket"]] += 1
+        counts[r["class"]]["after"][r["bucket"]] += 1
+        if b["bucket"] != r["bucket"]:
+            moved[(r["class"], b["bucket"], r["bucket"])] += 1
+    return {"dump": str(dump), "counts": counts, "moved": moved}
+
+
+def compare_lines(c: dict) -> list[str]:
+    L = ["## Before and after", "",
+         f"The same inputs judged the same way, from the earlier run `{c['dump']}` (before) and",
+         "this one (after); cells are before → after.", "",
+         "| class | " + " | ".join(k for k, _ in BUCKET_ORDER) + " |",
+         "|---|" + "---:|" * len(BUCKET_ORDER)]
+    for cls, ba in c["counts"].items():
+        L.append(f"| {cls} | " + " | ".join(
+            f"{ba['before'][k]} → {ba['after'][k]}" for k, _ in BUCKET_ORDER) + " |")
+    L += ["", "| class | before | after | inputs |", "|---|---|---|---:|"]
+    for (cls, b, a), n in sorted(c["moved"].items(), key=lambda kv: -kv[1]):
+        L.append(f"| {cls} | {b} | {a} | {n} |")
+    return L + [""]
+
+
 def write_tsv(path: Path, rows: list[dict]) -> None:
     lines = ["input\tgit\tgit-https\tcategory\tclass"]
     for r in rows:
@@ -1218,6 +1256,9 @@ def main() -> int:
                     help=f"disagreements table (full run: {DISAGREEMENTS.relative_to(ROOT)})")
     ap.add_argument("--dump", type=Path,
                     help="also write every input's record (git, git-https, verdict) as JSON Lines")
+    ap.add_argument("--compare", type=Path,
+                    help="a --dump of an earlier run (another binary): the report adds a "
+                         "before/after table by class and lists the inputs that moved")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per git call")
     ap.add_argument("--write-corpus", action="store_true",
                     help="regenerate the corpus and class files")
@@ -1267,6 +1308,8 @@ def main() -> int:
             "seconds": seconds, "corpus": len(corpus), "classes": len(classes),
             "n": len(inputs), "sample": args.sample,
             "only_classes": args.only_classes, **tool_versions(bin_path)}
+    if args.compare:
+        meta["compare"] = compare_rows(args.compare, rows)
     if out:
         write_report(out, s, meta)
         print(f"wrote {out}")
