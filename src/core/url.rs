@@ -486,7 +486,7 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
 
 /// C's `isspace` in the C locale, which OpenSSH uses. Rust's `is_ascii_whitespace` leaves out
 /// the vertical tab (0x0B), so `a\x0b-x` would pass for a user ssh refuses.
-pub(crate) fn c_isspace(c: u8) -> bool {
+fn c_isspace(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
