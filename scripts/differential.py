@@ -2,7 +2,11 @@
 """Differential harness: does `git-https convert` agree with what real git does with a remote?
 
 For every string in a corpus of remote URLs (fixtures/differential/corpus.txt, >= 10,000 lines,
-generated deterministically by this script) we learn two things:
+generated deterministically by this script), and in the classes of issue 18
+(fixtures/differential/classes.tsv, CLASS<TAB>INPUT, a few hundred of each, also generated
+here: forge hosts with a final dot, user and host names around OpenSSH's checks, git://
+with a port in brackets, numeric hosts, Azure names that decode to dots, `xn--` labels and `[`
+in users), we learn two things:
 
 * What git really does with it. We run `git ls-remote -- INPUT` in a sandbox where every way
   out of the machine is replaced by a logger that records its arguments and exits non-zero:
@@ -15,7 +19,9 @@ generated deterministically by this script) we learn two things:
   GIT_ALLOW_PROTOCOL=ssh:git:file:http:https:ftp:ftps, so any other transport (`X::addr`, an
   unknown `scheme://`) stops with "transport 'X' not allowed": a remote helper. What git says
   when no logger ran is a refusal. For ssh, `ssh -G` (no connection) is then run on the very
-  argv git built, so that OpenSSH's own checks (port range, hostname characters) count too.
+  argv git built, so that OpenSSH's own checks (port range, hostname characters) count too,
+  and the user and host git gave ssh go through the newest OpenSSH's checks (ssh_name_check)
+  in case the installed ssh is older.
   HOME is an empty directory, GIT_CONFIG_NOSYSTEM=1, and the environment is otherwise cleared.
 
 * What git-https says: `git-https convert --json -- INPUT...` (one JSON object per input,
@@ -27,7 +33,9 @@ Then every input falls in one bucket:
                      no port (an ssh or git:// port means nothing over HTTPS), and the path git
                      requests (see `judge` for the exact rules)
   disagree           git-https converted it, and the URL differs from what git does, or git
-                     would never have contacted a server with it (refusal, local, helper)
+                     would never have contacted a server with it (refusal, local, helper),
+                     or readers of the URL part ways on it (the URL Standard reads its host
+                     as an IPv4 address inet_aton does not, or resolves a `%2e%2e` segment)
   refused-connects   git contacts a server (ssh, git://, curl) but git-https refuses: allowed,
                      but counted and listed by reason
   both-refuse        git refuses, treats it as local or as a remote helper (or ssh rejects
@@ -39,6 +47,7 @@ Usage:
   python3 scripts/differential.py --bin BIN --sample 500 --out FILE.md   # fixed sample
   python3 scripts/differential.py --write-corpus                         # regenerate the corpus
   ... --dump rows.jsonl                      # every input's record, for digging
+  ... --only-classes                         # only classes.tsv (quicker)
 
 A full run writes bench/DIFFERENTIAL.md and fixtures/differential/disagreements.tsv; a --sample
 run writes only what --out / --tsv name (so it never overwrites the full report).
@@ -242,6 +251,152 @@ def load_corpus(regenerate: bool) -> list[str]:
     return CORPUS.read_text(encoding="utf-8").split("\n")[:-1]
 
 
+# Classes of inputs an independent corpus found git-https reading differently from git and
+# OpenSSH (issue 18). Each generator gives a few hundred strings, deterministically, so that a
+# run shows each class's figures on its own (fixtures/differential/classes.tsv: CLASS<TAB>INPUT).
+CLASSES = ROOT / "fixtures" / "differential" / "classes.tsv"
+CLASS_SEED = 20261206
+CLASS_PATHS = ["o/r.git", "o/r", "/o/r.git", "v3/org/proj/repo", "v3/org/My%20Project/repo"]
+
+
+def scp_and_url(user: str | None, host: str, path: str, port: str | None = None) -> list[str]:
+    """The same user, host and path as scp-like, ssh://, git+ssh:// and git:// remotes."""
+    u = f"{user}@" if user is not None else ""
+    p = f":{port}" if port is not None else ""
+    rel = path.lstrip("/")
+    return [f"{u}{host}:{path}", f"ssh://{u}{host}{p}/{rel}", f"git+ssh://{u}{host}{p}/{rel}",
+            f"git://{host}{p}/{rel}"]
+
+
+def class_trailing_dot() -> list[str]:
+    """Forge SSH hosts as fully qualified names (`ssh.github.com.`): the same hosts."""
+    out = []
+    hosts = ["ssh.github.com", "altssh.gitlab.com", "altssh.bitbucket.org", "ssh.dev.azure.com",
+             "vs-ssh.visualstudio.com", "github.com", "gitlab.com"]
+    paths = ["o/r.git", "v3/org/proj/repo", "v3/org/My%20Project/r", "/o/r.git", "org/repo"]
+    for h in hosts:
+        for spelled in (h + ".", h.upper() + ".", h + "..", "." + h, h):
+            for path in paths:
+                for user in (None, "git"):
+                    out += scp_and_url(user, spelled, path)
+                out.append(f"ssh://git@{spelled}:443/{path.lstrip('/')}")
+                out.append(f"ssh://git@[{spelled}]:22/{path.lstrip('/')}")
+                out.append(f"[git@{spelled}:443]:{path}")
+    return out
+
+
+def class_ssh_names(rng: random.Random) -> list[str]:
+    """User and host names around OpenSSH's checks (ssh_valid_ruser, ssh_valid_hostname):
+    every C `isspace` byte before `-` (raw and as an escape), control bytes, shell characters,
+    a trailing backslash, a leading dash."""
+    blanks = [" ", "\t", "\x0b", "\x0c", "\r", "%20", "%09", "%0B", "%0b", "%0C", "%0D", "%0A"]
+    others = ["\x01", "\x1f", "\x7f", "%01", "%1F", "%7F", "%7f", ",", "$", "'", "`", "\\",
+              "%5C", "(", "{", "<", "|", "&", ";", "*", "?", "~", "!", "#", "%", "=", "+"]
+    users = []
+    for b in blanks:
+        users += [f"a{b}-b", f"a{b}-", f"{b}-x", f"a{b}b", f"git{b}", f"{b}git", f"a{b}{b}-b"]
+    for c in others:
+        users += [f"a{c}b", f"{c}git", f"git{c}", f"a{c}-b"]
+    users += ["-git", "%2Dgit", "a\\", "a%5C", "a\\b", "git\\\\", "%2d"]
+    hosts = ["github.com", "host.xz"]
+    out = []
+    for user in users:
+        for host in hosts:
+            out += scp_and_url(user, host, "o/r.git")[:3]
+    for c in blanks + others + ["-", "%2D"]:
+        out += [f"ssh://h{c}x.xz/o/r", f"git@h{c}x.xz:o/r", f"ssh://{c}h.xz/o/r",
+                f"git://h{c}x.xz/o/r"]
+    rng.shuffle(out)
+    return out
+
+
+def class_git_bracket_port() -> list[str]:
+    """`git://[host:port]/…`: git splits a port out of brackets only for ssh."""
+    out = []
+    hosts = ["host.xz", "github.com", "127.0.0.1", "localhost", "u@host.xz", "::1", "h", ""]
+    ports = ["9418", "22", "1", "0", "65535", "65536", "", "abc", "+1", "-1"]
+    for scheme in ("git", "ssh", "git+ssh"):
+        for h in hosts:
+            for p in ports:
+                out.append(f"{scheme}://[{h}:{p}]/o/r.git")
+                out.append(f"{scheme}://[{h}]:{p}/o/r")
+                out.append(f"{scheme}://[{h}:{p}]:{p}/o/r")
+    return out
+
+
+def class_numeric_hosts() -> list[str]:
+    """Hosts that end in a number (or `0x`) but that glibc's inet_aton may refuse."""
+    hosts = ["0x", "0X", "1.0x", "0x.0x", "0x.1", "1.0x.1", "0x0", "0x00", "0xg", "0x7f.1",
+             "0x7F.0x1", "1.2.3.4.", "127.0.0.1.", "127.1.", "08", "09.1", "0.08", "1.2.3.256",
+             "1.2.65536", "1.16777216", "4294967295", "4294967296", "0xffffffff",
+             "0x100000000", "00000000001", "0x0000000001", "1.2.3.4.5", "a.0x", "a.1",
+             "a.0x1", "a.1a", "1a", "0xx", "x0", "0x.a", "1..2", "1.2.3.4"]
+    out = []
+    for h in hosts:
+        for user in (None, "git"):
+            for path in ("o/r.git", "/o/r"):
+                out += scp_and_url(user, h, path)
+        out.append(f"ssh://git@{h}:2222/o/r")
+    return out
+
+
+def class_azure_dots() -> list[str]:
+    """Azure DevOps `v3/ORG/PROJECT/REPO` with segments that decode to `.` or `..`."""
+    dots = ["%2e%2e", "%2E%2E", "%2e.", ".%2e", "%2e", "%2E", "..", ".", "%2e%2e%2e", "a%2e",
+            "%2ea", "%252e%252e", "%2e%2E", "%2f", "%2e%2e%2f"]
+    out = []
+    for host in ("ssh.dev.azure.com", "vs-ssh.visualstudio.com"):
+        for d in dots:
+            for path in (f"v3/{d}/proj/repo", f"v3/org/{d}/repo", f"v3/org/proj/{d}",
+                         f"v3/org/{d}/{d}"):
+                out += [f"git@{host}:{path}", f"ssh://git@{host}/{path}", f"{host}:{path}",
+                        f"ssh://git@{host}:22/{path}"]
+    return out
+
+
+def class_documented_refusals() -> list[str]:
+    """`xn--` labels that are no punycode, and `[` in the user part of an ssh remote."""
+    out = []
+    for label in ("xn--", "xn--a", "xn--zz", "xn--bcher-kva", "xn--ls8h", "xn--0", "xn---",
+                  "xn--a-", "XN--ZZ", "xn--55qx5d", "xn--abc-", "xn--bcher-kv"):
+        for h in (f"{label}.example", f"git.{label}.example", f"{label}.{label}"):
+            out += scp_and_url("git", h, "o/r.git") + scp_and_url(None, h, "/o/r")
+    for s in ("a[b@host.xz:o/r", "[a@host.xz:o/r", "[git@github.com:o/r", "u[@host.xz:o/r",
+              "x@[y@host.xz:o/r", "[@host.xz:o/r", "a]b@host.xz:o/r", "[a]@host.xz:o/r",
+              "u@[host.xz:o/r", "[u@host.xz]:o/r", "[u@host.xz:22]:o/r", "[host.xz:o/r",
+              "git@[github.com:o/r", "a[@[b@host.xz:o/r", "[[u@host.xz:o/r"):
+        out += [s, s.replace("host.xz", "github.com"), "ssh://" + s.replace(":o/r", "/o/r")]
+    return out
+
+
+def generate_classes(seed: int = CLASS_SEED) -> list[tuple[str, str]]:
+    """(class, input) pairs, each input once, in a stable order."""
+    rng = random.Random(seed)
+    groups = [("forge-trailing-dot", class_trailing_dot()),
+              ("ssh-user-host-checks", class_ssh_names(rng)),
+              ("git-bracket-port", class_git_bracket_port()),
+              ("numeric-hosts", class_numeric_hosts()),
+              ("azure-dot-segments", class_azure_dots()),
+              ("xn-and-bracket-user", class_documented_refusals())]
+    seen: dict[str, str] = {}
+    for name, inputs in groups:
+        for s in inputs:
+            if s and "\n" not in s and "\0" not in s:
+                seen.setdefault(s, name)
+    return [(c, s) for s, c in seen.items()]
+
+
+def load_classes(regenerate: bool) -> list[tuple[str, str]]:
+    """The class file as written; generated when missing or asked. An input may hold a tab or
+    a control byte (never a newline): the class is everything before the first tab."""
+    if regenerate or not CLASSES.exists():
+        pairs = generate_classes()
+        CLASSES.write_bytes("".join(f"{c}\t{s}\n" for c, s in pairs).encode("utf-8"))
+        return pairs
+    lines = CLASSES.read_bytes().decode("utf-8").split("\n")[:-1]  # a `\r` stays in its line
+    return [tuple(ln.split("\t", 1)) for ln in lines]  # type: ignore[misc]
+
+
 def fixed_sample(corpus: list[str], n: int) -> list[str]:
     """The same `n` inputs every time (for a test), in corpus order."""
     if n >= len(corpus):
@@ -395,6 +550,46 @@ def ssh_check(args: list[str], env: dict, cwd: str, timeout: float) -> dict:
     return {"ssh_error": lines[0] if lines else f"ssh -G exit {p.returncode}"}
 
 
+# OpenSSH's own checks of the user and host names given on its command line, as the newest
+# release has them (openssh-portable readconf.c, ssh_valid_ruser and ssh_valid_hostname: ','
+# in host names is refused since 10.0, control bytes in user names since 10.1). The installed
+# ssh may be older: `ssh -G` is asked first, then these catch what a newer ssh refuses.
+C_SPACE = b" \t\n\v\f\r"  # C's isspace in the C locale (Rust's is_ascii_whitespace lacks \v)
+
+
+def c_cntrl(b: int) -> bool:
+    return b < 0x20 or b == 0x7F
+
+
+def ssh_valid_ruser(user: str) -> bool:
+    u = user.encode("utf-8", "surrogateescape")
+    if u.startswith(b"-"):
+        return False
+    for i, b in enumerate(u):
+        nxt = u[i + 1:i + 2]
+        if c_cntrl(b) or bytes([b]) in b"'`\";&<>|(){}" \
+                or (b in C_SPACE and nxt == b"-") or (b == 0x5C and not nxt):
+            return False
+    return True
+
+
+def ssh_valid_hostname(host: str) -> bool:
+    h = host.encode("utf-8", "surrogateescape")
+    return not h.startswith(b"-") and not any(
+        bytes([b]) in b"'`\"$\\;&<>|(){}," or b in C_SPACE or c_cntrl(b) for b in h)
+
+
+def ssh_name_check(g: dict) -> dict:
+    """What the newest OpenSSH says of git's user and host, when the installed one agreed."""
+    if g.get("user") is not None and not ssh_valid_ruser(g["user"]):
+        return {"ssh_error": "remote username contains invalid characters "
+                             "(newest OpenSSH's ssh_valid_ruser)"}
+    if not ssh_valid_hostname(g["host"]):
+        return {"ssh_error": "hostname contains invalid characters "
+                             "(newest OpenSSH's ssh_valid_hostname)"}
+    return {}
+
+
 def first_fatal(err: bytes) -> str:
     """The line that says why git stopped: the first `fatal:`/`error:` line, else the first."""
     lines = [ln for ln in dec(err).splitlines() if ln.strip()]
@@ -434,6 +629,8 @@ def probe_git(inp: str, box: dict, workdir: str, timeout: float) -> dict:
     if ssh is not None:
         g = parse_ssh_argv(nul_fields(ssh))
         g.update(ssh_check(g["argv"], env, cwd, timeout))
+        if not g.get("ssh_error"):
+            g.update(ssh_name_check(g))
         return g
     proxy = read_log(prefix, "git-proxy")
     if proxy is not None:
@@ -493,7 +690,7 @@ def convert_batch(bin_path: str, inputs: list[str], home: str) -> list[dict]:
     p = subprocess.run([bin_path, "convert", "--json", "--", *inputs], env=env, cwd=home,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
     recs = []
-    for line in dec(p.stdout).splitlines():
+    for line in dec(p.stdout).split("\n"):  # not splitlines: it splits at \x0b, \x1c…
         try:
             recs.append(json.loads(line))
         except json.JSONDecodeError:
@@ -617,7 +814,9 @@ FORGE_HOSTS = {"ssh.github.com": "github.com", "altssh.gitlab.com": "gitlab.com"
 
 def forge_target(host: str, path: str) -> tuple[str, str]:
     """The documented forge rewrites applied to (host, path) as git would request them."""
+    # A fully qualified name (`ssh.github.com.`) is the same host as without its final dot.
     h = host.lower()
+    h = h[:-1] if h.endswith(".") and not h.endswith("..") else h
     if h in FORGE_HOSTS:
         return FORGE_HOSTS[h], path
     segs = segments(path)
@@ -678,6 +877,9 @@ def judge_server(g: dict, https: str) -> str | None:
         return "port-kept"  # an ssh/git:// port has no meaning for HTTPS
     if u.username is not None or u.password is not None:
         return "credentials-in-output"
+    odd = url_reader_oddity(u)
+    if odd:
+        return odd
     want = segments(path)
     cat = compare_paths(want, url_segments(u.path))
     if cat:
@@ -686,6 +888,68 @@ def judge_server(g: dict, https: str) -> str | None:
         return "empty-path-converted"  # same root, but a root is no repository
     if u.query or u.fragment:
         return "query-or-fragment-added"  # a '?' or '#' git sent would be in the segments
+    return None
+
+
+def whatwg_ipv4_number(part: str) -> int | None:
+    """The URL Standard's IPv4 number parser: `0x` hex (no digits is 0), `0` octal, decimal."""
+    radix = 10
+    if part[:2].lower() == "0x":
+        part, radix = part[2:], 16
+    elif len(part) > 1 and part.startswith("0"):
+        part, radix = part[1:], 8
+    if not part:
+        return 0
+    digits = "0123456789abcdef"[:radix]
+    if not all(c in digits for c in part.lower()):
+        return None
+    return int(part, radix)
+
+
+def whatwg_ipv4(host: str) -> tuple[bool, int | None]:
+    """(the URL Standard reads `host` as an IPv4 address, its value or None for failure).
+    Browsers and the `url` crate read a host ending in a number this way; curl and ssh use
+    inet_aton, which refuses some of these (`0x`, `1.2.3.4.`)."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    last = parts[-1]
+    ends_in_number = (last != "" and last.isascii() and last.isdigit()) or (
+        last != "" and whatwg_ipv4_number(last) is not None)
+    if not ends_in_number:
+        return False, None
+    if len(parts) > 4:
+        return True, None
+    nums = [whatwg_ipv4_number(p) if p else None for p in parts]
+    if any(n is None for n in nums) or any(n > 255 for n in nums[:-1]) \
+            or nums[-1] >= 256 ** (5 - len(nums)):
+        return True, None
+    value = nums[-1]
+    for i, n in enumerate(nums[:-1]):
+        value += n << (8 * (3 - i))
+    return True, value
+
+
+def inet_aton(host: str) -> int | None:
+    try:
+        return int.from_bytes(socket.inet_aton(host), "big")
+    except (OSError, UnicodeError, ValueError):
+        return None
+
+
+def url_reader_oddity(u: urllib.parse.SplitResult) -> str | None:
+    """Where readers of the converted URL part ways: the URL Standard (browsers, the `url`
+    crate) reads the host as an IPv4 address that inet_aton (curl, ssh) does not, or a path
+    segment is a percent-encoded `.` or `..`, which the URL Standard resolves (`a/%2e%2e/b`
+    is `b`) and curl sends as written."""
+    host = urllib.parse.unquote(u.hostname or "")
+    if not host.startswith("[") and ":" not in host:
+        is_v4, value = whatwg_ipv4(host)
+        if is_v4 and (value is None or inet_aton(host) != value):
+            return "host-read-as-ipv4-by-url-parsers"
+    for seg in u.path.split("/"):
+        if "%" in seg and urllib.parse.unquote(seg) in (".", ".."):
+            return "path-encoded-dot-segment"
     return None
 
 
@@ -839,7 +1103,10 @@ def summarise(rows: list[dict]) -> dict:
     for r in rows:
         by_cat[r["bucket"]][r["category"]].append(r)
     kinds = collections.Counter(r["git"]["kind"] for r in rows)
-    return {"buckets": buckets, "by_cat": by_cat, "git_kinds": kinds}
+    per_class: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for r in rows:
+        per_class[r["class"]][r["bucket"]] += 1
+    return {"buckets": buckets, "by_cat": by_cat, "git_kinds": kinds, "per_class": per_class}
 
 
 BUCKET_ORDER = [("agree", "converted and agree"), ("disagree", "converted but disagree"),
@@ -852,6 +1119,9 @@ def print_summary(s: dict, n: int, seconds: float) -> None:
     print(f"{n} inputs in {seconds:.0f}s")
     for key, label in BUCKET_ORDER:
         print(f"  {label:45} {s['buckets'][key]:6}")
+    print("by class:             " + " ".join(f"{k:>8.8}" for k, _ in BUCKET_ORDER))
+    for c, counts in s["per_class"].items():
+        print(f"  {c:20} " + " ".join(f"{counts[k]:8}" for k, _ in BUCKET_ORDER))
     print("disagreement categories:")
     for cat, rs in sorted(s["by_cat"]["disagree"].items(), key=lambda kv: -len(kv[1])):
         print(f"  {cat:45} {len(rs):6}   e.g. {show(rs[0]['input'])}")
@@ -870,8 +1140,10 @@ def write_report(path: Path, s: dict, meta: dict) -> None:
         f"- git: {meta['git']} (`git ls-remote` with every transport replaced by a logger)",
         f"- ssh: {meta['ssh']} (`ssh -G` on git's ssh argv)",
         f"- git-https: {meta['bin']}",
-        f"- corpus: {meta['corpus']} inputs in `fixtures/differential/corpus.txt`"
-        + (f", deterministic sample of {meta['n']}" if meta["sample"] else "") ,
+        f"- corpus: {meta['corpus']} inputs in `fixtures/differential/corpus.txt`, and "
+        f"{meta['classes']} in `fixtures/differential/classes.tsv` (the classes of issue 18)"
+        + (f"; deterministic sample of {meta['n']}" if meta["sample"] else "")
+        + ("; only the classes" if meta.get("only_classes") else ""),
         "",
         "How each input is judged: `scripts/differential.py` (docstring and `judge`). A converted",
         "URL agrees when it names the host git contacts (case, IPv4/IPv6 spelling and IDNA",
@@ -887,9 +1159,16 @@ def write_report(path: Path, s: dict, meta: dict) -> None:
     ]
     for key, label in BUCKET_ORDER:
         L.append(f"| {label} | {s['buckets'][key]} |")
+    L += ["", "By class (`corpus` is the generated corpus; the others are `classes.tsv`):", "",
+          "| class | " + " | ".join(k for k, _ in BUCKET_ORDER) + " |",
+          "|---|" + "---:|" * len(BUCKET_ORDER)]
+    for c, counts in s["per_class"].items():
+        L.append(f"| {c} | " + " | ".join(str(counts[k]) for k, _ in BUCKET_ORDER) + " |")
     L += ["", "What git did with the inputs: " + ", ".join(
         f"{k} {v}" for k, v in s["git_kinds"].most_common()) + ".", ""]
 
+    if meta.get("compare"):
+        L += compare_lines(meta["compare"])
     L += ["## Disagreements by category", ""]
     dis = sorted(s["by_cat"]["disagree"].items(), key=lambda kv: -len(kv[1]))
     if not dis:
@@ -919,12 +1198,48 @@ def write_report(path: Path, s: dict, meta: dict) -> None:
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
 
 
+def compare_rows(dump: Path, rows: list[dict]) -> dict:
+    """Buckets by class in an earlier run's dump and in this one, and the inputs that moved."""
+    before = {}
+    with open(dump, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            before[r["input"]] = r
+    counts: dict[str, dict[str, collections.Counter]] = collections.defaultdict(
+        lambda: {"before": collections.Counter(), "after": collections.Counter()})
+    moved = collections.Counter()
+    for r in rows:
+        b = before.get(r["input"])
+        if b is None:
+            continue
+        counts[r["class"]]["before"][b["bucket"]] += 1
+        counts[r["class"]]["after"][r["bucket"]] += 1
+        if b["bucket"] != r["bucket"]:
+            moved[(r["class"], b["bucket"], r["bucket"])] += 1
+    return {"dump": str(dump), "counts": counts, "moved": moved}
+
+
+def compare_lines(c: dict) -> list[str]:
+    L = ["## Before and after", "",
+         f"The same inputs judged the same way, from the earlier run `{c['dump']}` (before) and",
+         "this one (after); cells are before → after.", "",
+         "| class | " + " | ".join(k for k, _ in BUCKET_ORDER) + " |",
+         "|---|" + "---:|" * len(BUCKET_ORDER)]
+    for cls, ba in c["counts"].items():
+        L.append(f"| {cls} | " + " | ".join(
+            f"{ba['before'][k]} → {ba['after'][k]}" for k, _ in BUCKET_ORDER) + " |")
+    L += ["", "| class | before | after | inputs |", "|---|---|---|---:|"]
+    for (cls, b, a), n in sorted(c["moved"].items(), key=lambda kv: -kv[1]):
+        L.append(f"| {cls} | {b} | {a} | {n} |")
+    return L + [""]
+
+
 def write_tsv(path: Path, rows: list[dict]) -> None:
-    lines = ["input\tgit\tgit-https\tcategory"]
+    lines = ["input\tgit\tgit-https\tcategory\tclass"]
     for r in rows:
         if r["bucket"] == "disagree":
             lines.append("\t".join([show(r["input"]), describe_git(r["git"]),
-                                    describe_https(r["https"]), r["category"]]))
+                                    describe_https(r["https"]), r["category"], r["class"]]))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -941,21 +1256,34 @@ def main() -> int:
                     help=f"disagreements table (full run: {DISAGREEMENTS.relative_to(ROOT)})")
     ap.add_argument("--dump", type=Path,
                     help="also write every input's record (git, git-https, verdict) as JSON Lines")
+    ap.add_argument("--compare", type=Path,
+                    help="a --dump of an earlier run (another binary): the report adds a "
+                         "before/after table by class and lists the inputs that moved")
     ap.add_argument("--timeout", type=float, default=10.0, help="seconds per git call")
-    ap.add_argument("--write-corpus", action="store_true", help="regenerate the corpus file")
+    ap.add_argument("--write-corpus", action="store_true",
+                    help="regenerate the corpus and class files")
+    ap.add_argument("--only-classes", action="store_true",
+                    help=f"judge only the class inputs ({CLASSES.relative_to(ROOT)})")
     ap.add_argument("--fail-on-disagree", action="store_true",
                     help="exit 1 when any converted input disagrees with git")
     args = ap.parse_args()
 
     corpus = load_corpus(args.write_corpus)
+    classes = load_classes(args.write_corpus)
     if args.write_corpus:
-        print(f"wrote {len(corpus)} inputs to {CORPUS.relative_to(ROOT)}")
+        print(f"wrote {len(corpus)} inputs to {CORPUS.relative_to(ROOT)}, "
+              f"{len(classes)} to {CLASSES.relative_to(ROOT)}")
         if not args.bin:
             return 0
     if not args.bin:
         ap.error("--bin is required")
     bin_path = os.path.abspath(args.bin)
-    inputs = fixed_sample(corpus, args.sample) if args.sample else corpus
+    # The class inputs follow the corpus; an input in both counts once, in the corpus.
+    class_of = {s: "corpus" for s in corpus}
+    for c, s in classes:
+        class_of.setdefault(s, c)
+    everything = list(class_of) if not args.only_classes else [s for c, s in classes]
+    inputs = fixed_sample(everything, args.sample) if args.sample else everything
     out = args.out or (None if args.sample else REPORT)
     tsv = args.tsv or (None if args.sample else DISAGREEMENTS)
 
@@ -971,13 +1299,17 @@ def main() -> int:
     rows = []
     for inp, g, h in zip(inputs, probes, conv):
         bucket, category = judge(g, h)
-        rows.append({"input": inp, "git": g, "https": h, "bucket": bucket, "category": category})
+        rows.append({"input": inp, "git": g, "https": h, "bucket": bucket, "category": category,
+                     "class": class_of.get(inp, "corpus")})
     s = summarise(rows)
     print_summary(s, len(inputs), seconds)
     meta = {"argv": " ".join(shlex.quote(a) for a in sys.argv[1:]),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "seconds": seconds, "corpus": len(corpus), "n": len(inputs), "sample": args.sample,
-            **tool_versions(bin_path)}
+            "seconds": seconds, "corpus": len(corpus), "classes": len(classes),
+            "n": len(inputs), "sample": args.sample,
+            "only_classes": args.only_classes, **tool_versions(bin_path)}
+    if args.compare:
+        meta["compare"] = compare_rows(args.compare, rows)
     if out:
         write_report(out, s, meta)
         print(f"wrote {out}")

@@ -187,3 +187,159 @@ fn fuzzer_findings_stay_fixed() {
     }
     assert!(checked > 0);
 }
+
+// Issue 18, "URL agreement with git": each class an independent corpus found git-https reading
+// differently from git 2.47 and OpenSSH (`fixtures/differential/classes.tsv` holds a few
+// hundred inputs of each; `docs/url-conversion.md` says what is converted and refused, why).
+
+fn https(input: &str) -> Result<String, url::Refusal> {
+    convert::to_https(input, &HostRules::default()).map(|c| c.https)
+}
+
+#[track_caller]
+fn converts(input: &str, want: &str) {
+    assert_eq!(https(input).as_deref(), Ok(want), "{input:?}");
+}
+
+#[track_caller]
+fn refused(input: &str) -> url::Refusal {
+    match https(input) {
+        Ok(u) => panic!("{input:?} converted to {u:?}, but git or ssh would not reach it"),
+        Err(e) => e,
+    }
+}
+
+/// `ssh.github.com.` is `ssh.github.com` written as a fully qualified name: the forge mapping
+/// applies, not `https://ssh.github.com./…` (SSH, not HTTPS, answers there).
+#[test]
+fn forge_ssh_hosts_with_a_trailing_dot_map_as_without_it() {
+    converts("git@ssh.github.com.:o/r.git", "https://github.com/o/r.git");
+    converts(
+        "ssh://git@SSH.GitHub.com.:443/o/r",
+        "https://github.com/o/r",
+    );
+    converts("altssh.gitlab.com.:o/r.git", "https://gitlab.com/o/r.git");
+    converts("git@altssh.bitbucket.org.:o/r", "https://bitbucket.org/o/r");
+    converts(
+        "git@ssh.dev.azure.com.:v3/org/proj/repo",
+        "https://dev.azure.com/org/proj/_git/repo",
+    );
+    converts(
+        "ssh://git@vs-ssh.visualstudio.com./v3/org/proj/repo",
+        "https://org.visualstudio.com/proj/_git/repo",
+    );
+    assert!(matches!(
+        refused("git@ssh.dev.azure.com.:org/repo"),
+        url::Refusal::AzurePath(_)
+    ));
+}
+
+/// OpenSSH's `ssh_valid_ruser` uses C's `isspace`, which counts the vertical tab; it refuses
+/// control bytes too (since 10.1). Such a user stops ssh before it connects.
+#[test]
+fn users_openssh_refuses_are_refused() {
+    for input in [
+        "a\u{b}-x@github.com:o/r.git",
+        "ssh://a%0B-x@github.com/o/r.git",
+        "ssh://a%0b-@host.xz/o/r",
+        "a\u{c}-x@github.com:o/r.git",
+        "a\u{1}b@github.com:o/r.git",
+        "ssh://a%7Fb@github.com/o/r.git",
+        "git+ssh://%0Cgit@github.com/o/r.git",
+    ] {
+        assert!(
+            matches!(refused(input), url::Refusal::BadUser(_)),
+            "{input:?}"
+        );
+    }
+    // What ssh accepts still converts: a blank not before '-', `%0B` unescaped in scp form.
+    converts("a b@github.com:o/r.git", "https://github.com/o/r.git");
+    converts("a%0B-x@github.com:o/r.git", "https://github.com/o/r.git");
+}
+
+/// git splits a port out of `[host:port]` only for ssh; git:// looks up `host:port` whole.
+#[test]
+fn git_urls_read_no_port_inside_brackets() {
+    for input in [
+        "git://[host.xz:9418]/o/r.git",
+        "git://[github.com:22]/o/r",
+        "git://[127.0.0.1:1]/o/r",
+    ] {
+        assert!(
+            matches!(refused(input), url::Refusal::GitBracketPort(_)),
+            "{input:?}"
+        );
+    }
+    converts("ssh://[host.xz:2222]/o/r.git", "https://host.xz/o/r.git");
+    converts("git://[host.xz]:9418/o/r.git", "https://host.xz/o/r.git");
+    converts("git://[::1]/o/r.git", "https://[::1]/o/r.git");
+}
+
+/// glibc's `inet_aton` (ssh, curl) refuses `0x` without digits and a final dot; the URL
+/// Standard reads both as IPv4 numbers. A name ending in a number must be an address to both.
+#[test]
+fn hosts_inet_aton_refuses_are_not_read_as_ipv4() {
+    for input in [
+        "git@0x:o/r.git",
+        "ssh://0X/o/r",
+        "git@1.0x:o/r.git",
+        "0x.0x:o/r.git",
+        "ssh://0x.1/o/r",
+        "git@1.2.3.4.:o/r.git",
+        "git://127.1./o/r",
+    ] {
+        assert!(
+            matches!(
+                refused(input),
+                url::Refusal::BadHost { .. } | url::Refusal::UnknownHost(_)
+            ),
+            "{input:?}"
+        );
+    }
+    assert!(!url::is_ipv4("0x") && !url::is_ipv4("1.0x") && !url::is_ipv4("0x.0x"));
+    converts("git@0x7f.1:o/r", "https://0x7f.1/o/r");
+    converts("git@0x0:o/r", "https://0x0/o/r");
+    converts("ssh://0x0000000001/o/r", "https://0x0000000001/o/r");
+}
+
+/// An Azure DevOps name that decodes to `.` or `..` (or holds a `/`) would be resolved or
+/// split into another path by URL parsers: refused, as a literal `..` is.
+#[test]
+fn azure_names_that_decode_to_dot_segments_are_refused() {
+    for input in [
+        "git@ssh.dev.azure.com:v3/org/%2e%2e/repo",
+        "git@ssh.dev.azure.com:v3/%2E%2E/proj/repo",
+        "git@ssh.dev.azure.com:v3/org/proj/%2e",
+        "git@ssh.dev.azure.com:v3/org/.%2e/repo",
+        "ssh://git@ssh.dev.azure.com/v3/org/%252e%252e/repo",
+        "git@vs-ssh.visualstudio.com:v3/org/%2e%2e/repo",
+        "git@ssh.dev.azure.com:v3/org/%2f/repo",
+    ] {
+        assert!(
+            matches!(refused(input), url::Refusal::AzurePath(_)),
+            "{input:?}"
+        );
+    }
+    converts(
+        "git@ssh.dev.azure.com:v3/org/a%2eb/repo",
+        "https://dev.azure.com/org/a%2eb/_git/repo",
+    );
+}
+
+/// A `[` before the `@` is part of the user name ssh is given (`a[b@host`: user `a[b`), as
+/// git reads it; an `xn--` label that is no punycode stays refused (no HTTPS URL names it;
+/// docs/url-conversion.md).
+#[test]
+fn a_bracket_in_the_user_is_ssh_s_and_bad_punycode_is_refused() {
+    converts("a[b@host.xz:o/r", "https://host.xz/o/r");
+    converts("[git@github.com:o/r", "https://github.com/o/r");
+    converts("ssh://u[@host.xz/o/r", "https://host.xz/o/r");
+    assert!(matches!(
+        refused("git@[host.xz:o/r"),
+        url::Refusal::UnclosedBracket
+    ));
+    assert!(matches!(
+        refused("git@xn--zz.example:o/r.git"),
+        url::Refusal::BadHost { .. }
+    ));
+}

@@ -392,8 +392,10 @@ fn is_ip(host: &str) -> bool {
     host.parse::<std::net::Ipv6Addr>().is_ok() || crate::core::url::is_ipv4(host)
 }
 
-/// The forges whose SSH host differs from their web host.
+/// The forges whose SSH host differs from their web host. A fully qualified name with its
+/// final dot (`ssh.github.com.`) is the same host, so it maps the same way.
 fn known_host(host: &str, rel: &[u8]) -> Option<Result<Target, Refusal>> {
+    let host = host.strip_suffix('.').unwrap_or(host);
     let simple = |web: &str| {
         Some(Ok(Target {
             base: format!("https://{web}"),
@@ -430,10 +432,19 @@ fn known_host(host: &str, rel: &[u8]) -> Option<Result<Target, Refusal>> {
 
 /// `v3/ORG/PROJECT/REPO` → its three names, ready for a URL. Azure's SSH paths are already
 /// percent-encoded (`My%20Project`), so valid escapes are kept as they are and only what a URL
-/// cannot hold is encoded.
+/// cannot hold is encoded. A name that decodes to `.` or `..` (`%2e%2e`) or holds a `/` or `\`
+/// is refused: kept as an escape, URL parsers (browsers, the `url` crate) would resolve or
+/// split it into another path, and Azure names can be none of these.
 fn azure(rel: &[u8]) -> Result<(String, String, String), Refusal> {
     let text = String::from_utf8_lossy(rel);
     let parts: Vec<&str> = text.split('/').collect();
+    let unsafe_name = |seg: &str| {
+        let decoded = crate::core::url::percent_decode_bytes(seg.as_bytes());
+        decoded == b"." || decoded == b".." || decoded.iter().any(|&b| b == b'/' || b == b'\\')
+    };
+    if parts.len() == 4 && parts[1..].iter().any(|seg| unsafe_name(seg)) {
+        return Err(Refusal::AzurePath(text.into_owned()));
+    }
     let enc = |seg: &str| {
         let b = seg.as_bytes();
         let mut out = String::new();

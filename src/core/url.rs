@@ -138,6 +138,8 @@ pub enum Refusal {
     BadHost { host: String, reason: String },
     #[error("a git:// URL has no user; git would look up {0:?} as the host name")]
     GitUser(String),
+    #[error("git:// reads no port inside brackets; git would look up {0:?} as the host name")]
+    GitBracketPort(String),
     #[error(
         "host {0:?} has no dot and is no alias in ~/.ssh/config; --map {0}=https://… says where it is"
     )]
@@ -313,8 +315,9 @@ fn strtol_port(p: &[u8]) -> Option<i64> {
     (0..65536).contains(&v).then_some(v)
 }
 
-/// git's `get_host_and_port` then `get_port`: brackets removed, a valid port split off.
-fn host_and_port(h: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
+/// git's `get_host_and_port` then, for ssh only, `get_port`: brackets removed, a valid port
+/// split off. git:// stops after `get_host_and_port`, so `[host:port]` stays one host name.
+fn host_and_port(h: &[u8], ssh: bool) -> (Vec<u8>, Option<Vec<u8>>) {
     let start = find(h, b"@[").map_or(0, |i| i + 1);
     let close = (h.get(start) == Some(&b'['))
         .then(|| h[start + 1..].iter().position(|&c| c == b']'))
@@ -349,7 +352,8 @@ fn host_and_port(h: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
             }
         }
     }
-    if port.is_none()
+    if ssh
+        && port.is_none()
         && let Some(c) = host.iter().position(|&b| b == b':')
     {
         let tail = host[c + 1..].to_vec();
@@ -403,7 +407,7 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
     if path.first() == Some(&b'-') {
         return Err(Refusal::DashPath(lossy(path)));
     }
-    let (userandhost, port) = host_and_port(hostandport);
+    let (userandhost, port) = host_and_port(hostandport, kind != Kind::Git);
     let port = match port {
         None => None,
         Some(p) => match strtol_port(&p) {
@@ -411,9 +415,6 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
             _ => return Err(Refusal::BadPort(lossy(&p))),
         },
     };
-    if userandhost.contains(&b'[') {
-        return Err(Refusal::UnclosedBracket);
-    }
     if userandhost.first() == Some(&b'-') {
         return Err(Refusal::DashHost(lossy(&userandhost)));
     }
@@ -426,6 +427,11 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
     };
     if host.is_empty() {
         return Err(Refusal::EmptyHost);
+    }
+    // A '[' in the user part is ssh's business (`a[b@host`: user `a[b`); in the host it is a
+    // bracket git did not close.
+    if host.contains(&b'[') {
+        return Err(Refusal::UnclosedBracket);
     }
     if let Some(u) = user.filter(|u| !valid_ssh_user(u)) {
         return Err(Refusal::BadUser(lossy(u)));
@@ -447,6 +453,9 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
         .split_once(':')
         .filter(|_| host.parse::<std::net::Ipv6Addr>().is_err())
     {
+        if kind == Kind::Git && strtol_port(bad.as_bytes()).is_some() {
+            return Err(Refusal::GitBracketPort(host));
+        }
         return Err(Refusal::BadPort(bad.to_string()));
     }
     check_host(&host)?;
@@ -475,19 +484,29 @@ fn parse_native(input: &str) -> Result<RemoteUrl, Refusal> {
     })
 }
 
-/// A user name ssh accepts (OpenSSH's `valid_ruser`): no shell metacharacters, no `-` after a
-/// blank, no `\\` at the end.
+/// C's `isspace` in the C locale, which OpenSSH uses. Rust's `is_ascii_whitespace` leaves out
+/// the vertical tab (0x0B), so `a\x0b-x` would pass for a user ssh refuses.
+fn c_isspace(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// A user name ssh accepts on its command line (OpenSSH's `ssh_valid_ruser` in readconf.c, as
+/// of 2026): no leading `-`, no control byte (refused since 10.1), no shell metacharacter, no
+/// `-` after a C blank, no `\\` at the end.
 fn valid_ssh_user(u: &[u8]) -> bool {
     let bad = |i: usize, c: u8| {
-        b"'`\";&<>|(){}".contains(&c)
-            || (c.is_ascii_whitespace() && u.get(i + 1) == Some(&b'-'))
+        c.is_ascii_control()
+            || b"'`\";&<>|(){}".contains(&c)
+            || (c_isspace(c) && u.get(i + 1) == Some(&b'-'))
             || (c == b'\\' && i + 1 == u.len())
     };
     u.first() != Some(&b'-') && !u.iter().enumerate().any(|(i, &c)| bad(i, c))
 }
 
-/// An IPv4 address as the resolver reads it (`inet_aton`): one to four parts, decimal, octal
-/// (`0…`) or hex (`0x…`), each within its range (`127.1`, `1234`, `0x7f.1`, `0177.0.0.1`).
+/// An IPv4 address as glibc's `inet_aton` reads it (ssh and curl resolve through it): one to
+/// four parts, decimal, octal (`0…`) or hex (`0x` and at least one digit), each within its
+/// range (`127.1`, `1234`, `0x7f.1`, `0177.0.0.1`). `0x`, `1.0x` and `1.2.3.4.` are not
+/// addresses to it (they are to the URL Standard, which reads `0x` as 0).
 pub fn is_ipv4(host: &str) -> bool {
     let parts: Vec<&str> = host.split('.').collect();
     if parts.is_empty() || parts.len() > 4 {
@@ -500,9 +519,11 @@ pub fn is_ipv4(host: &str) -> bool {
             None if p.len() > 1 && p.starts_with('0') => (&p[1..], 8),
             None => (*p, 10),
         };
-        if digits.is_empty() && radix != 16 {
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
             return false;
         }
+        // Leading zeros do not count towards the size (`0x0000000001` is 1).
+        let digits = digits.trim_start_matches('0');
         match u64::from_str_radix(if digits.is_empty() { "0" } else { digits }, radix) {
             Ok(v) => values.push(v),
             Err(_) => return false,
@@ -544,8 +565,9 @@ fn check_host(host: &str) -> Result<(), Refusal> {
             reason: "empty label".into(),
         });
     }
-    // HTTPS clients read a name ending in a number as an IPv4 address: it must be one.
-    if looks_numeric(host) && !is_ipv4(host.trim_end_matches('.')) {
+    // URL parsers read a name ending in a number as an IPv4 address: it must be one, spelled
+    // as inet_aton reads it, so that ssh, curl and a browser all find the same machine.
+    if looks_numeric(host) && !is_ipv4(host) {
         return Err(Refusal::BadHost {
             host: host.to_string(),
             reason: "ends in a number but is no IPv4 address".into(),
@@ -584,13 +606,8 @@ fn parse_http(kind: Kind, input: &str) -> Result<RemoteUrl, Refusal> {
     })
 }
 
-/// Decodes `%XX` escapes for display and matching; invalid escapes and non-UTF-8 results are
-/// kept as written.
-pub(crate) fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
+/// Decodes every valid `%XX` escape to its byte; anything else is kept as written.
+pub(crate) fn percent_decode_bytes(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -605,7 +622,16 @@ pub(crate) fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    out
+}
+
+/// Decodes `%XX` escapes for display and matching; invalid escapes and non-UTF-8 results are
+/// kept as written.
+pub(crate) fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    String::from_utf8(percent_decode_bytes(s.as_bytes())).unwrap_or_else(|_| s.to_string())
 }
 
 /// Percent-encodes a path for an HTTPS URL: every byte but the unreserved characters, the
