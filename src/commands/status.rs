@@ -70,7 +70,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
         bail!("{}", Redacted::new(&f.line()));
     }
     if recursive {
-        counts.show(env, &mut out, failures.len(), args.json)?;
+        counts.show(&mut out, failures.len(), args.json)?;
     }
     out.flush()?;
     if !args.json {
@@ -113,13 +113,7 @@ impl Counts {
     }
 
     /// The summary of a recursive status: a JSON line, or a note after the repositories.
-    fn show(
-        &self,
-        env: &Env,
-        out: &mut impl Write,
-        failed: usize,
-        json: bool,
-    ) -> std::io::Result<()> {
+    fn show(&self, out: &mut impl Write, failed: usize, json: bool) -> std::io::Result<()> {
         if json {
             return report::json(
                 out,
@@ -132,7 +126,6 @@ impl Counts {
                 })),
             );
         }
-        out.flush()?;
         let hosts: Vec<String> = self
             .by_host
             .iter()
@@ -143,13 +136,15 @@ impl Counts {
         } else {
             format!("; {}", hosts.join(", "))
         };
-        env.out.note(format!(
+        // The summary is the data `--summary` asks for: stdout, like the repositories.
+        writeln!(
+            out,
             "{} found; {} to migrate ({}{hosts}); {} could not be read",
             output::count(self.repos, "repository", "repositories"),
             output::count(self.repos_to_change, "repository", "repositories"),
             output::count(self.to_change, "URL", "URLs"),
             output::count(failed, "repository", "repositories"),
-        ));
+        )?;
         Ok(())
     }
 }
