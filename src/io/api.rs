@@ -58,6 +58,16 @@ pub enum VerifyError {
     Redirect { url: String, to: Redacted },
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
+    /// The server's certificate is not trusted with the CA settings git would use: the fix is
+    /// git's CA setting, and `detail` (the TLS library's words) is for `-v`.
+    #[error(
+        "cannot reach {url}: its TLS certificate is not trusted {trust}, and git would refuse it the same way"
+    )]
+    Untrusted {
+        url: String,
+        trust: String,
+        detail: String,
+    },
     #[error("{url}: {reason}")]
     BadAnswer { url: String, reason: String },
 }
@@ -184,6 +194,18 @@ fn agent(url: &str, net: &Network) -> Result<ureq::Agent> {
         .into())
 }
 
+/// Whether a connection failed because the server's certificate is not trusted (OpenSSL,
+/// Windows' Schannel and Apple's Security framework each say it their way).
+pub fn is_untrusted(reason: &str) -> bool {
+    [
+        "certificate verify failed",
+        "issued by an authority that is not trusted",
+        "certificate is not trusted",
+    ]
+    .iter()
+    .any(|m| reason.contains(m))
+}
+
 /// An answer: status, headers (lower-case names), the JSON body (null when it is not JSON).
 type Answered = (u16, Vec<(String, String)>, serde_json::Value);
 
@@ -231,6 +253,13 @@ pub fn verify(
     let agent = agent(&url, net)?;
     let (status, headers, body) = match get(&agent, &req) {
         Ok(r) => r,
+        Err(detail) if is_untrusted(&detail) => {
+            return Ok(Err(VerifyError::Untrusted {
+                url,
+                trust: format!("(checked with {})", net.describe()),
+                detail,
+            }));
+        }
         Err(reason) => {
             return Ok(Err(VerifyError::Unreachable {
                 url,

@@ -797,6 +797,18 @@ fn the_api_check_trusts_and_reaches_servers_as_git_does() {
         "{}",
         r.stderr
     );
+    // It says what is wrong and how git is told the CA, not --forge or --no-verify; the TLS
+    // library's words come with -v.
+    assert!(
+        r.stderr.contains("certificate is not trusted")
+            && r.stderr.contains("sslCAInfo")
+            && !r.stderr.contains("--no-verify")
+            && !r.stderr.contains("SSL routines"),
+        "{}",
+        r.stderr
+    );
+    let r = w.login(&["--cache", "memory", "-v"], &wrong);
+    assert!(r.stderr.contains("debug: TLS: "), "{}", r.stderr);
     assert_eq!(w.global_helpers(), "");
 
     // 5. TLS verification off: git would talk to anyone; the token is not sent.

@@ -38,6 +38,16 @@ pub fn resolve(
             return Ok(f);
         }
         Ok(None) => {}
+        Err(why) if api::is_untrusted(&why) => {
+            env.out.diag(format!("TLS: {why}"));
+            return Err(with_hint(
+                format!(
+                    "cannot reach {host} to tell which forge it runs: its TLS certificate is not trusted (checked with {}), and git would refuse it the same way; nothing was stored",
+                    net.describe()
+                ),
+                super::verify::ca_hint(host),
+            ));
+        }
         Err(why) => {
             return Err(with_hint(
                 format!(

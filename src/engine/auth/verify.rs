@@ -43,6 +43,15 @@ pub fn verify(
         Err(e @ api::VerifyError::Rejected { .. }) => {
             bail!("{e}; nothing was stored");
         }
+        Err(api::VerifyError::Untrusted { url, trust, detail }) => {
+            env.out.diag(format!("TLS: {detail}"));
+            return Err(with_hint(
+                format!(
+                    "cannot reach {url}: its TLS certificate is not trusted {trust}, and git would refuse it the same way; nothing was stored"
+                ),
+                ca_hint(host),
+            ));
+        }
         Err(e) => {
             return Err(with_hint(
                 format!("{e}; nothing was stored"),
@@ -68,6 +77,14 @@ pub fn verify(
         env.out.note(format!("the token expires {exp}"));
     }
     Ok(info)
+}
+
+/// What to do about a certificate git does not trust: give git the CA (the same setting then
+/// serves the API check).
+pub fn ca_hint(host: &str) -> String {
+    format!(
+        "if {host} uses a private CA, give git its certificate: `git config --global http.https://{host}/.sslCAInfo /path/to/ca.pem` (or set GIT_SSL_CAINFO); -v shows the TLS library's words"
+    )
 }
 
 /// `host[:port]` of a parsed remote.
