@@ -11,7 +11,8 @@
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -181,7 +182,7 @@ impl<'a> Git<'a> {
         cmd.arg("config").args(args);
         // A Ctrl-C at the terminal is git-https's to handle: a config write is not cut short.
         crate::io::platform::own_process_group(&mut cmd);
-        cmd.output().context("cannot run git config")
+        output_within(cmd, CONFIG_DEADLINE, "git config")
     }
 
     /// The helper lines for `host` in the scope's file, in order.
@@ -558,6 +559,51 @@ impl<'a> Git<'a> {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// How long one `git config` may take. Far beyond any real config; a repository's include
+/// that never ends (a named pipe git opens and waits on, reached by a path only git's own
+/// process resolves, such as `/proc/self/cwd/…`) fails that repository instead of stopping a
+/// bulk run.
+const CONFIG_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Runs `cmd` to its end, or kills it past `deadline`: its output, or an error naming `what`.
+fn output_within(mut cmd: Command, deadline: Duration, what: &str) -> Result<Output> {
+    use wait_timeout::ChildExt;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {what}"))?;
+    // Read while waiting: a child that fills a pipe would otherwise never finish.
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(child.stdout.take().map(|r| Box::new(r) as _));
+    let err = drain(child.stderr.take().map(|r| Box::new(r) as _));
+    let status = match child.wait_timeout(deadline) {
+        Ok(Some(status)) => status,
+        other => {
+            let _ = child.kill();
+            let _ = child.wait();
+            other.with_context(|| format!("cannot run {what}"))?;
+            bail!(
+                "{what} did not finish in {} s (a config include that never ends, such as a named pipe?); stopped",
+                deadline.as_secs()
+            );
+        }
+    };
+    Ok(Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
 }
 
 /// Runs `cmd` with the credential on its stdin (never in argv); its stdout, or an error naming

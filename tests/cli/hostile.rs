@@ -270,3 +270,39 @@ fn a_fifo_include_fails_its_repository_and_the_fleet_goes_on() {
     }
     assert_eq!(s.config(&bad), bad_config_before);
 }
+
+/// An include only git's own process resolves (`/proc/self/cwd` is git's working folder, the
+/// repository) naming a FIFO: git-https cannot see where it points, so the git it runs has a
+/// deadline. The repository fails with one line; the others are handled.
+#[test]
+fn an_include_through_proc_self_fails_its_repository_within_a_deadline() {
+    let s = Sandbox::new();
+    let a = s.repo("fleet2/a", &[("origin", "git@github.com:o/a.git")]);
+    let bad = s.repo("fleet2/bad", &[("origin", "git@github.com:o/bad.git")]);
+    mkfifo(&s, &bad.join(".git/evil"));
+    s.git(
+        &bad,
+        &["config", "include.path", "/proc/self/cwd/.git/evil"],
+    );
+    let r = run_promptly(&mut bounded(
+        &s,
+        s.path(),
+        "022",
+        &["status", "--recursive", "fleet2"],
+    ));
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("did not finish"), "{all}");
+    assert!(all.contains("o/a.git"), "{all}");
+    let r = run_promptly(&mut bounded(
+        &s,
+        s.path(),
+        "022",
+        &["migrate", "--recursive", "--yes", "fleet2"],
+    ));
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        s.git(&a, &["config", "remote.origin.url"]),
+        "https://github.com/o/a.git\n"
+    );
+}
