@@ -200,6 +200,14 @@ const SSH_FILE_LIMIT: u64 = 1 << 20;
 /// several others) ends here instead of growing exponentially.
 const SSH_MAX_FILES: usize = 256;
 
+/// `Include` lines followed in all: each one globs, so a config of thousands of them (each
+/// naming files already read) is work without end even under [`SSH_MAX_FILES`].
+const SSH_MAX_INCLUDES: usize = 4 * SSH_MAX_FILES;
+
+/// Paths an `Include` glob names, looked at in all (read, or skipped as a cycle): a fan-out
+/// of files that include each other is cut here rather than resolved a million times.
+const SSH_MAX_VISITS: usize = 16 * SSH_MAX_FILES;
+
 /// Reads `~/.ssh/config` with its `Include`s (relative to `~/.ssh`, globs allowed). An
 /// unreadable ssh config only means no aliases, as for ssh itself.
 pub fn load_ssh_config(ssh_dir: &Path) -> SshConfig {
@@ -214,6 +222,8 @@ pub fn read_ssh_config(ssh_dir: &Path) -> (SshConfig, Option<String>) {
         ssh_dir,
         stack: Vec::new(),
         files: 0,
+        includes: 0,
+        visits: 0,
         skipped: Vec::new(),
         out_of_files: false,
     };
@@ -235,7 +245,9 @@ pub fn read_ssh_config(ssh_dir: &Path) -> (SshConfig, Option<String>) {
             parts.push(format!("skipped {}{more}", shown.join(", ")));
         }
         if reader.out_of_files {
-            parts.push(format!("stopped after {SSH_MAX_FILES} included files"));
+            parts.push(format!(
+                "stopped after {SSH_MAX_FILES} included files, {SSH_MAX_INCLUDES} Include lines or {SSH_MAX_VISITS} included paths"
+            ));
         }
         format!(
             "{}: {}; the rest is read",
@@ -252,6 +264,10 @@ struct SshReader<'a> {
     /// The files being read, outermost first (resolved): one met again is a cycle.
     stack: Vec<PathBuf>,
     files: usize,
+    /// `Include` lines followed so far.
+    includes: usize,
+    /// Paths looked at so far.
+    visits: usize,
     /// Each file skipped once, with why.
     skipped: Vec<(PathBuf, String)>,
     /// Whether [`SSH_MAX_FILES`] were read and the rest left.
@@ -275,6 +291,12 @@ impl SshReader<'_> {
 
     /// One file read and parsed, its includes inlined; `None` when it is not there or skipped.
     fn file(&mut self, path: &Path) -> Option<SshConfig> {
+        // The budget first: past it, not even the path is resolved.
+        self.visits += 1;
+        if self.files >= SSH_MAX_FILES || self.visits > SSH_MAX_VISITS {
+            self.out_of_files = true;
+            return None;
+        }
         let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if self.stack.contains(&real) {
             self.skip(path, "an include cycle");
@@ -309,6 +331,11 @@ impl SshReader<'_> {
 
     /// The files one `Include` argument names, in glob order, merged.
     fn include(&mut self, arg: &str) -> SshConfig {
+        self.includes += 1;
+        if self.out_of_files || self.includes > SSH_MAX_INCLUDES {
+            self.out_of_files = true;
+            return SshConfig::default();
+        }
         let ssh_dir = self.ssh_dir;
         let expanded = match arg.strip_prefix("~/") {
             Some(rest) => ssh_dir.parent().unwrap_or(ssh_dir).join(rest),

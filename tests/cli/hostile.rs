@@ -96,6 +96,33 @@ fn ssh_includes_that_loop_block_or_never_end_are_skipped_promptly() {
     }
 }
 
+/// A fan-out: a thousand files, each with a hundred `Include`s of all of them (none new after
+/// the first reads). Cut by the budgets, not resolved a million times.
+#[test]
+fn an_include_fan_out_is_cut_promptly() {
+    let s = Sandbox::new();
+    let ssh = s.home.join(".ssh");
+    fs::create_dir_all(ssh.join("fan")).unwrap();
+    let body = "Include ~/.ssh/fan/*\n".repeat(100);
+    for i in 0..1000 {
+        fs::write(ssh.join(format!("fan/f{i}")), &body).unwrap();
+    }
+    fs::write(
+        ssh.join("config"),
+        "Include ~/.ssh/fan/*\nHost work\n  HostName github.com\n",
+    )
+    .unwrap();
+    let r = run_promptly(&mut bounded(
+        &s,
+        s.path(),
+        "022",
+        &["convert", "git@work:o/r.git"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "https://github.com/o/r.git\n");
+    assert!(r.stderr.contains("stopped after"), "{}", r.stderr);
+}
+
 /// The lock and record paths git-https creates in its own folders, each a planted symlink to
 /// a victim: no command creates, truncates or rewrites the victim; each fails naming the path.
 #[test]
