@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod docs;
+pub mod pages;
 
 /// The heading of the options every command takes, apart from each command's own.
 const GLOBAL: &str = "Global options";

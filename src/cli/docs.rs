@@ -161,18 +161,22 @@ fn token_var_forge(var: &str) -> &'static str {
 
 /// The environment variables git-https reads.
 pub fn environment() -> Vec<(String, String)> {
-    let mut vars: Vec<(String, String)> = TOKEN_VARS
-        .iter()
-        .map(|v| {
-            let forge = token_var_forge(v);
-            (
-                (*v).to_string(),
+    // One entry per forge, its variables in the order they are tried.
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let mut last_forge = "";
+    for var in TOKEN_VARS {
+        let forge = token_var_forge(var);
+        match vars.last_mut() {
+            Some((names, _)) if forge == last_forge => names.push_str(&format!(", {var}")),
+            _ => vars.push((
+                (*var).to_string(),
                 format!(
-                    "A token for {forge} hosts (as its own CLI reads it), when --token-stdin is not given; never passed to git or any other program."
+                    "A token for {forge}, read as the forge's own CLI reads it when --token-stdin is not given; never handed to git or any other program."
                 ),
-            )
-        })
-        .collect();
+            )),
+        }
+        last_forge = forge;
+    }
     let others = [
         (
             "GIT_HTTPS_KEYRING",
