@@ -99,6 +99,25 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
         // `git__subcmd__https__…` but looks them up as `git__https__…`: without this, only
         // subcommand names complete, never their flags or values.
         script = script.replace("git__subcmd__https", "git__https");
+        script.push_str(GIT_BASH);
     }
     script
 }
+
+/// `git https <TAB>`: git's bash completion runs `_git_https` for the `https` subcommand, with
+/// `words`/`cword` of the whole `git …` line and `__git_cmd_idx` the index of `https` (git
+/// 2.30+; before, the word after `git`). The words from `https` on are handed to the generated
+/// function as a `git-https …` line. git's `complete` has `-o nospace`, so a finished word gets
+/// its space here, as git's own completions give it.
+const GIT_BASH: &str = r#"
+_git_https() {
+    local idx=${__git_cmd_idx:-1}
+    local COMP_WORDS=(git-https "${words[@]:idx+1}")
+    local COMP_CWORD=$((cword - idx))
+    _git__https git-https "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    local i
+    for i in "${!COMPREPLY[@]}"; do
+        [[ -d ${COMPREPLY[i]} ]] || COMPREPLY[i]+=" "
+    done
+}
+"#;
