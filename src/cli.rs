@@ -76,6 +76,10 @@ pub enum Command {
     /// COMMAND that command's own page, git-https-COMMAND(1).
     #[command(after_help = docs::command_help("man"))]
     Man(ManArgs),
+    /// Install the man pages and the bash, zsh and fish completions under a prefix (for
+    /// `cargo install` users; packages install them themselves).
+    #[command(after_help = docs::command_help("install-docs"))]
+    InstallDocs(InstallDocsArgs),
     /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
     // Hidden from the list (no one types it), still there for git to run.
     #[command(hide = true, after_help = docs::command_help("credential"))]
@@ -87,6 +91,14 @@ pub struct ManArgs {
     /// A command whose page to print (setup, login, migrate, …).
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallDocsArgs {
+    /// Install under DIR: DIR/share/man/man1, DIR/share/bash-completion/completions,
+    /// DIR/share/zsh/site-functions, DIR/share/fish/vendor_completions.d [default: ~/.local].
+    #[arg(long, value_name = "DIR")]
+    pub prefix: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -13,11 +13,11 @@ fn built() -> clap::Command {
     top
 }
 
-/// The commands that have a page of their own: every visible one but `help`.
+/// The commands that have a page of their own: every one the top page lists (`help` too).
 pub fn page_commands() -> Vec<String> {
     built()
         .get_subcommands()
-        .filter(|c| !c.is_hide_set() && c.get_name() != "help")
+        .filter(|c| !c.is_hide_set())
         .map(|c| c.get_name().to_string())
         .collect()
 }
@@ -101,6 +101,8 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
         script = script.replace("git__subcmd__https", "git__https");
         script.push_str(GIT_BASH);
     }
+    // zsh's `_git` and fish's git completion (3.6+) already hand `git https …` to the
+    // `_git-https` function and the `git-https` completions: nothing to add for them.
     script
 }
 

@@ -111,3 +111,86 @@ fn every_page_has_examples_files_environment_and_exit_status() {
         assert!(page.contains(want), "{want} not in the login page:\n{page}");
     }
 }
+
+#[test]
+fn install_docs_puts_pages_where_man_finds_them_and_completions_where_shells_look() {
+    let s = Sandbox::new();
+    let prefix = s.path().join("prefix");
+    let r = s
+        .run(s.path(), &["install-docs", "--prefix", "prefix"])
+        .ok();
+    let man1 = prefix.join("share/man/man1");
+    let mut files = vec![man1.join("git-https.1")];
+    files.extend(
+        listed_commands(&s)
+            .iter()
+            .map(|c| man1.join(format!("git-https-{c}.1"))),
+    );
+    files.extend(
+        [
+            "share/bash-completion/completions/git-https",
+            "share/zsh/site-functions/_git-https",
+            "share/fish/vendor_completions.d/git-https.fish",
+        ]
+        .map(|f| prefix.join(f)),
+    );
+    for file in &files {
+        assert!(file.is_file(), "{} not written: {r:?}", file.display());
+        // It says what it wrote.
+        assert!(
+            r.stdout.contains(&format!("wrote {}\n", file.display())),
+            "{}: {r:?}",
+            file.display()
+        );
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("git-https-install-docs.1"))
+    );
+    let page = std::fs::read_to_string(man1.join("git-https-setup.1")).unwrap();
+    assert_eq!(page, s.run(s.path(), &["man", "setup"]).ok().stdout);
+    // man does not search a temp prefix: the line that makes it, and zsh's fpath line.
+    let man_dir = prefix.join("share/man");
+    let export = format!("export MANPATH=\"{}:$MANPATH\"", man_dir.display());
+    assert!(r.stdout.contains(&export), "{r:?}");
+    let fpath = format!(
+        "fpath=(\"{}\" $fpath)",
+        prefix.join("share/zsh/site-functions").display()
+    );
+    assert!(r.stdout.contains(&fpath), "{r:?}");
+    // With that MANPATH, man finds the page, and install-docs no longer asks for the line.
+    let manpath = man_dir.to_str().unwrap();
+    let found = crate::support::output(
+        s.cmd("man")
+            .args(["-w", "git-https-setup"])
+            .env("MANPATH", manpath),
+        None,
+    );
+    assert_eq!(found.code, 0, "{found:?}");
+    assert_eq!(
+        found.stdout.trim(),
+        man1.join("git-https-setup.1").to_str().unwrap(),
+        "{found:?}"
+    );
+    let again = s
+        .run_env(
+            s.path(),
+            &["install-docs", "--prefix", "prefix"],
+            &[("MANPATH", manpath)],
+        )
+        .ok();
+    assert!(!again.stdout.contains("export MANPATH"), "{again:?}");
+    // The default prefix is ~/.local.
+    s.run(s.path(), &["install-docs"]).ok();
+    assert!(
+        s.home
+            .join(".local/share/man/man1/git-https-undo.1")
+            .is_file()
+    );
+    assert!(
+        s.home
+            .join(".local/share/bash-completion/completions/git-https")
+            .is_file()
+    );
+}
