@@ -4,25 +4,32 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod docs;
+pub mod pages;
+
+/// The heading of the options every command takes, apart from each command's own.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "git-https",
     version,
     about = "Move git remotes from SSH to HTTPS for personal access tokens",
     // One width everywhere, so the help the README shows is the help you get.
-    term_width = 100
+    term_width = 100,
+    after_help = docs::examples_help(docs::TOP_EXAMPLES),
 )]
 pub struct Cli {
     /// When to use colour (NO_COLOR is honoured with `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// Only warnings and errors on stderr.
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Also diagnostics on stderr (the files read, the network settings used).
-    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true)]
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, global = true, help_heading = GLOBAL)]
     pub verbose: u8,
 
     #[command(subcommand)]
@@ -33,32 +40,50 @@ pub use crate::ui::output::ColorChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the HTTPS form of each URL.
-    Convert(ConvertArgs),
-    /// Show each remote's URLs, planned HTTPS URL and the URL git really uses.
-    Status(StatusArgs),
-    /// Switch SSH remotes to HTTPS (one repository, or every one under folders with --recursive).
-    Migrate(MigrateArgs),
-    /// Restore the URLs a migration replaced.
-    Undo(UndoArgs),
-    /// List the runs in the journal.
-    Runs(RunsArgs),
-    /// Get a personal access token into git for a host, remembered the way you choose.
-    Login(LoginArgs),
-    /// Remove a host's token from git's cache, the store file and the keyring, and the helper lines.
-    Logout(LogoutArgs),
-    /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
-    Credential(CredentialArgs),
+    // In a newcomer's order: setup, the everyday commands, then the tools.
     /// Set up a machine: token, caching, and (optionally) checkouts — guided on a terminal,
     /// scripted with flags.
+    #[command(after_help = docs::command_help("setup"))]
     Setup(SetupArgs),
+    /// Show each remote's URLs, planned HTTPS URL and the URL git really uses.
+    #[command(after_help = docs::command_help("status"))]
+    Status(StatusArgs),
+    /// Switch SSH remotes to HTTPS (one repository, or every one under folders with --recursive).
+    #[command(after_help = docs::command_help("migrate"))]
+    Migrate(MigrateArgs),
+    /// Restore the URLs a migration replaced.
+    #[command(after_help = docs::command_help("undo"))]
+    Undo(UndoArgs),
+    /// List the runs in the journal.
+    #[command(after_help = docs::command_help("runs"))]
+    Runs(RunsArgs),
+    /// Get a personal access token into git for a host, remembered the way you choose.
+    #[command(after_help = docs::command_help("login"))]
+    Login(LoginArgs),
+    /// Remove a host's token from git's cache, the store file and the keyring, and the helper lines.
+    #[command(after_help = docs::command_help("logout"))]
+    Logout(LogoutArgs),
     /// Check git, the credential helpers, tokens and remotes, and say what to fix.
+    #[command(after_help = docs::command_help("doctor"))]
     Doctor(DoctorArgs),
+    /// Print the HTTPS form of each URL.
+    #[command(after_help = docs::command_help("convert"))]
+    Convert(ConvertArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = docs::command_help("completions"))]
     Completions(CompletionsArgs),
     /// Print the man page (roff), for `man -l -` or a man directory: git-https(1), or with
     /// COMMAND that command's own page, git-https-COMMAND(1).
+    #[command(after_help = docs::command_help("man"))]
     Man(ManArgs),
+    /// Install the man pages and the bash, zsh and fish completions under a prefix (for
+    /// `cargo install` users; packages install them themselves).
+    #[command(after_help = docs::command_help("install-docs"))]
+    InstallDocs(InstallDocsArgs),
+    /// git credential helper backed by the OS keyring (git runs this; see `login --cache keyring`).
+    // Hidden from the list (no one types it), still there for git to run.
+    #[command(hide = true, after_help = docs::command_help("credential"))]
+    Credential(CredentialArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +91,14 @@ pub struct ManArgs {
     /// A command whose page to print (setup, login, migrate, …).
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallDocsArgs {
+    /// Install under DIR: DIR/share/man/man1, DIR/share/bash-completion/completions,
+    /// DIR/share/zsh/site-functions, DIR/share/fish/vendor_completions.d [default: ~/.local].
+    #[arg(long, value_name = "DIR")]
+    pub prefix: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -34,5 +34,6 @@ pub fn run(cli: Cli, env: &Env) -> anyhow::Result<u8> {
         Command::Doctor(a) => commands::doctor::run(a, env),
         Command::Completions(a) => commands::completions::run(a),
         Command::Man(args) => commands::man::run(args),
+        Command::InstallDocs(a) => commands::install_docs::run(a, env),
     }
 }

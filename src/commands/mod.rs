@@ -4,6 +4,7 @@ pub mod completions;
 pub mod convert;
 pub mod credential;
 pub mod doctor;
+pub mod install_docs;
 pub mod login;
 pub mod logout;
 pub mod man;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod atomic;
 pub mod discover;
 pub mod git;
+pub mod install;
 pub mod journal;
 pub mod keystore;
 pub mod logins;
