@@ -23,6 +23,22 @@ use crate::io::platform;
 
 pub const VERSION: u32 = 1;
 
+/// A run's file, never through a symlink planted at its path (nor a FIFO there): git-https
+/// made it itself, so anything else is refused before a run is read, undone or appended to.
+fn open_run(path: &Path) -> std::io::Result<fs::File> {
+    match platform::open_read_nofollow(path)? {
+        Some(f) => {
+            let t = f.metadata()?.file_type();
+            if t.is_file() {
+                Ok(f)
+            } else {
+                Err(platform::not_regular(t))
+            }
+        }
+        None => Err(platform::symlink_refused()),
+    }
+}
+
 /// A path as the journal keeps it: a JSON string when it is UTF-8 (every common path), else
 /// `{"bytes": [...]}`, so a folder whose name is not UTF-8 is found again exactly — never a
 /// sibling whose name is its lossy form.
@@ -364,12 +380,12 @@ impl Journal {
     /// cut off first, so no record is ever glued to it.
     pub fn append(&self, id: &str, r: &Record) -> Result<()> {
         let path = self.path(id);
-        let mut f = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
+        // Never through a link planted at a run's path: its target would be cut and appended to.
+        let mut f = platform::open_own_rw(&path)
             .with_context(|| format!("cannot open journal {}", path.display()))?;
-        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         if !bytes.is_empty() && !bytes.ends_with(b"\n") {
             let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             f.set_len(keep as u64)?;
@@ -390,8 +406,8 @@ impl Journal {
         len: u64,
     ) -> Result<impl Iterator<Item = Result<FileEdits>> + use<>> {
         let path = self.path(id);
-        let f = fs::File::open(&path)
-            .with_context(|| format!("cannot read journal {}", path.display()))?;
+        let f =
+            open_run(&path).with_context(|| format!("cannot read journal {}", path.display()))?;
         let mut lines = std::io::BufReader::new(std::io::Read::take(f, len)).lines();
         let mut pending: Option<FileEdits> = None;
         Ok(std::iter::from_fn(move || {
@@ -436,8 +452,16 @@ impl Journal {
             ));
         }
         let path = self.path(id);
-        let f = fs::File::open(&path)
-            .map_err(|_| anyhow!("no run {id:?} in the journal ({})", self.dir.display()))?;
+        let f = match open_run(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(anyhow!(
+                    "no run {id:?} in the journal ({})",
+                    self.dir.display()
+                ));
+            }
+            Err(e) => return Err(anyhow!("cannot read journal {}: {e}", path.display())),
+        };
         let mut run = Run {
             id: id.to_string(),
             time: String::new(),

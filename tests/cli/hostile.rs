@@ -333,3 +333,30 @@ fn an_include_through_proc_self_fails_its_repository_within_a_deadline() {
         "https://github.com/o/a.git\n"
     );
 }
+
+/// A run's journal file replaced by a symlink to a victim: undo refuses it before changing
+/// anything, naming the journal, and the victim is neither cut nor appended to.
+#[test]
+fn a_symlink_planted_at_a_journal_run_is_never_followed() {
+    let s = Sandbox::new();
+    let repo = s.repo("j", &[("origin", "git@github.com:o/j.git")]);
+    let r = s.run(&repo, &["migrate", "--yes", "--json"]).ok();
+    let run = r.json_lines().pop().unwrap()["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let journal = s.state_dir().join(format!("runs/{run}.jsonl"));
+    let victim = s.path().join("victim.jsonl");
+    let mut bytes = fs::read(&journal).unwrap();
+    bytes.extend_from_slice(b"DO-NOT-TRUNCATE");
+    fs::write(&victim, &bytes).unwrap();
+    fs::remove_file(&journal).unwrap();
+    symlink(&victim, &journal).unwrap();
+    let before = s.config(&repo);
+    let r = s.run(&repo, &["undo", "--run", &run, "--yes"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+    assert_eq!(fs::read(&victim).unwrap(), bytes);
+    // Refused before anything was undone: the run it could not mark stays as it was.
+    assert_eq!(s.config(&repo), before);
+}

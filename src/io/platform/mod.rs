@@ -96,6 +96,12 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
     sys::open_lock(path)
 }
 
+/// Opens an existing file of git-https's own (a journal run) to read and append to it: never
+/// through a symlink planted at its path (refused, naming it), never a FIFO or device.
+pub fn open_own_rw(path: &Path) -> io::Result<File> {
+    sys::open_own_rw(path)
+}
+
 /// The error for a symlink found where git-https makes a file of its own.
 pub fn symlink_refused() -> io::Error {
     io::Error::new(

@@ -79,6 +79,22 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
     }
 }
 
+pub fn open_own_rw(path: &Path) -> io::Result<File> {
+    let flags = rustix::fs::OFlags::NOFOLLOW.bits() as i32 | never_block();
+    match OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(flags)
+        .open(path)
+    {
+        Ok(f) => regular_only(f),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            Err(super::symlink_refused())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `f` if it is a regular file (read, written, locked as one), else the error saying not.
 fn regular_only(f: File) -> io::Result<File> {
     let t = f.metadata()?.file_type();

@@ -70,6 +70,16 @@ pub fn open_lock(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// No O_NOFOLLOW here: the path is looked at first (a link made in between is a gap).
+pub fn open_own_rw(path: &Path) -> io::Result<File> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => return Err(super::symlink_refused()),
+        Ok(m) if !m.is_file() => return Err(super::not_regular(m.file_type())),
+        _ => {}
+    }
+    OpenOptions::new().read(true).write(true).open(path)
+}
+
 /// No FIFOs, devices or sockets in the file system a path names.
 pub fn special_kind(_t: &FileType) -> Option<&'static str> {
     None
