@@ -150,9 +150,17 @@ fn edit_aliases(
 /// The forge `config.toml` names for `host`, if any.
 pub fn configured_forge(env: &Env, host: &str) -> Result<Option<crate::core::forge::Forge>> {
     let (path, cfg) = load_config(env)?;
+    // `HOST:PORT` as written, else the host's name alone (a rule for `ghe.corp` covers
+    // `ghe.corp:8443`).
+    let name = crate::core::net::host_only(host);
     cfg.forges
         .iter()
         .find(|(h, _)| h.eq_ignore_ascii_case(host))
+        .or_else(|| {
+            cfg.forges
+                .iter()
+                .find(|(h, _)| h.eq_ignore_ascii_case(name))
+        })
         .map(|(h, f)| {
             f.parse()
                 .map_err(|e| anyhow!("{}: forges.{h}: {e}", path.display()))

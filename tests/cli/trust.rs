@@ -74,6 +74,41 @@ fn setup_takes_only_the_variable_of_the_hosts_forge() {
     w.assert_no_leak(None);
 }
 
+/// `--forge` with several hosts is for the hosts whose name does not tell: github.com stays
+/// GitHub (and takes GitHub's variable), and the contradiction is said.
+#[test]
+fn forge_flag_never_overrides_a_host_known_by_name() {
+    let mut w = World::new("repo");
+    let host = w.server.host();
+    let args = [
+        "setup",
+        "--host",
+        "github.com",
+        "--host",
+        &host,
+        "--forge",
+        "gitlab",
+        "--no-verify",
+        "--cache",
+        "store",
+    ];
+    let r = w.run(
+        &args,
+        None,
+        &[("GH_TOKEN", TOKEN2), ("GITLAB_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("github.com runs github") && r.stderr.contains("--forge gitlab"),
+        "{}",
+        r.stderr
+    );
+    let store = fs::read_to_string(w.s.home.join(".git-credentials")).unwrap();
+    assert!(store.contains(&format!("{TOKEN2}@github.com")), "{store}");
+    assert!(store.contains(&format!("{TOKEN}@127.0.0.1")), "{store}");
+    w.run(&["logout", "--host", "github.com"], None, &[]).ok();
+}
+
 /// The variables env.rs reads are stripped from every child, GitLab's and Azure's too.
 #[test]
 fn no_token_variable_reaches_a_child() {

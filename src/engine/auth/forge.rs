@@ -10,9 +10,25 @@ use crate::error::{usage, with_hint};
 use crate::io::api;
 use crate::io::git::Git;
 use crate::io::settings;
+use crate::ui::output;
 use crate::ui::prompt::Prompter;
 
 use super::network::network;
+
+/// `--forge` against what the host's own name says: a host known by name (github.com,
+/// gitlab.com, …) runs that forge whatever `--forge` says (with several hosts, `--forge` is
+/// for the ones whose name does not tell), and a contradiction is said.
+pub fn given_or_known(given: Option<Forge>, host: &str) -> Option<Forge> {
+    match (forge::detect(host), given) {
+        (Some(known), Some(g)) if known != g => {
+            output::warn(format!(
+                "{host} runs {known} (known from its name): --forge {g} does not apply to it"
+            ));
+            Some(known)
+        }
+        (known, g) => known.or(g),
+    }
+}
 
 /// Login's and setup's answer: it must be known before a token is checked.
 pub fn resolve(
@@ -22,7 +38,7 @@ pub fn resolve(
     host: &str,
     prompter: Prompter,
 ) -> Result<Forge> {
-    if let Some(f) = given.or_else(|| forge::detect(host)) {
+    if let Some(f) = given_or_known(given, host) {
         return Ok(f);
     }
     if let Some(f) = settings::configured_forge(env, host)? {

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::core::forge::{self, Forge};
+use crate::core::forge::Forge;
 use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::core::token::{Secret, Source};
@@ -55,7 +55,7 @@ pub fn resolve_realm(
     // Without a check nothing is probed: the forge is the one named, known from the name or
     // config.toml's, or unknown (then no environment variable is taken for it).
     let forge = if opts.no_verify {
-        match opts.forge.or_else(|| forge::detect(realm.host())) {
+        match forges::given_or_known(opts.forge, realm.host()) {
             Some(f) => Some(f),
             None => settings::configured_forge(env, realm.host())?,
         }
