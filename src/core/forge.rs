@@ -77,7 +77,9 @@ impl std::str::FromStr for Forge {
 
 /// The host part of `host[:port]`, lower-case.
 fn name_of(host: &str) -> String {
-    crate::core::net::host_only(host).to_ascii_lowercase()
+    // A fully qualified name's final dot names the same host (`dev.azure.com.`).
+    let name = crate::core::net::host_only(host);
+    name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase()
 }
 
 /// Whether a host is Azure DevOps Services, Microsoft's cloud (not a server on premises).
@@ -312,6 +314,9 @@ impl Forge {
             Err("it holds whitespace")
         } else if name.contains(['/', '?', '#', ':']) {
             Err("it holds `/`, `?`, `#` or `:`")
+        } else if bare.starts_with(['-', '.']) {
+            // `-x` would read as an option, `.`/`..` as a path.
+            Err("it starts with `-` or `.`")
         } else if crate::core::token::user_is_token(name) || crate::core::token::holds_secret(name)
         {
             Err("it is shaped like a token")
@@ -538,6 +543,22 @@ mod tests {
                 .refuses_api("tfs.corp", "https://vssps.dev.azure.com/x/_apis")
                 .is_some()
         );
+        // A fully qualified name with its final dot is the same cloud.
+        for cloud in [
+            "https://app.vssps.visualstudio.com./_apis",
+            "https://dev.azure.com./_apis",
+            "https://vssps.dev.azure.com./_apis",
+        ] {
+            assert!(
+                Forge::Azure.refuses_api("tfs.corp", cloud).is_some(),
+                "{cloud}"
+            );
+        }
+        assert!(
+            Forge::Azure
+                .refuses_api("tfs.corp", "https://vssps.dev.azure.com/x/_apis")
+                .is_some()
+        );
         assert!(
             Forge::Azure
                 .refuses_api("tfs.corp", "https://tfs.corp/tfs/DefaultCollection/_apis")
@@ -592,8 +613,15 @@ mod tests {
             &hex,
             &long,
             "ghp_CANARYcanaryCANARYcanaryCANARY012345",
+            ".",
+            "..",
+            "-alice",
         ] {
             assert!(Forge::GitHub.check_login(bad).is_err(), "{bad:?}");
+        }
+        for bad in [".", "..", "-alice"] {
+            assert!(Forge::Azure.check_login(bad).is_err(), "{bad:?}");
+            assert!(Forge::GitLab.check_login(bad).is_err(), "{bad:?}");
         }
         for bad in [
             "a@b/c",
