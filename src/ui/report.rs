@@ -532,6 +532,8 @@ pub struct LogoutReport {
     pub aliases_removed: Vec<Redacted>,
     /// Places the host's token is no longer in.
     pub cleared: Vec<Redacted>,
+    /// Of those, the places that held a token before.
+    pub removed_from: Vec<Redacted>,
     /// Places it could not be removed from, with the reason.
     pub failed: Vec<Redacted>,
     pub removed_lines: Vec<Redacted>,
