@@ -377,7 +377,11 @@ impl Restore {
 #[derive(Debug, Serialize)]
 pub struct RunLine {
     pub run: String,
+    /// RFC 3339, UTC, with milliseconds: for machines.
     pub time: String,
+    /// The time as the human table shows it (see [`RunLine::header`]).
+    #[serde(skip)]
+    pub shown_time: String,
     pub command: String,
     pub paths: Vec<Redacted>,
     pub reverts: Option<String>,
@@ -393,7 +397,14 @@ pub struct RunLine {
 }
 
 impl RunLine {
-    pub const HEADER: &'static str = "RUN                      TIME                     COMMAND   REPOS CHANGES FAILED  STATE         PATHS";
+    /// The table's header: its times are local, or UTC where the OS time zone is unknown.
+    pub fn header(utc: bool) -> String {
+        let time = if utc { "TIME (UTC)" } else { "TIME" };
+        format!(
+            "{:<24} {time:<16} COMMAND   REPOS CHANGES FAILED  STATE         PATHS",
+            "RUN"
+        )
+    }
 
     pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
         let what = match &self.reverts {
@@ -407,9 +418,9 @@ impl RunLine {
         };
         writeln!(
             out,
-            "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
+            "{:<24} {:<16} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
             self.run,
-            self.time,
+            self.shown_time,
             self.command,
             self.repos,
             self.written.unwrap_or(self.changes),
