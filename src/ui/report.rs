@@ -2,7 +2,7 @@
 //! beside it. Every value that came from a config, a URL or a rule is a [`Redacted`], which can
 //! only be made by redacting, so no report can carry a secret; paths are shown as text.
 //!
-//! `--json` writes one [`Line`] (or a [`Converted`]) per line on stdout; the human forms go to
+//! `--json` writes one [`Line`] per line on stdout; the human forms go to
 //! stdout (data) or stderr (notes), as each renderer says.
 
 use std::io::{self, Write};
@@ -33,6 +33,7 @@ pub enum Line {
     Setup(SetupReport),
     Login(LoginReport),
     Logout(LogoutReport),
+    Convert(Converted),
     Summary(Summary),
 }
 
@@ -47,7 +48,7 @@ pub fn path(p: &Path) -> Redacted {
     Redacted::path(p)
 }
 
-/// `convert`: one per input URL (no `type`: convert prints nothing else).
+/// `convert`: one per input URL.
 #[derive(Debug, Serialize)]
 pub struct Converted {
     pub input: Redacted,
@@ -561,6 +562,15 @@ pub enum Summary {
     Status(StatusSummary),
     Migrate(MigrateSummary),
     Undo(UndoSummary),
+    Doctor(DoctorSummary),
+}
+
+/// The last line of `doctor`: the checks made, as its human summary line counts them.
+#[derive(Debug, Serialize)]
+pub struct DoctorSummary {
+    pub checks: usize,
+    pub warnings: usize,
+    pub failures: usize,
 }
 
 #[derive(Debug, Serialize)]

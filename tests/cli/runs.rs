@@ -34,7 +34,14 @@ fn runs_shows_local_time_to_the_minute_and_json_keeps_utc() {
     let expected = format!("{} {}", &there[..10], &there[11..16]);
     let r = s.run_env(&repo, &["runs"], &tz).ok();
     let header = r.stdout.lines().next().unwrap();
-    assert!(header.contains("TIME ") && !header.contains("UTC"), "{header}");
+    assert!(
+        header.contains("TIME ") && !header.contains("UTC"),
+        "{header}"
+    );
     let row = r.stdout.lines().nth(1).unwrap();
-    assert!(row.contains(&format!(" {expected} ")), "{expected}\n{}", r.stdout);
+    assert!(
+        row.contains(&format!(" {expected} ")),
+        "{expected}\n{}",
+        r.stdout
+    );
 }
