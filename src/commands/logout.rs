@@ -35,9 +35,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     // One realm failing does not keep the others logged in.
     let mut code = error::OK;
     let mut first_error = None;
-    for realm in logout::realms(env, &realm, user)? {
+    let realms = logout::realms(env, &realm, user)?;
+    // With organizations logged in on the host, the host itself may have held nothing.
+    let alone = realms.len() == 1;
+    for realm in realms {
         let one = logout::logout(env, &git, &realm, user)
-            .and_then(|out| show(env, &git, &realm, user, &out, args.json));
+            .and_then(|out| show(env, &git, &realm, user, &out, (args.json, alone)));
         match one {
             Ok(c) => code = code.max(c),
             // The first is the command's error; the others are said as they come.
@@ -97,7 +100,7 @@ fn show(
     realm: &Realm,
     user: Option<&str>,
     out: &LogoutOutcome,
-    as_json: bool,
+    (as_json, alone): (bool, bool),
 ) -> Result<u8> {
     let done = &out.done;
     if as_json {
@@ -144,11 +147,11 @@ fn show(
     if !done.failed.is_empty() || done.still_answered {
         return Ok(error::FAILURE);
     }
-    if nothing {
+    if nothing && alone {
         output::error_line(format!("not logged in to {who}: nothing to remove"));
         return Ok(error::FAILURE);
     }
-    if done.known {
+    if done.known && !nothing {
         env.out.note(format!("logged out of {who}"));
     }
     Ok(error::OK)
