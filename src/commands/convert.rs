@@ -12,7 +12,7 @@ use crate::env::Env;
 use crate::error;
 use crate::io::settings;
 use crate::ui::output;
-use crate::ui::report::{self, Converted};
+use crate::ui::report::{self, Converted, Line};
 
 pub fn run(args: ConvertArgs, env: &Env) -> Result<u8> {
     let rules = settings::load_host_rules(env, &args.map.maps)?;
@@ -39,12 +39,13 @@ pub fn run(args: ConvertArgs, env: &Env) -> Result<u8> {
                 }
             }
         };
+        let stripped = rec.stripped_credentials == Some(true);
         if args.json {
-            report::json(&mut out, &rec)?;
+            report::json(&mut out, &Line::Convert(rec))?;
         } else {
             rec.human(&mut out)?;
         }
-        if rec.stripped_credentials == Some(true) {
+        if stripped {
             output::warn(format!(
                 "{shown}: credentials in the URL (dropped from the HTTPS form); revoke that token"
             ));

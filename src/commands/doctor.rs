@@ -34,6 +34,14 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<u8> {
             f.human(&mut out)?;
         }
     }
+    if args.json {
+        let summary = report::DoctorSummary {
+            checks: total,
+            warnings: warned,
+            failures: failed,
+        };
+        report::json(&mut out, &Line::Summary(report::Summary::Doctor(summary)))?;
+    }
     out.flush()?;
     if !args.json {
         env.out.note(format!(

@@ -9,6 +9,7 @@ use crate::cli::LogoutArgs;
 use crate::core::realm::Realm;
 use crate::core::redact::Redacted;
 use crate::engine::auth::logout::{self, LogoutOutcome, who};
+use crate::engine::auth::transaction::LogoutDone;
 use crate::env::Env;
 use crate::error::{self, usage};
 use crate::io::git::{Git, Scope, helper_key};
@@ -34,9 +35,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<u8> {
     // One realm failing does not keep the others logged in.
     let mut code = error::OK;
     let mut first_error = None;
-    for realm in logout::realms(env, &realm, user)? {
+    let realms = logout::realms(env, &realm, user)?;
+    // With organizations logged in on the host, the host itself may have held nothing.
+    let alone = realms.len() == 1;
+    for realm in realms {
         let one = logout::logout(env, &git, &realm, user)
-            .and_then(|out| show(env, &git, &realm, user, &out, args.json));
+            .and_then(|out| show(env, &git, &realm, user, &out, (args.json, alone)));
         match one {
             Ok(c) => code = code.max(c),
             // The first is the command's error; the others are said as they come.
@@ -61,6 +65,11 @@ fn json(git: &Git, realm: &Realm, user: Option<&str>, out: &LogoutOutcome) -> Re
         aliases_removed: out.untied.iter().map(|a| Redacted::new(a)).collect(),
         cleared: done
             .cleared
+            .iter()
+            .map(|s| Redacted::new(&s.describe()))
+            .collect(),
+        removed_from: done
+            .removed_from
             .iter()
             .map(|s| Redacted::new(&s.describe()))
             .collect(),
@@ -91,7 +100,7 @@ fn show(
     realm: &Realm,
     user: Option<&str>,
     out: &LogoutOutcome,
-    as_json: bool,
+    (as_json, alone): (bool, bool),
 ) -> Result<u8> {
     let done = &out.done;
     if as_json {
@@ -107,8 +116,9 @@ fn show(
             "no login of {who} was recorded; any token git's helpers held for it was removed"
         ));
     }
-    for s in &done.cleared {
-        env.out.note(format!("{who}: no token in {}", s.describe()));
+    let nothing = nothing_done(done, out);
+    if !nothing {
+        places(env, &who, done);
     }
     for a in &out.untied {
         env.out.note(format!(
@@ -137,10 +147,52 @@ fn show(
     if !done.failed.is_empty() || done.still_answered {
         return Ok(error::FAILURE);
     }
-    if done.known {
+    if nothing && alone {
+        output::error_line(format!("not logged in to {who}: nothing to remove"));
+        return Ok(error::FAILURE);
+    }
+    if done.known && !nothing {
         env.out.note(format!("logged out of {who}"));
     }
     Ok(error::OK)
+}
+
+/// The places that held a token, one line each; the ones that held none, in one line.
+fn places(env: &Env, who: &str, done: &LogoutDone) {
+    for s in &done.removed_from {
+        env.out
+            .note(format!("{who}: removed the token from {}", s.describe()));
+    }
+    let empty: Vec<String> = done
+        .cleared
+        .iter()
+        .filter(|s| !done.removed_from.contains(s))
+        .map(|s| s.describe())
+        .collect();
+    if !empty.is_empty() {
+        env.out
+            .note(format!("{who}: no token in {}", or_list(&empty)));
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// No login recorded, no token anywhere, no helper line or alias removed: there was nothing
+/// to log out of (the cases with their own warnings aside).
+fn nothing_done(done: &LogoutDone, out: &LogoutOutcome) -> bool {
+    done.known
+        && !done.recorded
+        && done.record_error.is_none()
+        && done.removed_from.is_empty()
+        && done.removed_lines.is_none()
+        && out.untied.is_empty()
 }
 
 /// The helper lines removed, or left because git-https did not write them.

@@ -8,6 +8,7 @@ use crate::cli::RunsArgs;
 use crate::core::redact::Redacted;
 use crate::env::Env;
 use crate::error;
+use crate::io::clock;
 use crate::io::journal::{Journal, Run};
 use crate::ui::output;
 use crate::ui::report::{self, Line, RunLine};
@@ -39,6 +40,7 @@ fn line(r: &Run) -> RunLine {
     RunLine {
         run: r.id.clone(),
         time: r.time.clone(),
+        shown_time: String::new(),
         command: r.command.clone(),
         paths: r.paths.iter().map(|p| Redacted::path(p)).collect(),
         reverts: r.reverts.clone(),
@@ -53,6 +55,29 @@ fn line(r: &Run) -> RunLine {
     }
 }
 
+/// Each line's time to the minute, local; all in UTC where one local time cannot be had (the
+/// table has one zone, named in its header). Whether it is UTC.
+fn show_times(lines: &mut [RunLine]) -> bool {
+    // A time that does not parse has no zone to miss.
+    let local: Option<Vec<Option<String>>> = lines
+        .iter()
+        .map(|l| match clock::utc_minute(&l.time) {
+            None => Some(None),
+            Some(_) => clock::local_minute(&l.time).map(Some),
+        })
+        .collect();
+    let utc = local.is_none();
+    for (i, l) in lines.iter_mut().enumerate() {
+        let shown = match &local {
+            Some(t) => t[i].clone(),
+            None => clock::utc_minute(&l.time),
+        };
+        // A time that does not parse is shown as the journal has it.
+        l.shown_time = shown.unwrap_or_else(|| l.time.clone());
+    }
+    utc
+}
+
 pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
     let journal = Journal::new(&env.state_dir());
     let (runs, bad) = journal.runs()?;
@@ -60,14 +85,15 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<u8> {
         output::warn(crate::core::redact::printable(b));
     }
     let mut out = output::stdout();
+    let mut lines: Vec<RunLine> = runs.iter().map(line).collect();
     if !args.json && runs.is_empty() {
         env.out
             .note(format!("no runs in {}", journal.dir().display()));
     } else if !args.json {
-        writeln!(out, "{}", output::heading(RunLine::HEADER))?;
+        let utc = show_times(&mut lines);
+        writeln!(out, "{}", output::heading(&RunLine::header(utc)))?;
     }
-    for r in &runs {
-        let l = line(r);
+    for l in lines {
         if args.json {
             report::json(&mut out, &Line::Run(l))?;
         } else {

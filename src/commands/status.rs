@@ -13,7 +13,7 @@ use crate::core::redact::Redacted;
 use crate::engine::accounts::{helper_notes, logged_in};
 use crate::engine::{self, Ctx, Observed};
 use crate::env::Env;
-use crate::error;
+use crate::error::{self, with_hint};
 use crate::io::{repo, settings};
 use crate::ui::output;
 use crate::ui::report::{self, Line};
@@ -22,7 +22,15 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<u8> {
     let hosts = settings::load_host_rules(env, &args.map.maps)?;
     let global_rules = repo::global_rules(env)?;
     let selection = args.selection.to_engine();
-    let selected = engine::select(env, &selection)?;
+    let selected = engine::select(env, &selection).map_err(|e| {
+        if engine::select::outside_repository(&selection, &e) {
+            return with_hint(
+                format!("{e:#}"),
+                "run it in a repository, or status -r DIR for every repository under a folder",
+            );
+        }
+        e
+    })?;
     let opts = plan::Options {
         remote: args.remote.clone(),
         submodules: true,

@@ -31,6 +31,12 @@ pub struct Selected {
     pub roots: Vec<PathBuf>,
 }
 
+/// Whether `e` is [`select`]'s for a current folder outside any repository (no PATH, no
+/// `--recursive`): the command's hint goes with it.
+pub fn outside_repository(sel: &Selection, e: &anyhow::Error) -> bool {
+    sel.paths.is_empty() && !sel.recursive && e.to_string().starts_with("not a git repository")
+}
+
 pub fn select(env: &Env, sel: &Selection) -> Result<Selected> {
     let given: Vec<PathBuf> = if sel.paths.is_empty() {
         vec![env.cwd.clone()]
@@ -50,6 +56,13 @@ pub fn select(env: &Env, sel: &Selection) -> Result<Selected> {
         }
         for p in &given {
             out.roots.push(settings::existing_dir(env, p)?);
+        }
+        // No folder named: which one is searched is said, once.
+        if sel.paths.is_empty()
+            && let Some(root) = out.roots.first()
+        {
+            env.out
+                .note(format!("searching {} (the current folder)", root.display()));
         }
         let opts = discover::Options {
             max_depth: sel.max_depth,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod atomic;
+pub mod clock;
 pub mod discover;
 pub mod git;
 pub mod install;

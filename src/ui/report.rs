@@ -2,7 +2,7 @@
 //! beside it. Every value that came from a config, a URL or a rule is a [`Redacted`], which can
 //! only be made by redacting, so no report can carry a secret; paths are shown as text.
 //!
-//! `--json` writes one [`Line`] (or a [`Converted`]) per line on stdout; the human forms go to
+//! `--json` writes one [`Line`] per line on stdout; the human forms go to
 //! stdout (data) or stderr (notes), as each renderer says.
 
 use std::io::{self, Write};
@@ -33,6 +33,7 @@ pub enum Line {
     Setup(SetupReport),
     Login(LoginReport),
     Logout(LogoutReport),
+    Convert(Converted),
     Summary(Summary),
 }
 
@@ -47,7 +48,7 @@ pub fn path(p: &Path) -> Redacted {
     Redacted::path(p)
 }
 
-/// `convert`: one per input URL (no `type`: convert prints nothing else).
+/// `convert`: one per input URL.
 #[derive(Debug, Serialize)]
 pub struct Converted {
     pub input: Redacted,
@@ -377,7 +378,11 @@ impl Restore {
 #[derive(Debug, Serialize)]
 pub struct RunLine {
     pub run: String,
+    /// RFC 3339, UTC, with milliseconds: for machines.
     pub time: String,
+    /// The time as the human table shows it (see [`RunLine::header`]).
+    #[serde(skip)]
+    pub shown_time: String,
     pub command: String,
     pub paths: Vec<Redacted>,
     pub reverts: Option<String>,
@@ -393,7 +398,14 @@ pub struct RunLine {
 }
 
 impl RunLine {
-    pub const HEADER: &'static str = "RUN                      TIME                     COMMAND   REPOS CHANGES FAILED  STATE         PATHS";
+    /// The table's header: its times are local, or UTC where the OS time zone is unknown.
+    pub fn header(utc: bool) -> String {
+        let time = if utc { "TIME (UTC)" } else { "TIME" };
+        format!(
+            "{:<24} {time:<16} COMMAND   REPOS CHANGES FAILED  STATE         PATHS",
+            "RUN"
+        )
+    }
 
     pub fn human(&self, out: &mut impl Write) -> io::Result<()> {
         let what = match &self.reverts {
@@ -407,9 +419,9 @@ impl RunLine {
         };
         writeln!(
             out,
-            "{:<24} {:<24} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
+            "{:<24} {:<16} {:<8} {:>6} {:>7} {:>6}  {:<13} {what}",
             self.run,
-            self.time,
+            self.shown_time,
             self.command,
             self.repos,
             self.written.unwrap_or(self.changes),
@@ -532,6 +544,8 @@ pub struct LogoutReport {
     pub aliases_removed: Vec<Redacted>,
     /// Places the host's token is no longer in.
     pub cleared: Vec<Redacted>,
+    /// Of those, the places that held a token before.
+    pub removed_from: Vec<Redacted>,
     /// Places it could not be removed from, with the reason.
     pub failed: Vec<Redacted>,
     pub removed_lines: Vec<Redacted>,
@@ -548,6 +562,15 @@ pub enum Summary {
     Status(StatusSummary),
     Migrate(MigrateSummary),
     Undo(UndoSummary),
+    Doctor(DoctorSummary),
+}
+
+/// The last line of `doctor`: the checks made, as its human summary line counts them.
+#[derive(Debug, Serialize)]
+pub struct DoctorSummary {
+    pub checks: usize,
+    pub warnings: usize,
+    pub failures: usize,
 }
 
 #[derive(Debug, Serialize)]

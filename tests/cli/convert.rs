@@ -22,3 +22,22 @@ fn convert_reads_as_before() {
         insta::assert_snapshot!("convert", both(&r));
     });
 }
+
+#[test]
+fn convert_json_lines_have_a_type() {
+    let s = Sandbox::new();
+    let r = s.run(
+        s.path(),
+        &[
+            "convert",
+            "--json",
+            "git@github.com:acme/app.git",
+            "/srv/git/app.git",
+        ],
+    );
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines.iter().all(|l| l["type"] == "convert"), "{}", r.stdout);
+    assert_eq!(lines[0]["https"], "https://github.com/acme/app.git");
+    assert!(lines[1]["error"].is_string(), "{}", r.stdout);
+}

@@ -166,3 +166,36 @@ fn doctor_with_problems_reads_as_before() {
         insta::assert_snapshot!("doctor_problems", both(&r));
     });
 }
+
+/// `--json` ends with the counts the human summary line gives.
+#[test]
+fn doctor_json_ends_with_a_summary() {
+    let mut w = World::new("repo");
+    assert_eq!(
+        w.user_git(
+            &["remote", "add", "old", "git@github.com:o/x.git"],
+            &[],
+            None
+        )
+        .code,
+        0
+    );
+    let r = w.run(&["doctor", "--json", "--offline"], None, &[]);
+    let lines = r.json_lines();
+    let (last, findings) = lines.split_last().unwrap();
+    assert_eq!(last["type"], "summary", "{}", r.stdout);
+    assert!(
+        findings.iter().all(|f| f["type"] == "finding"),
+        "{}",
+        r.stdout
+    );
+    let count = |s: &str| findings.iter().filter(|f| f["status"] == s).count();
+    assert_eq!(last["checks"], findings.len(), "{}", r.stdout);
+    assert_eq!(last["warnings"], count("warn"), "{}", r.stdout);
+    assert_eq!(last["failures"], count("fail"), "{}", r.stdout);
+    assert!(count("warn") + count("fail") > 0, "{}", r.stdout);
+    // The same counts as the human line.
+    let human = w.run(&["doctor", "--offline"], None, &[]);
+    let line = format!("{} checks, {} warning", findings.len(), count("warn"));
+    assert!(human.stderr.contains(&line), "{line}\n{}", human.stderr);
+}

@@ -23,3 +23,14 @@ fn migrate_reads_as_before() {
         insta::assert_snapshot!("migrate", both(&s.run(&repo, &["migrate", "--yes"]).ok()));
     });
 }
+
+/// `-r` without a folder names the one it searches, once.
+#[test]
+fn migrate_recursive_without_a_folder_names_it() {
+    let s = Sandbox::new();
+    let repo = fixture(&s);
+    let here = std::fs::canonicalize(repo.parent().unwrap()).unwrap();
+    let r = s.run(&here, &["migrate", "-r", "--dry-run"]).ok();
+    let line = format!("searching {} (the current folder)", here.display());
+    assert_eq!(r.stderr.matches(&line).count(), 1, "{line}\n{}", r.stderr);
+}

@@ -404,6 +404,10 @@ fn prove(
 pub struct LogoutDone {
     /// Places the token was removed from (or was not in).
     pub cleared: Vec<Storage>,
+    /// Of those, the places that held a token for the realm (and user) before.
+    pub removed_from: Vec<Storage>,
+    /// Any login of the realm is recorded in this scope (for any account).
+    pub recorded: bool,
     /// Places it could not be removed from, and why.
     pub failed: Vec<(Storage, String)>,
     /// The helper lines removed; `None` when lines not ours were left in place.
@@ -442,6 +446,7 @@ pub fn logout(env: &Env, git: &Git, realm: &Realm, user: Option<&str>) -> Result
     done.others.sort();
     done.others.dedup();
     done.known = user.is_none_or(|u| recorded.iter().any(|p| p.user == u));
+    done.recorded = !recorded.is_empty() || !done.others.is_empty();
     // Without --user, every account of this scope; but the cache, the store file and the
     // keyring are shared with other scopes, whose accounts stay.
     let elsewhere = records.elsewhere(realm, None);
@@ -462,11 +467,20 @@ pub fn logout(env: &Env, git: &Git, realm: &Realm, user: Option<&str>) -> Result
             continue;
         }
         let store = p.open(git, env, &HelperLine::Reset);
+        // Asked before erasing, so that what is said removed was there.
+        let held = users
+            .iter()
+            .any(|u| matches!(store::get(store.as_ref(), realm, u.as_deref()), Ok(Some(_))));
         let removed = users
             .iter()
             .try_for_each(|u| store::erase(store.as_ref(), realm, u.as_deref()));
         match removed {
-            Ok(()) => done.cleared.push(p),
+            Ok(()) => {
+                if held {
+                    done.removed_from.push(p.clone());
+                }
+                done.cleared.push(p);
+            }
             // No keyring on this machine, and none was used: nothing to remove.
             Err(_) if p == Storage::Keyring && !keyring_named => {}
             Err(e) => done.failed.push((p, format!("{e:#}"))),

@@ -138,6 +138,15 @@ pub fn erase(store: &dyn TokenStore, realm: &Realm, user: Option<&str>) -> Resul
     store.erase(realm, user.or(realm.org()))
 }
 
+/// What `store` holds for the realm and `user`, asked as [`erase`] removes it.
+pub fn get(
+    store: &dyn TokenStore,
+    realm: &Realm,
+    user: Option<&str>,
+) -> Result<Option<Credential>> {
+    store.get(realm, user.or(realm.org()))
+}
+
 /// What one of git's own helpers (`line`) answers to `get` for the realm and user, or `None`
 /// without a token. Helpers answer without the protocol and host: they are put back, so that
 /// what was held can be stored again on a rollback.
