@@ -52,7 +52,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     (OK, "Done (or nothing to do)."),
     (
         FAILURE,
-        "An error, or a partial failure: some repositories or places could not be changed (the others were), a check failed, or git still answers with a token after logout.",
+        "An error, or a partial failure: some repositories or places could not be changed (the others were), a check failed, a logout found nothing to remove, or git still answers with a token after logout.",
     ),
     (
         USAGE,
