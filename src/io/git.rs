@@ -509,11 +509,10 @@ impl<'a> Git<'a> {
 
     /// The URL git really uses for `url` after `insteadOf` rules (`git ls-remote --get-url`).
     pub fn effective_url(&self, url: &str) -> Result<String> {
-        let out = self
-            .cmd()
-            .args(["ls-remote", "--get-url", url])
-            .output()
-            .context("cannot run git ls-remote --get-url")?;
+        // Local, and it reads the repository's config (includes and all): the same deadline.
+        let mut cmd = self.cmd();
+        cmd.args(["ls-remote", "--get-url", url]);
+        let out = output_within(cmd, CONFIG_DEADLINE, "git ls-remote --get-url")?;
         if !out.status.success() {
             bail!("git ls-remote --get-url: {}", first_line(&out.stderr));
         }
