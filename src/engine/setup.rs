@@ -280,8 +280,14 @@ fn set_up(
         helper: helper.clone(),
     };
     let done = transaction::login(env, git, &plan)?;
-    if let Storage::Keyring = done.storage {
-        keyring_note(env, done.keystore.as_ref());
+    match &done.storage {
+        Storage::Keyring => keyring_note(env, done.keystore.as_ref()),
+        // As login says it: a token in plain text is worth a warning whoever stored it.
+        Storage::Store(f) => output::warn(format!(
+            "the token is stored in plain text in {}",
+            f.display()
+        )),
+        Storage::Memory => {}
     }
     env.out.note(format!(
         "{realm}: logged in as {user}; git remembers the token in {} ({} in the global config)",
