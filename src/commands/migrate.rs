@@ -26,5 +26,7 @@ fn options(args: &MigrateArgs) -> MigrateOptions {
         dry_run: args.dry_run,
         yes: args.yes,
         json: args.json,
+        plan_shown: false,
+        caller_summarizes: false,
     }
 }

@@ -41,6 +41,10 @@ pub struct MigrateOptions {
     pub yes: bool,
     /// JSON Lines instead of the human report.
     pub json: bool,
+    /// The caller showed the plan already (setup's dry run before its question): not again.
+    pub plan_shown: bool,
+    /// The caller ends with its own summary and undo line (setup): the run's is not said.
+    pub caller_summarizes: bool,
 }
 
 /// What a migration did, for a caller that runs it (setup).

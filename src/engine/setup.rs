@@ -325,7 +325,8 @@ fn migrate(
     prompter: Prompter,
     report: &mut SetupReport,
 ) -> Result<u8> {
-    let opts = |dry_run: bool| MigrateOptions {
+    let mut shown = false;
+    let opts = |dry_run: bool, plan_shown: bool| MigrateOptions {
         selection: crate::engine::Selection {
             paths: a.dirs.clone(),
             recursive: true,
@@ -335,10 +336,14 @@ fn migrate(
         fix_insteadof: a.fix_insteadof,
         dry_run,
         yes: true,
+        plan_shown,
+        // Setup's own summary ends with how to undo the run.
+        caller_summarizes: true,
         ..MigrateOptions::default()
     };
     if prompter.can_ask() && !req.yes {
-        crate::engine::migrate::run(&opts(true), env, &mut Migrated::default())?;
+        crate::engine::migrate::run(&opts(true, false), env, &mut Migrated::default())?;
+        shown = true;
         crate::engine::interrupt::asking("the hosts above are set up; checkouts left as they are");
         if !prompter
             .confirm("Migrate these checkouts?", true)
@@ -349,7 +354,7 @@ fn migrate(
         }
     }
     let mut done = Migrated::default();
-    let code = crate::engine::migrate::run(&opts(false), env, &mut done)?;
+    let code = crate::engine::migrate::run(&opts(false, shown), env, &mut done)?;
     report.migrated_urls = done.written;
     report.rules_removed = done.rules;
     report.run = done.run;

@@ -46,7 +46,9 @@ pub(super) fn rules(
     opts: &MigrateOptions,
 ) -> Result<()> {
     if !opts.json {
-        s.print_plan(say, opts.selection.recursive, opts.fix_insteadof);
+        if !opts.plan_shown {
+            s.print_plan(say, opts.selection.recursive, opts.fix_insteadof);
+        }
         return Ok(());
     }
     for (rule, n) in &s.undoing_rules {
@@ -125,10 +127,12 @@ pub(super) fn applied(
     if !opts.json {
         print_tally(say, tally, s.repos_unchanged);
         failure_lines(failures);
-        say.note(format!(
-            "run {} (undo it with: git-https undo --run {})",
-            tally.run, tally.run
-        ));
+        if !opts.caller_summarizes {
+            say.note(format!(
+                "run {} (undo it with: git-https undo --run {})",
+                tally.run, tally.run
+            ));
+        }
     }
     Ok(())
 }
