@@ -25,6 +25,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<u8> {
         opts: args.token.to_engine(),
         aliases: args.aliases,
     };
+    // Contradicting flags first, before a repository is looked for (`--local`).
     req.opts.check()?;
     let scope = if args.local {
         Scope::Local(repo::discover(&env.cwd)?.root)

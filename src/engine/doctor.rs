@@ -69,10 +69,13 @@ pub fn diagnose(env: &Env, req: &DoctorRequest) -> Result<Vec<Finding>> {
         .as_deref()
         .map_or_else(|| env.cwd.clone(), |p| env.abs(p));
     let here = repo::discover(&start).ok();
-    let mut hosts: BTreeSet<Realm> = BTreeSet::new();
-    for h in &req.hosts {
-        hosts.insert(Realm::parse(h).map_err(usage)?);
-    }
+    // `--host`, parsed once: the hosts to check, and the ones a token may be sent to.
+    let named = req
+        .hosts
+        .iter()
+        .map(|h| Realm::parse(h).map_err(usage))
+        .collect::<Result<BTreeSet<Realm>>>()?;
+    let mut hosts = named.clone();
     // (realm, login) of every login, read once for every check below.
     let accounts = super::accounts::logged_in(env);
     if let Some(r) = &here {
@@ -89,11 +92,6 @@ pub fn diagnose(env: &Env, req: &DoctorRequest) -> Result<Vec<Finding>> {
     }
     // Only a host the user logged in to, or named, gets a token sent to its API: a checkout's
     // remotes may name any server (an untrusted clone), and git's helpers may answer it.
-    let named: BTreeSet<Realm> = req
-        .hosts
-        .iter()
-        .filter_map(|h| Realm::parse(h).ok())
-        .collect();
     for host in &hosts {
         let trusted = named.contains(host) || accounts.iter().any(|(r, _)| r == host);
         let api = match (req.offline, trusted) {
@@ -553,14 +551,7 @@ fn check_store_files(d: &mut Doctor, env: &Env, git: &Git, hosts: &BTreeSet<Real
             }
         }
     }
-    let home = env.home_or_cwd();
-    let xdg = env
-        .xdg_config_home
-        .clone()
-        .unwrap_or_else(|| home.join(".config"))
-        .join("git")
-        .join("credentials");
-    for file in [home.join(".git-credentials"), xdg] {
+    for file in crate::io::git::store_files(env) {
         if !files.contains(&file) {
             files.push(file);
         }

@@ -654,16 +654,22 @@ fn first_line(bytes: &[u8]) -> String {
         .to_string()
 }
 
-/// The file `git credential-store` writes by default.
-pub fn default_store_file(env: &Env) -> PathBuf {
+/// The two files `git credential-store` reads without `--file`: `~/.git-credentials`, then
+/// `$XDG_CONFIG_HOME/git/credentials`.
+pub fn store_files(env: &Env) -> [PathBuf; 2] {
     let home = env.home_or_cwd();
-    let home_file = home.join(".git-credentials");
     let xdg = env
         .xdg_config_home
         .clone()
         .unwrap_or_else(|| home.join(".config"))
         .join("git")
         .join("credentials");
+    [home.join(".git-credentials"), xdg]
+}
+
+/// The file `git credential-store` writes by default.
+pub fn default_store_file(env: &Env) -> PathBuf {
+    let [home_file, xdg] = store_files(env);
     if !home_file.exists() && xdg.exists() {
         xdg
     } else {

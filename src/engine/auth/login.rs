@@ -24,7 +24,7 @@ use super::sources::{Lookup, find_token};
 use super::transaction::{self, LoginDone, LoginPlan};
 use super::{forge as forges, scope, verify};
 
-/// What `login` is asked to do.
+/// What `login` is asked to do (its flags checked by the caller, `TokenOptions::check`).
 pub struct LoginRequest {
     pub realm: Realm,
     pub opts: TokenOptions,
@@ -132,7 +132,6 @@ pub fn login(env: &Env, git: &Git, req: &LoginRequest, prompter: Prompter) -> Re
     if prompter.can_ask() {
         crate::engine::interrupt::asking("nothing changed");
     }
-    req.opts.check()?;
     if !req.aliases.is_empty() && req.opts.no_verify {
         return Err(usage(
             "--alias ties the alias to the token's verified login: it cannot go with --no-verify",

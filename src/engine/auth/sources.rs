@@ -12,7 +12,7 @@ use crate::core::token::{self, Secret, Source};
 use crate::env::Env;
 use crate::error::{usage, with_hint};
 use crate::io::git::{Chain, Git};
-use crate::io::store::Storage;
+use crate::io::store::{self, Storage};
 use crate::ui::output;
 use crate::ui::prompt::{self, Prompter};
 
@@ -91,12 +91,7 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
     if token_stdin {
         return Ok(clean(read_stdin_token()?.expose(), Source::Stdin));
     }
-    if let Some((var, value)) = l.env.token(env_vars(l)) {
-        return Ok(clean(value.expose(), Source::Env(var)));
-    }
-    if l.stored
-        && let Some(found) = stored_token(l)
-    {
+    if let Some(found) = found(l) {
         return Ok(found);
     }
     if !l.prompter.can_ask() {
@@ -116,11 +111,20 @@ pub fn find_token(token_stdin: bool, l: &Lookup<'_>) -> Result<(Secret, Source)>
     Ok(clean(&raw, Source::Prompt))
 }
 
+/// A token found without asking: the forge's environment variables, then (when `stored`) one
+/// the keyring or git's helpers already hold.
+fn found(l: &Lookup<'_>) -> Option<(Secret, Source)> {
+    if let Some((var, value)) = l.env.token(env_vars(l)) {
+        return Some(clean(value.expose(), Source::Env(var)));
+    }
+    l.stored.then(|| stored_token(l)).flatten()
+}
+
 /// A token the keyring or git's configured helpers already hold for the realm.
 fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
     // An organization's token is kept on its host under the organization's name.
     let keyring = Storage::Keyring.open(l.git, l.env, &HelperLine::Reset);
-    if let Ok(Some(found)) = keyring.get(l.realm, None)
+    if let Ok(Some(found)) = store::get(keyring.as_ref(), l.realm, None)
         && let Some(token) = found.password
     {
         return Some((token, Source::Keyring));
@@ -132,21 +136,20 @@ fn stored_token(l: &Lookup<'_>) -> Option<(Secret, Source)> {
 }
 
 /// Setup's token for one realm: the one read from standard input (setup takes it for one
-/// host only), else the environment's, else one already stored, else (on a terminal) asked for. Without a terminal
-/// a missing token is a usage error before anything is asked.
+/// host only), else the environment's, else one already stored, else (on a terminal) asked
+/// for. Without a terminal a missing token is a usage error, as every missing answer is.
 pub fn for_setup(stdin: Option<&Secret>, l: &Lookup<'_>) -> Result<(Secret, Source)> {
     if let Some(t) = stdin {
         return Ok(clean(t.expose(), Source::Stdin));
     }
-    let host = l.realm.as_str();
-    if !l.prompter.can_ask()
-        && l.env.token(env_vars(l)).is_none()
-        && !(l.stored && l.git.fill(host, Chain::Configured).is_some())
-    {
-        return Err(usage(format!(
-            "no token for {host} and no terminal to ask on: {}",
-            other_ways(l)
-        )));
+    if l.prompter.can_ask() {
+        return find_token(false, l);
     }
-    find_token(false, l)
+    found(l).ok_or_else(|| {
+        usage(format!(
+            "no token for {} and no terminal to ask on: {}",
+            l.realm,
+            other_ways(l)
+        ))
+    })
 }

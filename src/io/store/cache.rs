@@ -61,7 +61,7 @@ impl TokenStore for CacheStore<'_> {
     fn erase(&self, realm: &Realm, user: Option<&str>) -> Result<()> {
         let erase = Credential::for_host(realm.as_str(), user, None);
         self.git
-            .helper_direct(&HelperLine::Cache { timeout: 900 }, "erase", &erase)
+            .helper_direct(&self.line(), "erase", &erase)
             .map(|_| ())
     }
 

@@ -25,11 +25,10 @@ impl TokenStore for KeyringStore {
         Storage::Keyring
     }
 
-    /// An organization's token is kept on its host under the organization's name.
     fn get(&self, realm: &Realm, user: Option<&str>) -> Result<Option<Credential>> {
         let found = self
             .open()?
-            .find(&keystore::Place::https(realm.host()), user.or(realm.org()))?;
+            .find(&keystore::Place::https(realm.host()), user)?;
         Ok(found.map(|s| Credential {
             username: Some(s.username),
             password_expiry_utc: s.expiry,
