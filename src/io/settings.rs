@@ -194,7 +194,7 @@ pub fn load_host_rules(env: &Env, maps: &[String]) -> Result<HostRules> {
     }
     let (ssh, skipped) = read_ssh_config(&env.ssh_dir());
     if let Some(line) = skipped {
-        say_once(&line);
+        say_once(env, &line);
     }
     rules.ssh = ssh;
     Ok(rules)
@@ -374,13 +374,13 @@ impl SshReader<'_> {
 }
 
 /// A warning said once per run (a command may load the host rules more than once).
-fn say_once(line: &str) {
+fn say_once(env: &Env, line: &str) {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
     if !said.iter().any(|l| l == line) {
         said.push(line.to_string());
         // A warning, shown with -q too (it says what of the ssh config was not read).
-        crate::ui::output::warn(line);
+        env.out.warn(line);
     }
 }
 

@@ -85,6 +85,12 @@ impl Output {
         }
     }
 
+    /// A warning on stderr, shown with `-q` too (for layers that reach output only through
+    /// the handle).
+    pub fn warn(self, msg: impl std::fmt::Display) {
+        warn(msg);
+    }
+
     /// A diagnostic on stderr, only with `-v`.
     pub fn diag(self, msg: impl std::fmt::Display) {
         if self.verbosity >= Verbosity::Verbose {
